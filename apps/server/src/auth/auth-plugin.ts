@@ -1,0 +1,87 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '@boocode/protocol';
+import type { Config } from '../config.ts';
+import { tokensEqual } from './token.ts';
+
+export const COOKIE = 'boocode_token';
+
+/** Routes that answer without auth: health, and the door itself. */
+const PUBLIC_API = new Set(['GET /api/health', 'POST /api/auth/login']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: string | null;
+  }
+}
+
+export interface AuthOptions {
+  config: Config;
+  token: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * One gate for every request: Host (against DNS rebinding), Origin (on every
+ * WebSocket and state-changing request), then the user, from the token cookie
+ * or bearer header (AUTH_MODE=token) or from the proxy's header when the peer
+ * is a trusted proxy (AUTH_MODE=proxy). Anything else is 401.
+ */
+export const authPlugin = fp<AuthOptions>(async (app, { config, token }) => {
+  app.decorateRequest('user', null);
+
+  const bindIsLoopback = LOOPBACK.has(config.host);
+  const allowedHosts = new Set<string>();
+  for (const h of ['127.0.0.1', 'localhost', '[::1]', config.host]) {
+    allowedHosts.add(`${h}:${config.port}`);
+  }
+  for (const o of config.allowedOrigins) allowedHosts.add(new URL(o).host);
+
+  const originAllowed = (req: FastifyRequest, origin: string): boolean => {
+    if (config.allowedOrigins.includes(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  };
+
+  const userOf = (req: FastifyRequest): string | null => {
+    if (config.authMode === 'proxy') {
+      if (!config.trustedProxies.includes(normalizeIp(req.socket.remoteAddress ?? ''))) return null;
+      const u = req.headers[config.proxyHeader];
+      return typeof u === 'string' && u.trim() ? u.trim() : null;
+    }
+    const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const given = bearer ?? req.cookies[COOKIE];
+    return given && tokensEqual(given, token) ? 'owner' : null;
+  };
+
+  app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+    // With a loopback bind, only loopback names may reach us: a page on another
+    // site that rebinds its DNS name to 127.0.0.1 is refused here.
+    if (bindIsLoopback && !allowedHosts.has(req.headers.host ?? '')) {
+      throw new AppError('forbidden', 'Unknown Host header.');
+    }
+    const isWs = req.headers.upgrade?.toLowerCase() === 'websocket';
+    const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    const origin = req.headers.origin;
+    if (isWs && !origin) throw new AppError('forbidden', 'A WebSocket must say its Origin.');
+    if ((isWs || changes) && origin && !originAllowed(req, origin)) {
+      throw new AppError('forbidden', 'Origin not allowed.');
+    }
+    // Outside /api is the static web app: it holds nothing private and must load to sign in.
+    const routeUrl = req.routeOptions.url ?? '';
+    const isApi = req.url.startsWith('/api') || routeUrl.startsWith('/api');
+    if (!isApi || PUBLIC_API.has(`${req.method} ${routeUrl}`)) return;
+    req.user = userOf(req);
+    if (!req.user) throw new AppError('unauthorized', 'Not signed in.');
+  });
+});
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+export { PUBLIC_API };

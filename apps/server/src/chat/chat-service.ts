@@ -1,0 +1,368 @@
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  AppError,
+  applyChatEvent,
+  type Chat,
+  type ChatSnapshot,
+  type Message,
+  type MessageStatus,
+  type Part,
+  type Usage,
+} from '@boocode/protocol';
+import {
+  appendMessage,
+  deleteChat,
+  deleteMessagesFrom,
+  getChat,
+  listMessages,
+  publicChat,
+  saveMessage,
+  setChatSeq,
+  updateChat,
+  type Queryable,
+  type Sql,
+} from '@boocode/db';
+import { ChatStream, type SubscribeResult } from './chat-stream.ts';
+import type { ChatTurn, ModelClient } from './model-client.ts';
+import type { Piece } from './think-parser.ts';
+import { KeyedLock } from './keyed-lock.ts';
+
+/** How often a running reply is written to the database. */
+const FLUSH_MS = 75;
+/** How long the event log of a finished run stays in memory for late resumers. */
+const LOG_GRACE_MS = 60_000;
+export const DEFAULT_TITLE = 'New chat';
+
+type StopReason = 'stop' | 'shutdown';
+
+interface Run {
+  messageId: string;
+  /** Set when the finished event went out; the final write may still be under way. */
+  finished: boolean;
+  abort: AbortController;
+  parts: Part[];
+  status: MessageStatus;
+  usage: Usage | null;
+  dirty: boolean;
+  flushing: Promise<void> | null;
+  done: Promise<void>;
+}
+
+export interface ChatServiceDeps {
+  sql: Sql;
+  models: ModelClient;
+  log: FastifyBaseLogger;
+  /** Told when the chat list changes (title, model, touched, deleted). */
+  onChatsChanged: (chat: Chat | null, deletedId: string | null) => void;
+}
+
+/**
+ * Chats and their replies. A reply runs detached from any socket: its deltas go
+ * to the chat's event stream (seq-numbered, replayable) and to the database in
+ * batches, so a page can reload, a socket drop, and nothing is lost or doubled.
+ */
+export class ChatService {
+  private readonly streams = new Map<string, Promise<ChatStream>>();
+  private readonly runs = new Map<string, Run>();
+  private readonly trimTimers = new Map<string, NodeJS.Timeout>();
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  private get sql() {
+    return this.deps.sql;
+  }
+
+  isRunning(chatId: string): boolean {
+    const run = this.runs.get(chatId);
+    return !!run && !run.finished;
+  }
+
+  private stream(chatId: string): Promise<ChatStream> {
+    let s = this.streams.get(chatId);
+    if (!s) {
+      s = getChat(this.sql, chatId).then((chat) => {
+        if (!chat) throw new AppError('not_found', 'No such chat.');
+        return new ChatStream(chatId, chat.lastSeq, (err) =>
+          this.deps.log.warn({ err }, 'chat listener failed'),
+        );
+      });
+      s.catch(() => this.streams.delete(chatId));
+      this.streams.set(chatId, s);
+    }
+    return s;
+  }
+
+  async subscribe(
+    chatId: string,
+    afterSeq: number,
+    listener: Parameters<ChatStream['subscribe']>[1],
+  ): Promise<SubscribeResult> {
+    const stream = await this.stream(chatId);
+    return stream.subscribe(afterSeq, listener);
+  }
+
+  /** The chat as of a seq: database rows plus the events not yet written. */
+  snapshot(chatId: string): Promise<ChatSnapshot> {
+    return this.lock.run(chatId, async () => {
+      const stream = await this.stream(chatId);
+      const { chat, messages } = await this.sql.begin('isolation level repeatable read', async (tx) => {
+        const c = await getChat(tx, chatId);
+        return { chat: c, messages: c ? await listMessages(tx, chatId) : [] };
+      });
+      if (!chat) throw new AppError('not_found', 'No such chat.');
+      const pending = stream.eventsAfter(chat.lastSeq);
+      if (!pending) {
+        return { chat: publicChat(chat), messages, seq: chat.lastSeq, running: this.isRunning(chatId) };
+      }
+      return {
+        chat: publicChat(chat),
+        messages: pending.reduce(applyChatEvent, messages),
+        seq: stream.seq,
+        running: this.isRunning(chatId),
+      };
+    });
+  }
+
+  send(chatId: string, content: string, model?: string): Promise<{ messageId: string }> {
+    return this.lock.run(chatId, async () => {
+      const { chat, stream, modelName } = await this.prepare(chatId, model);
+      const history = await listMessages(this.sql, chatId);
+      const { user, assistant } = await this.sql.begin(async (tx) => {
+        const user = await appendMessage(tx, {
+          chatId, role: 'user', status: 'complete', parts: [{ type: 'text', text: content }], model: null,
+        });
+        const assistant = await this.newReply(tx, chat, modelName, stream.seq + 2, history.length === 0 ? content : null);
+        return { user, assistant };
+      });
+      stream.emit({ type: 'chat.message.created', message: user });
+      stream.emit({ type: 'chat.message.created', message: assistant });
+      this.start(stream, assistant, [...history, user], modelName);
+      return { messageId: assistant.id };
+    });
+  }
+
+  /** Replaces the last reply with a new one. */
+  regenerate(chatId: string, model?: string): Promise<{ messageId: string }> {
+    return this.lock.run(chatId, async () => {
+      const { chat, stream, modelName } = await this.prepare(chatId, model);
+      const all = await listMessages(this.sql, chatId);
+      const lastUser = all.findLastIndex((m) => m.role === 'user');
+      if (lastUser < 0) throw new AppError('bad_request', 'There is no message to reply to.');
+      const history = all.slice(0, lastUser + 1);
+      const { deleted, assistant } = await this.sql.begin(async (tx) => {
+        const deleted = await deleteMessagesFrom(tx, chatId, history.at(-1)!.position + 1);
+        const seq = stream.seq + (deleted.length ? 1 : 0) + 1;
+        return { deleted, assistant: await this.newReply(tx, chat, modelName, seq, null) };
+      });
+      if (deleted.length) stream.emit({ type: 'chat.message.deleted', messageIds: deleted });
+      stream.emit({ type: 'chat.message.created', message: assistant });
+      this.start(stream, assistant, history, modelName);
+      return { messageId: assistant.id };
+    });
+  }
+
+  /** Replaces a user message's text, drops what followed it, and replies anew. */
+  edit(chatId: string, messageId: string, content: string, model?: string): Promise<{ messageId: string }> {
+    return this.lock.run(chatId, async () => {
+      const { chat, stream, modelName } = await this.prepare(chatId, model);
+      const all = await listMessages(this.sql, chatId);
+      const at = all.findIndex((m) => m.id === messageId);
+      const target = all[at];
+      if (!target) throw new AppError('not_found', 'No such message in this chat.');
+      if (target.role !== 'user') throw new AppError('bad_request', 'Only your own messages can be edited.');
+      const edited: Message = { ...target, parts: [{ type: 'text', text: content }] };
+      const { deleted, assistant } = await this.sql.begin(async (tx) => {
+        await saveMessage(tx, edited.id, { parts: edited.parts, status: 'complete', usage: null });
+        const deleted = await deleteMessagesFrom(tx, chatId, target.position + 1);
+        const seq = stream.seq + 1 + (deleted.length ? 1 : 0) + 1;
+        return { deleted, assistant: await this.newReply(tx, chat, modelName, seq, at === 0 ? content : null) };
+      });
+      stream.emit({ type: 'chat.message.updated', message: edited });
+      if (deleted.length) stream.emit({ type: 'chat.message.deleted', messageIds: deleted });
+      stream.emit({ type: 'chat.message.created', message: assistant });
+      this.start(stream, assistant, [...all.slice(0, at), edited], modelName);
+      return { messageId: assistant.id };
+    });
+  }
+
+  /** Stops the running reply, keeping what arrived. */
+  async stop(chatId: string): Promise<boolean> {
+    const run = this.runs.get(chatId);
+    if (!run) return false;
+    run.abort.abort('stop' satisfies StopReason);
+    await run.done;
+    return true;
+  }
+
+  async deleteChat(chatId: string): Promise<void> {
+    await this.lock.run(chatId, async () => {
+      const run = this.runs.get(chatId);
+      if (run) {
+        run.abort.abort('stop' satisfies StopReason);
+        await run.done;
+      }
+      if (!(await deleteChat(this.sql, chatId))) throw new AppError('not_found', 'No such chat.');
+      this.streams.delete(chatId);
+      clearTimeout(this.trimTimers.get(chatId));
+      this.trimTimers.delete(chatId);
+    });
+    this.deps.onChatsChanged(null, chatId);
+  }
+
+  /** Ends every run as `interrupted`, with what arrived written down. */
+  async shutdown(): Promise<void> {
+    const runs = [...this.runs.values()];
+    for (const r of runs) r.abort.abort('shutdown' satisfies StopReason);
+    await Promise.all(runs.map((r) => r.done));
+    for (const t of this.trimTimers.values()) clearTimeout(t);
+  }
+
+  private async prepare(chatId: string, model: string | undefined) {
+    if (this.isRunning(chatId)) {
+      throw new AppError('conflict', 'A reply is still being written in this chat: stop it first.');
+    }
+    // A reply that just finished may still be writing its last batch.
+    await this.runs.get(chatId)?.done;
+    const stream = await this.stream(chatId);
+    const chat = await getChat(this.sql, chatId);
+    if (!chat) throw new AppError('not_found', 'No such chat.');
+    const modelName = model ?? chat.model ?? (await this.defaultModel());
+    return { chat, stream, modelName };
+  }
+
+  private async defaultModel(): Promise<string> {
+    const list = await this.deps.models.listModels();
+    const first = list.models[0];
+    if (first) return first.id;
+    throw new AppError('model_unreachable', list.error ?? 'The model endpoint lists no models.');
+  }
+
+  /** Inserts the streaming assistant message; records the seq and the chat's model and title. */
+  private async newReply(
+    tx: Queryable,
+    chat: Chat,
+    model: string,
+    seq: number,
+    firstContent: string | null,
+  ): Promise<Message> {
+    const assistant = await appendMessage(tx, {
+      chatId: chat.id, role: 'assistant', status: 'streaming', parts: [], model,
+    });
+    const title = firstContent && chat.title === DEFAULT_TITLE ? titleFrom(firstContent) : undefined;
+    const updated = await updateChat(tx, chat.id, { model, title });
+    await setChatSeq(tx, chat.id, seq);
+    if (updated) queueMicrotask(() => this.deps.onChatsChanged(publicChat(updated), null));
+    return assistant;
+  }
+
+  private start(stream: ChatStream, message: Message, history: Message[], model: string): void {
+    clearTimeout(this.trimTimers.get(stream.chatId));
+    const run: Run = {
+      messageId: message.id,
+      finished: false,
+      abort: new AbortController(),
+      parts: [],
+      status: 'streaming',
+      usage: null,
+      dirty: false,
+      flushing: null,
+      done: Promise.resolve(),
+    };
+    this.runs.set(stream.chatId, run);
+    run.done = this.execute(stream, run, toTurns(history), model).finally(() => {
+      this.runs.delete(stream.chatId);
+      this.scheduleTrim(stream);
+    });
+  }
+
+  private async execute(stream: ChatStream, run: Run, turns: ChatTurn[], model: string): Promise<void> {
+    const timer = setInterval(() => void this.flush(stream, run), FLUSH_MS);
+    const onPiece = (p: Piece) => {
+      const last = run.parts.at(-1);
+      let index = run.parts.length - 1;
+      if (last && last.type === p.kind) last.text += p.text;
+      else index = run.parts.push({ type: p.kind, text: p.text }) - 1;
+      stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: p.kind, text: p.text });
+      run.dirty = true;
+    };
+    try {
+      const result = await this.deps.models.stream(model, turns, run.abort.signal, onPiece);
+      run.usage = result.usage;
+      run.status = 'complete';
+    } catch (err) {
+      if (run.abort.signal.aborted) {
+        run.status = run.abort.signal.reason === 'shutdown' ? 'interrupted' : 'stopped';
+      } else {
+        run.status = 'error';
+        const text = err instanceof AppError ? err.message : 'The reply failed.';
+        if (!(err instanceof AppError)) this.deps.log.error({ err }, 'reply failed');
+        const index = run.parts.push({ type: 'error', text }) - 1;
+        stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: 'error', text });
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    run.finished = true;
+    stream.emit({ type: 'chat.message.finished', messageId: run.messageId, status: run.status, usage: run.usage });
+    run.dirty = true;
+    // The last write must land: retry a failed one a few times before giving up.
+    for (let attempt = 0; run.dirty && attempt < 5; attempt++) {
+      await run.flushing;
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+      await this.flush(stream, run);
+    }
+  }
+
+  /** Writes the run's message and the seq it reflects, in one transaction. */
+  private async flush(stream: ChatStream, run: Run): Promise<void> {
+    if (!run.dirty || run.flushing) return;
+    run.dirty = false;
+    const state = { parts: run.parts.map((p) => ({ ...p })), status: run.status, usage: run.usage };
+    const seq = stream.seq;
+    run.flushing = this.sql
+      .begin(async (tx) => {
+        await saveMessage(tx, run.messageId, state);
+        await setChatSeq(tx, stream.chatId, seq);
+      })
+      .then(
+        () => {},
+        (err: unknown) => {
+          run.dirty = true;
+          this.deps.log.error({ err }, 'saving a reply failed; will retry');
+        },
+      )
+      .finally(() => {
+        run.flushing = null;
+      });
+    await run.flushing;
+  }
+
+  private scheduleTrim(stream: ChatStream): void {
+    const t = setTimeout(() => {
+      this.trimTimers.delete(stream.chatId);
+      if (this.runs.has(stream.chatId)) return;
+      stream.trim();
+      if (stream.idle) this.streams.delete(stream.chatId);
+    }, LOG_GRACE_MS);
+    t.unref();
+    this.trimTimers.set(stream.chatId, t);
+  }
+}
+
+function toTurns(messages: Message[]): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  for (const m of messages) {
+    const content = m.parts
+      .filter((p) => p.type === 'text')
+      .map((p) => p.text)
+      .join('');
+    if (content) turns.push({ role: m.role, content });
+  }
+  return turns;
+}
+
+export function titleFrom(content: string): string {
+  const line = content.trim().split('\n')[0]!.trim();
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line || DEFAULT_TITLE;
+}

@@ -1,0 +1,73 @@
+import type { ChatEvent } from '@boocode/protocol';
+
+/** A chat event before it is given its seq. */
+export type ChatEventInput = ChatEvent extends infer E
+  ? E extends ChatEvent
+    ? Omit<E, 'seq' | 'chatId'>
+    : never
+  : never;
+
+export type SubscribeResult = { ok: true; unsubscribe: () => void } | { ok: false };
+
+/**
+ * The in-memory event log of one chat: assigns the per-chat `seq`, keeps the
+ * events since `baseSeq` for replay, and fans them out to listeners.
+ */
+export class ChatStream {
+  private log: ChatEvent[] = [];
+  private baseSeq: number;
+  private readonly listeners = new Set<(ev: ChatEvent) => void>();
+
+  constructor(
+    readonly chatId: string,
+    private seqValue: number,
+    private readonly onListenerError: (err: unknown) => void,
+  ) {
+    this.baseSeq = seqValue;
+  }
+
+  get seq(): number {
+    return this.seqValue;
+  }
+
+  emit(input: ChatEventInput): ChatEvent {
+    const ev = { ...input, chatId: this.chatId, seq: ++this.seqValue } as ChatEvent;
+    this.log.push(ev);
+    for (const l of this.listeners) {
+      try {
+        l(ev);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+    return ev;
+  }
+
+  /** Events with seq in (afterSeq, seq], or null when the log no longer covers them. */
+  eventsAfter(afterSeq: number): ChatEvent[] | null {
+    if (afterSeq < this.baseSeq || afterSeq > this.seqValue) return null;
+    return this.log.slice(afterSeq - this.baseSeq);
+  }
+
+  /**
+   * Replays the events after `afterSeq`, then streams live ones, with nothing
+   * between the two (both happen in one synchronous step).
+   */
+  subscribe(afterSeq: number, listener: (ev: ChatEvent) => void): SubscribeResult {
+    const missed = this.eventsAfter(afterSeq);
+    if (!missed) return { ok: false };
+    for (const ev of missed) listener(ev);
+    this.listeners.add(listener);
+    return { ok: true, unsubscribe: () => void this.listeners.delete(listener) };
+  }
+
+  /** Drops the log once the database holds everything in it. */
+  trim(): void {
+    this.log = [];
+    this.baseSeq = this.seqValue;
+  }
+
+  get idle(): boolean {
+    return this.listeners.size === 0;
+  }
+}

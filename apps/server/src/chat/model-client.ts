@@ -1,0 +1,126 @@
+import OpenAI from 'openai';
+import type { ModelInfo, ModelList, Usage } from '@boocode/protocol';
+import { AppError } from '@boocode/protocol';
+import { ThinkParser, type Piece } from './think-parser.ts';
+
+export interface ChatTurn {
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+}
+
+export interface StreamResult {
+  usage: Usage | null;
+  finishReason: string;
+}
+
+const MODELS_TTL_MS = 60_000;
+
+/** The OpenAI-compatible endpoint: model list (cached) and streamed completions. */
+export class ModelClient {
+  private readonly client: OpenAI;
+  private cache: { at: number; list: ModelList } | null = null;
+
+  constructor(readonly baseUrl: string, apiKey: string | null) {
+    this.client = new OpenAI({ baseURL: baseUrl, apiKey: apiKey ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
+  }
+
+  async listModels(refresh = false): Promise<ModelList> {
+    if (!refresh && this.cache && Date.now() - this.cache.at < MODELS_TTL_MS) return this.cache.list;
+    try {
+      const page = await this.client.models.list({ timeout: 10_000 });
+      const models = page.data.map((m) => toModelInfo(m as unknown as RawModel));
+      this.cache = { at: Date.now(), list: { models, error: null } };
+      return this.cache.list;
+    } catch (err) {
+      // Not cached: the next look tries again.
+      return { models: [], error: describeModelError(err, this.baseUrl) };
+    }
+  }
+
+  /**
+   * Streams one completion. `onPiece` gets answer text and reasoning in order,
+   * from `reasoning_content` / `reasoning` deltas and `<think>` tags alike.
+   * Throws AppError on endpoint failures; an abort rejects with the signal's reason.
+   */
+  async stream(
+    model: string,
+    messages: ChatTurn[],
+    signal: AbortSignal,
+    onPiece: (p: Piece) => void,
+  ): Promise<StreamResult> {
+    const think = new ThinkParser();
+    let usage: Usage | null = null;
+    let finishReason: string | null = null;
+    try {
+      const stream = await this.client.chat.completions.create(
+        { model, messages, stream: true, stream_options: { include_usage: true } },
+        { signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.usage) {
+          usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+        }
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        const delta = choice.delta as { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+        const reasoning = delta.reasoning_content ?? delta.reasoning;
+        if (reasoning) onPiece({ kind: 'reasoning', text: reasoning });
+        if (delta.content) for (const p of think.push(delta.content)) onPiece(p);
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      throw new AppError(
+        err instanceof OpenAI.APIConnectionError ? 'model_unreachable' : 'model_error',
+        describeModelError(err, this.baseUrl),
+      );
+    } finally {
+      for (const p of think.end()) onPiece(p);
+    }
+    if (signal.aborted) throw signal.reason;
+    if (!finishReason) {
+      throw new AppError('model_error', 'The model endpoint closed the stream before the reply was complete.');
+    }
+    return { usage, finishReason };
+  }
+}
+
+interface RawModel {
+  id: string;
+  context_length?: number;
+  max_model_len?: number;
+  meta?: { n_ctx?: number; n_ctx_train?: number };
+}
+
+function toModelInfo(m: RawModel): ModelInfo {
+  const ctx = m.context_length ?? m.max_model_len ?? m.meta?.n_ctx ?? null;
+  return { id: m.id, contextLength: typeof ctx === 'number' && ctx > 0 ? Math.floor(ctx) : null };
+}
+
+/** A message for the user: what went wrong with the endpoint, never a key or a stack. */
+export function describeModelError(err: unknown, baseUrl: string): string {
+  if (err instanceof OpenAI.APIConnectionTimeoutError) {
+    return `The model endpoint at ${baseUrl} did not answer in time.`;
+  }
+  if (err instanceof OpenAI.APIConnectionError) {
+    const cause = (err.cause as { code?: string; cause?: { code?: string } } | undefined) ?? {};
+    const code = cause.code ?? cause.cause?.code;
+    if (code === 'ECONNREFUSED') return `Could not reach the model endpoint at ${baseUrl}: connection refused.`;
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') {
+      return `The model endpoint at ${baseUrl} closed the connection.`;
+    }
+    return `Could not reach the model endpoint at ${baseUrl}${code ? ` (${code})` : ''}.`;
+  }
+  if (err instanceof OpenAI.APIError && err.status) {
+    const detail = err.message.replace(/^\d{3}\s*/, '').slice(0, 300);
+    return `The model endpoint answered HTTP ${err.status}${detail ? `: ${detail}` : ''}.`;
+  }
+  // undici's word for a response body cut off mid-way
+  if (err instanceof TypeError && err.message === 'terminated') {
+    return `The model endpoint at ${baseUrl} closed the connection in the middle of the reply.`;
+  }
+  if (err instanceof SyntaxError || (err instanceof Error && /JSON|parse/i.test(err.message))) {
+    return 'The model endpoint sent a response that could not be read (malformed stream).';
+  }
+  return `The model call failed: ${err instanceof Error ? err.message.slice(0, 300) : 'unknown error'}.`;
+}

@@ -1,0 +1,99 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+/** Accepts a base URL with or without the trailing `/v1`; always returns it with `/v1`. */
+export function normalizeBaseUrl(raw: string): string {
+  const u = new URL(raw);
+  const p = u.pathname.replace(/\/+$/, '');
+  u.pathname = p.endsWith('/v1') ? p : `${p}/v1`;
+  return u.toString().replace(/\/+$/, '');
+}
+
+const Env = z
+  .object({
+    PORT: port(9500),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    BOOCODE_HOME: z.string().min(1).default(path.join(os.homedir(), '.boocode')),
+    BOOCODE_PG_PORT: port(5500),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    LLM_BASE_URL: z.url().optional(),
+    LLAMA_SWAP_URL: z.url().optional(),
+    LLM_API_KEY: z.string().optional(),
+    AUTH_MODE: z.enum(['token', 'proxy']).default('token'),
+    AUTH_PROXY_HEADER: z.string().min(1).default('Remote-User'),
+    TRUSTED_PROXIES: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
+    ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
+    BOOCODE_WEB_DIST: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((e) => e.AUTH_MODE !== 'proxy' || e.TRUSTED_PROXIES.length > 0, {
+    path: ['TRUSTED_PROXIES'],
+    message: 'must list the proxy addresses when AUTH_MODE=proxy',
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  home: string;
+  pgPort: number;
+  databaseUrl: string | null;
+  llmBaseUrl: string;
+  llmApiKey: string | null;
+  authMode: 'token' | 'proxy';
+  proxyHeader: string;
+  trustedProxies: string[];
+  allowedOrigins: string[];
+  webDist: string;
+  logLevel: string;
+}
+
+/** Never echoed back in an error: they may hold credentials. */
+const secretVars = new Set(['DATABASE_URL', 'LLM_API_KEY', 'LLM_BASE_URL', 'LLAMA_SWAP_URL']);
+
+const defaultWebDist = path.resolve(import.meta.dirname, '../../web/dist');
+
+/**
+ * Parses the environment once at boot. Throws ConfigError with a one-line
+ * message naming the variable when a value is bad.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const empty = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const r = Env.safeParse(empty);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = secretVars.has(name) ? '' : ` (got ${JSON.stringify(env[name] ?? '')})`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const e = r.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    home: path.resolve(e.BOOCODE_HOME),
+    pgPort: e.BOOCODE_PG_PORT,
+    databaseUrl: e.DATABASE_URL ?? null,
+    llmBaseUrl: normalizeBaseUrl(e.LLM_BASE_URL ?? e.LLAMA_SWAP_URL ?? 'http://127.0.0.1:8080'),
+    llmApiKey: e.LLM_API_KEY || null,
+    authMode: e.AUTH_MODE,
+    proxyHeader: e.AUTH_PROXY_HEADER.toLowerCase(),
+    trustedProxies: e.TRUSTED_PROXIES,
+    allowedOrigins: e.ALLOWED_ORIGINS.map((o) => new URL(o).origin),
+    webDist: e.BOOCODE_WEB_DIST ? path.resolve(e.BOOCODE_WEB_DIST) : defaultWebDist,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

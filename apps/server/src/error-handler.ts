@@ -1,0 +1,34 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '@boocode/protocol';
+
+/** One place turns every failure into `{ code, message }`; 5xx details stay in the log. */
+export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: boolean }): void {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err }, err.message);
+      return reply.code(err.status).send({ code: err.code, message: err.message });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0];
+      const where = first?.instancePath ? `${first.instancePath.slice(1).replaceAll('/', '.')}: ` : '';
+      return reply
+        .code(400)
+        .send({ code: 'bad_request', message: `${where}${first?.message ?? 'invalid request'}` });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) {
+      const code = status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : 'bad_request';
+      return reply.code(status).send({ code, message: err.message });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ code: 'internal', message: 'Something went wrong on the server.' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    // The web app routes by path (/c/<id>): unknown non-API pages get its index.html.
+    if (opts.spaFallback && req.method === 'GET' && !req.url.startsWith('/api')) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
+  });
+}

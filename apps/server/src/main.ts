@@ -1,0 +1,60 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  createSql,
+  markStreamingInterrupted,
+  migrate,
+  startEmbedded,
+  type EmbeddedCluster,
+} from '@boocode/db';
+import { buildApp } from './app.ts';
+import { loadOrCreateToken } from './auth/token.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+
+  let cluster: EmbeddedCluster | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    cluster = await startEmbedded({ dataDir: path.join(config.home, 'pg'), port: config.pgPort });
+    databaseUrl = cluster.url;
+  }
+  const sql = createSql(databaseUrl);
+  await migrate(sql);
+  const interrupted = await markStreamingInterrupted(sql);
+
+  const token = config.authMode === 'token' ? await loadOrCreateToken(config.home) : '';
+  const { app } = await buildApp({ config, sql, token });
+  if (interrupted) app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal}: shutting down`);
+    await app.close();
+    await sql.end({ timeout: 5 });
+    await cluster?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/`;
+  const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
+  // The one line a user needs; printed plainly, not through the JSON logger.
+  process.stdout.write(`\nboocode is running: open ${url}\n\n`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`boocode: bad configuration: ${err.message}\n`);
+  } else {
+    process.stderr.write(`boocode: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

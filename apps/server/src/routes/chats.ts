@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  Accepted,
+  AppError,
+  Chat,
+  ChatList,
+  ChatListQuery,
+  ChatParams,
+  ChatSnapshot,
+  CreateChatBody,
+  EditBody,
+  MessageParams,
+  RegenerateBody,
+  SendBody,
+  UpdateChatBody,
+} from '@boocode/protocol';
+import { createChat, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
+import { DEFAULT_TITLE, type ChatService } from '../chat/chat-service.ts';
+
+export interface ChatRoutesOptions {
+  sql: Sql;
+  chats: ChatService;
+  onChatsChanged: (chat: Chat | null, deletedId: string | null) => void;
+}
+
+export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
+  app,
+  { sql, chats, onChatsChanged },
+) => {
+  app.get(
+    '/api/chats',
+    { schema: { querystring: ChatListQuery, response: { 200: ChatList } } },
+    async (req) => ({ chats: (await listChats(sql, req.query.q)).map(publicChat) }),
+  );
+
+  app.post(
+    '/api/chats',
+    { schema: { body: CreateChatBody, response: { 201: Chat } } },
+    async (req, reply) => {
+      const chat = publicChat(
+        await createChat(sql, { title: req.body.title ?? DEFAULT_TITLE, model: req.body.model ?? null }),
+      );
+      onChatsChanged(chat, null);
+      return reply.code(201).send(chat);
+    },
+  );
+
+  app.get(
+    '/api/chats/:chatId',
+    { schema: { params: ChatParams, response: { 200: ChatSnapshot } } },
+    async (req) => chats.snapshot(req.params.chatId),
+  );
+
+  app.patch(
+    '/api/chats/:chatId',
+    { schema: { params: ChatParams, body: UpdateChatBody, response: { 200: Chat } } },
+    async (req) => {
+      const row = await updateChat(sql, req.params.chatId, req.body);
+      if (!row) throw new AppError('not_found', 'No such chat.');
+      const chat = publicChat(row);
+      onChatsChanged(chat, null);
+      return chat;
+    },
+  );
+
+  app.delete('/api/chats/:chatId', { schema: { params: ChatParams } }, async (req, reply) => {
+    await chats.deleteChat(req.params.chatId);
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/api/chats/:chatId/messages',
+    { schema: { params: ChatParams, body: SendBody, response: { 202: Accepted } } },
+    async (req, reply) =>
+      reply.code(202).send(await chats.send(req.params.chatId, req.body.content, req.body.model)),
+  );
+
+  app.post(
+    '/api/chats/:chatId/stop',
+    { schema: { params: ChatParams } },
+    async (req, reply) => {
+      await chats.stop(req.params.chatId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/chats/:chatId/regenerate',
+    { schema: { params: ChatParams, body: RegenerateBody.optional(), response: { 202: Accepted } } },
+    async (req, reply) =>
+      reply.code(202).send(await chats.regenerate(req.params.chatId, req.body?.model)),
+  );
+
+  app.post(
+    '/api/chats/:chatId/messages/:messageId/edit',
+    { schema: { params: MessageParams, body: EditBody, response: { 202: Accepted } } },
+    async (req, reply) =>
+      reply
+        .code(202)
+        .send(await chats.edit(req.params.chatId, req.params.messageId, req.body.content, req.body.model)),
+  );
+};

@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatSnapshot, Chat } from '@boocode/protocol';
+import { wordTokens } from '@boocode/testkit';
+import { startHarness, textOf, WsClient, type Harness } from './helpers.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+async function newChat(title?: string): Promise<Chat> {
+  const r = await h.api<Chat>('POST', '/api/chats', title ? { title } : {});
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
+async function snapshot(chatId: string): Promise<ChatSnapshot> {
+  return (await h.api<ChatSnapshot>('GET', `/api/chats/${chatId}`)).body;
+}
+
+async function send(chatId: string, content: string, model?: string): Promise<string> {
+  const r = await h.api<{ messageId: string }>('POST', `/api/chats/${chatId}/messages`, { content, model });
+  expect(r.status).toBe(202);
+  return r.body.messageId;
+}
+
+describe('chat replies', () => {
+  it('streams a reply over the socket and stores it with its usage', async () => {
+    h.model.setScript([{ content: ['Hello', ' there', '!'], usage: { prompt_tokens: 7, completion_tokens: 3 } }]);
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'hi');
+    await ws.waitForFinish(id);
+    expect(textOf(ws.events(chat.id), id)).toBe('Hello there!');
+    const snap = await snapshot(chat.id);
+    expect(snap.messages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    expect(snap.messages[1]).toMatchObject({
+      parts: [{ type: 'text', text: 'Hello there!' }],
+      usage: { promptTokens: 7, completionTokens: 3 },
+      model: 'scripted-small',
+    });
+    expect(snap.seq).toBe(ws.events(chat.id).at(-1)!.seq);
+    expect(snap.chat.title).toBe('hi');
+    ws.close();
+  });
+
+  it('sends the earlier turns to the model', async () => {
+    h.model.setScript((req) => ({ content: [`${req.messages.length} turns`] }));
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    await ws.waitForFinish(await send(chat.id, 'one'));
+    const second = await send(chat.id, 'two');
+    await ws.waitForFinish(second);
+    expect(h.model.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: '3 turns'.replace('3', '1') },
+      { role: 'user', content: 'two' },
+    ]);
+    ws.close();
+  });
+
+  it('resumes a 2,000-token reply after a reconnect with every token exactly once', async () => {
+    const tokens = wordTokens(2000);
+    h.model.setScript([{ content: tokens, delayMs: 1 }]);
+    const chat = await newChat();
+    const first = await WsClient.open(h);
+    first.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'long');
+    await first.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't500 ');
+    first.close();
+    const lastSeq = first.events(chat.id).at(-1)!.seq;
+    const before = textOf(first.events(chat.id), id);
+
+    const second = await WsClient.open(h);
+    second.subscribe(chat.id, lastSeq);
+    await second.waitForFinish(id);
+    const all = before + textOf(second.events(chat.id), id);
+    expect(all).toBe(tokens.join(''));
+    const seqs = [...first.events(chat.id), ...second.events(chat.id)].map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    second.close();
+  });
+
+  it('gives a snapshot mid-reply that continues exactly from its seq', async () => {
+    const tokens = wordTokens(600);
+    h.model.setScript([{ content: tokens, delayMs: 1 }]);
+    const chat = await newChat();
+    const watcher = await WsClient.open(h);
+    watcher.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'go');
+    await watcher.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't200 ');
+    const snap = await snapshot(chat.id);
+    expect(snap.running).toBe(true);
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, snap.seq);
+    await ws.waitForFinish(id);
+    const partial = snap.messages.find((m) => m.id === id)!.parts[0]?.text ?? '';
+    expect(partial + textOf(ws.events(chat.id), id)).toBe(tokens.join(''));
+    ws.close();
+    watcher.close();
+  });
+
+  it('stops a reply and keeps what arrived', async () => {
+    h.model.setScript([{ content: wordTokens(5000), delayMs: 2 }]);
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'go');
+    await ws.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't20 ');
+    const aborted = h.model.nextAbort();
+    expect((await h.api('POST', `/api/chats/${chat.id}/stop`)).status).toBe(204);
+    await aborted;
+    const fin = await ws.waitForFinish(id);
+    expect(fin).toMatchObject({ status: 'stopped' });
+    const snap = await snapshot(chat.id);
+    const text = snap.messages[1]!.parts[0]!.text;
+    expect(text).toBe(textOf(ws.events(chat.id), id));
+    expect(text.startsWith('t0 t1 ')).toBe(true);
+    expect(snap.messages[1]!.status).toBe('stopped');
+    expect(snap.running).toBe(false);
+    ws.close();
+  });
+
+  it('refuses a second message while a reply runs', async () => {
+    h.model.setScript([{ content: wordTokens(3000), delayMs: 2 }]);
+    const chat = await newChat();
+    await send(chat.id, 'first');
+    const r = await h.api('POST', `/api/chats/${chat.id}/messages`, { content: 'second' });
+    expect(r).toMatchObject({ status: 409, body: { code: 'conflict' } });
+    await h.api('POST', `/api/chats/${chat.id}/stop`);
+  });
+
+  it('regenerates the last reply, replacing it', async () => {
+    h.model.setScript([{ content: ['first answer'] }, { content: ['second answer'] }]);
+    h.model.requests.length = 0;
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const firstId = await send(chat.id, 'q');
+    await ws.waitForFinish(firstId);
+    const r = await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/regenerate`, {});
+    expect(r.status).toBe(202);
+    await ws.waitForFinish(r.body.messageId);
+    expect(ws.events(chat.id).some((e) => e.type === 'chat.message.deleted' && e.messageIds.includes(firstId))).toBe(true);
+    const snap = await snapshot(chat.id);
+    expect(snap.messages.map((m) => m.parts[0]?.text)).toEqual(['q', 'second answer']);
+    expect(h.model.requests[1]!.messages).toEqual([{ role: 'user', content: 'q' }]);
+    ws.close();
+  });
+
+  it('edits an earlier message and resends from there', async () => {
+    h.model.setScript((req) => ({ content: [`re:${String(req.messages.at(-1)!.content)}`] }));
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    await ws.waitForFinish(await send(chat.id, 'alpha'));
+    await ws.waitForFinish(await send(chat.id, 'beta'));
+    const first = (await snapshot(chat.id)).messages[0]!;
+    const r = await h.api<{ messageId: string }>(
+      'POST',
+      `/api/chats/${chat.id}/messages/${first.id}/edit`,
+      { content: 'gamma' },
+    );
+    expect(r.status).toBe(202);
+    await ws.waitForFinish(r.body.messageId);
+    const snap = await snapshot(chat.id);
+    expect(snap.messages.map((m) => m.parts[0]?.text)).toEqual(['gamma', 're:gamma']);
+    ws.close();
+  });
+
+  it('refuses to edit an assistant message', async () => {
+    h.model.setScript([{ content: ['a'] }]);
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'x');
+    await ws.waitForFinish(id);
+    const r = await h.api('POST', `/api/chats/${chat.id}/messages/${id}/edit`, { content: 'y' });
+    expect(r).toMatchObject({ status: 400, body: { code: 'bad_request' } });
+    ws.close();
+  });
+});
+
+describe('reasoning', () => {
+  it('keeps reasoning_content apart from the answer', async () => {
+    h.model.setScript([{ reasoning: ['Let me ', 'see.'], content: ['42'] }]);
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'q');
+    await ws.waitForFinish(id);
+    const snap = await snapshot(chat.id);
+    expect(snap.messages[1]!.parts).toEqual([
+      { type: 'reasoning', text: 'Let me see.' },
+      { type: 'text', text: '42' },
+    ]);
+    ws.close();
+  });
+
+  it('splits <think> tags that arrive cut across chunks', async () => {
+    h.model.setScript([{ content: ['<thi', 'nk>hmm, ', 'ok</th', 'ink>The', ' answer'] }]);
+    const chat = await newChat();
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const id = await send(chat.id, 'q');
+    await ws.waitForFinish(id);
+    expect((await snapshot(chat.id)).messages[1]!.parts).toEqual([
+      { type: 'reasoning', text: 'hmm, ok' },
+      { type: 'text', text: 'The answer' },
+    ]);
+    ws.close();
+  });
+});
+
+describe('a failing endpoint', () => {
+  const cases = [
+    ['answers HTTP 500', { fail: 'http500' as const }, /HTTP 500/],
+    ['sends malformed SSE', { fail: 'malformed' as const, content: ['a', 'b', 'c'] }, /could not be read/],
+    ['cuts the stream', { fail: 'cut' as const, cutAfter: 3, content: wordTokens(20) }, /closed/],
+  ] as const;
+  for (const [name, reply, message] of cases) {
+    it(`shows a clear error when it ${name}, keeping the question`, async () => {
+      h.model.setScript([reply]);
+      const chat = await newChat();
+      const ws = await WsClient.open(h);
+      ws.subscribe(chat.id, 0);
+      const id = await send(chat.id, 'still here?');
+      expect(await ws.waitForFinish(id)).toMatchObject({ status: 'error' });
+      const snap = await snapshot(chat.id);
+      expect(snap.messages[0]!.parts).toEqual([{ type: 'text', text: 'still here?' }]);
+      const err = snap.messages[1]!.parts.find((p) => p.type === 'error');
+      expect(err?.text).toMatch(message);
+      ws.close();
+    });
+  }
+});
+
+describe('chat list', () => {
+  it('renames, searches by title and by message text, and deletes', async () => {
+    h.model.setScript([{ content: ['the zebra answer'] }]);
+    const a = await newChat('Alpha plans');
+    const b = await newChat('Beta notes');
+    const ws = await WsClient.open(h);
+    ws.subscribe(b.id, 0);
+    await ws.waitForFinish(await send(b.id, 'tell me about quokkas'));
+
+    const renamed = await h.api<Chat>('PATCH', `/api/chats/${a.id}`, { title: 'Orinoco plans' });
+    expect(renamed.body.title).toBe('Orinoco plans');
+    const byTitle = await h.api<{ chats: Chat[] }>('GET', '/api/chats?q=orinoco');
+    expect(byTitle.body.chats.map((c) => c.id)).toEqual([a.id]);
+    const byText = await h.api<{ chats: Chat[] }>('GET', '/api/chats?q=QUOKKA');
+    expect(byText.body.chats.map((c) => c.id)).toEqual([b.id]);
+    const percent = await h.api<{ chats: Chat[] }>('GET', '/api/chats?q=%25');
+    expect(percent.body.chats).toEqual([]);
+
+    expect((await h.api('DELETE', `/api/chats/${a.id}`)).status).toBe(204);
+    expect((await h.api('GET', `/api/chats/${a.id}`)).status).toBe(404);
+    expect(ws.frames.some((f) => f.type === 'chats.changed' && f.deletedId === a.id)).toBe(true);
+    ws.close();
+  });
+
+  it('rejects bad input with a 400 naming the field, and changes nothing', async () => {
+    const chat = await newChat('Keep me');
+    const r = await h.api<{ code: string; message: string }>('PATCH', `/api/chats/${chat.id}`, { title: '  ' });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('bad_request');
+    expect(r.body.message).toMatch(/title/);
+    expect((await snapshot(chat.id)).chat.title).toBe('Keep me');
+    expect((await h.api('GET', '/api/chats/not-a-uuid')).status).toBe(400);
+    expect((await h.api('POST', `/api/chats/${chat.id}/messages`, { content: '' })).status).toBe(400);
+    expect((await snapshot(chat.id)).messages).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Chat } from '@boocode/protocol';
+import type { Queryable } from './sql.ts';
+
+interface ChatRow {
+  id: string;
+  title: string;
+  model: string | null;
+  lastSeq: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ChatWithSeq extends Chat {
+  lastSeq: number;
+}
+
+function toChat(r: ChatRow): ChatWithSeq {
+  return {
+    id: r.id,
+    title: r.title,
+    model: r.model,
+    lastSeq: Number(r.lastSeq),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export function publicChat({ lastSeq: _, ...chat }: ChatWithSeq): Chat {
+  return chat;
+}
+
+export async function createChat(
+  sql: Queryable,
+  input: { title: string; model: string | null },
+): Promise<ChatWithSeq> {
+  const [row] = await sql<ChatRow[]>`
+    insert into chats (title, model) values (${input.title}, ${input.model}) returning *`;
+  return toChat(row!);
+}
+
+export async function getChat(sql: Queryable, id: string): Promise<ChatWithSeq | null> {
+  const [row] = await sql<ChatRow[]>`select * from chats where id = ${id}`;
+  return row ? toChat(row) : null;
+}
+
+/** Newest first; `q` matches the title or any message text, case-insensitively. */
+export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq[]> {
+  const term = q?.trim();
+  if (!term) {
+    const rows = await sql<ChatRow[]>`select * from chats order by updated_at desc limit 500`;
+    return rows.map(toChat);
+  }
+  const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await sql<ChatRow[]>`
+    select c.* from chats c
+    where c.title ilike ${like}
+       or exists (
+         select 1 from messages m, jsonb_array_elements(m.parts) p
+         where m.chat_id = c.id and p ->> 'type' = 'text' and p ->> 'text' ilike ${like})
+    order by c.updated_at desc limit 500`;
+  return rows.map(toChat);
+}
+
+export async function updateChat(
+  sql: Queryable,
+  id: string,
+  patch: { title?: string; model?: string },
+): Promise<ChatWithSeq | null> {
+  const [row] = await sql<ChatRow[]>`
+    update chats set
+      title = coalesce(${patch.title ?? null}, title),
+      model = coalesce(${patch.model ?? null}, model),
+      updated_at = now()
+    where id = ${id} returning *`;
+  return row ? toChat(row) : null;
+}
+
+export async function deleteChat(sql: Queryable, id: string): Promise<boolean> {
+  const rows = await sql`delete from chats where id = ${id} returning id`;
+  return rows.length > 0;
+}
+
+/** Records that the rows of the chat now reflect its event stream up to `seq`. */
+export async function setChatSeq(sql: Queryable, id: string, seq: number): Promise<void> {
+  await sql`update chats set last_seq = greatest(last_seq, ${seq}), updated_at = now() where id = ${id}`;
+}

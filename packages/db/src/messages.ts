@@ -1,0 +1,94 @@
+import type { Message, MessageStatus, Part, Role, Usage } from '@boocode/protocol';
+import type { Queryable } from './sql.ts';
+
+interface MessageRow {
+  id: string;
+  chatId: string;
+  position: number;
+  role: Role;
+  status: MessageStatus;
+  parts: Part[];
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  createdAt: Date;
+}
+
+function toMessage(r: MessageRow): Message {
+  return {
+    id: r.id,
+    chatId: r.chatId,
+    position: r.position,
+    role: r.role,
+    status: r.status,
+    parts: r.parts,
+    model: r.model,
+    usage:
+      r.promptTokens === null || r.completionTokens === null
+        ? null
+        : { promptTokens: r.promptTokens, completionTokens: r.completionTokens },
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+export async function listMessages(sql: Queryable, chatId: string): Promise<Message[]> {
+  const rows = await sql<MessageRow[]>`
+    select * from messages where chat_id = ${chatId} order by position`;
+  return rows.map(toMessage);
+}
+
+export async function getMessage(sql: Queryable, id: string): Promise<Message | null> {
+  const [row] = await sql<MessageRow[]>`select * from messages where id = ${id}`;
+  return row ? toMessage(row) : null;
+}
+
+/** Appends a message at the end of the chat. */
+export async function appendMessage(
+  sql: Queryable,
+  input: { chatId: string; role: Role; status: MessageStatus; parts: Part[]; model: string | null },
+): Promise<Message> {
+  const [row] = await sql<MessageRow[]>`
+    insert into messages (chat_id, position, role, status, parts, model)
+    values (
+      ${input.chatId},
+      (select coalesce(max(position) + 1, 0) from messages where chat_id = ${input.chatId}),
+      ${input.role}, ${input.status}, ${sql.json(input.parts)}, ${input.model})
+    returning *`;
+  return toMessage(row!);
+}
+
+export async function saveMessage(
+  sql: Queryable,
+  id: string,
+  state: { parts: Part[]; status: MessageStatus; usage: Usage | null },
+): Promise<void> {
+  await sql`
+    update messages set
+      parts = ${sql.json(state.parts)},
+      status = ${state.status},
+      prompt_tokens = ${state.usage?.promptTokens ?? null},
+      completion_tokens = ${state.usage?.completionTokens ?? null}
+    where id = ${id}`;
+}
+
+/** Deletes the messages at `position` and after; returns their ids. */
+export async function deleteMessagesFrom(
+  sql: Queryable,
+  chatId: string,
+  position: number,
+): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    delete from messages where chat_id = ${chatId} and position >= ${position} returning id`;
+  return rows.map((r) => r.id);
+}
+
+/** After a restart no generation is running: what was streaming is kept, marked interrupted. */
+export async function markStreamingInterrupted(sql: Queryable): Promise<number> {
+  const rows = await sql<{ chatId: string }[]>`
+    update messages set status = 'interrupted' where status = 'streaming' returning chat_id`;
+  if (rows.length === 0) return 0;
+  // Move the chats' seq on, so that a page resuming from before the restart resyncs.
+  const chatIds = [...new Set(rows.map((r) => r.chatId))];
+  await sql`update chats set last_seq = last_seq + 1 where id = any(${chatIds}::uuid[])`;
+  return rows.length;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+export const Id = z.uuid();
+
+export const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+export const ReasoningPart = z.object({ type: z.literal('reasoning'), text: z.string() });
+export const ErrorPart = z.object({ type: z.literal('error'), text: z.string() });
+export const Part = z.discriminatedUnion('type', [TextPart, ReasoningPart, ErrorPart]);
+export type Part = z.infer<typeof Part>;
+export type PartType = Part['type'];
+
+export const Role = z.enum(['user', 'assistant', 'system']);
+export type Role = z.infer<typeof Role>;
+
+/** streaming: being written; the other states are final. */
+export const MessageStatus = z.enum(['streaming', 'complete', 'stopped', 'interrupted', 'error']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const Usage = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const Message = z.object({
+  id: Id,
+  chatId: Id,
+  position: z.number().int().nonnegative(),
+  role: Role,
+  status: MessageStatus,
+  parts: z.array(Part),
+  model: z.string().nullable(),
+  usage: Usage.nullable(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Chat = z.object({
+  id: Id,
+  title: z.string(),
+  model: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Chat = z.infer<typeof Chat>;
+
+/** A chat and its messages as of `seq`: subscribe with `afterSeq: seq` to go on from here. */
+export const ChatSnapshot = z.object({
+  chat: Chat,
+  messages: z.array(Message),
+  seq: z.number().int().nonnegative(),
+  running: z.boolean(),
+});
+export type ChatSnapshot = z.infer<typeof ChatSnapshot>;
+
+export const ModelInfo = z.object({
+  id: z.string(),
+  contextLength: z.number().int().positive().nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const ModelList = z.object({ models: z.array(ModelInfo), error: z.string().nullable() });
+export type ModelList = z.infer<typeof ModelList>;
+
+const Title = z.string().trim().min(1, 'title must not be empty').max(200);
+const Content = z.string().trim().min(1, 'message must not be empty').max(1_000_000);
+const ModelName = z.string().min(1).max(300);
+
+export const CreateChatBody = z.object({ title: Title.optional(), model: ModelName.optional() });
+export const UpdateChatBody = z
+  .object({ title: Title.optional(), model: ModelName.optional() })
+  .refine((b) => b.title !== undefined || b.model !== undefined, 'nothing to update');
+export const SendBody = z.object({ content: Content, model: ModelName.optional() });
+export const EditBody = z.object({ content: Content, model: ModelName.optional() });
+export const RegenerateBody = z.object({ model: ModelName.optional() });
+export const ChatListQuery = z.object({ q: z.string().max(200).optional() });
+export const ChatParams = z.object({ chatId: Id });
+export const MessageParams = z.object({ chatId: Id, messageId: Id });
+
+export const ChatList = z.object({ chats: z.array(Chat) });
+export const Accepted = z.object({ messageId: Id });

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { Chat, Id, Message, MessageStatus, Usage } from './chat.ts';
+
+/** Frames the browser sends on /api/ws. */
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('chat.subscribe'),
+    chatId: Id,
+    afterSeq: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('chat.unsubscribe'), chatId: Id }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+const seqd = { chatId: Id, seq: z.number().int().positive() };
+
+/** Events of one chat, ordered by a per-chat `seq`; a client applies each seq once. */
+export const ChatEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('chat.message.created'), ...seqd, message: Message }),
+  z.object({ type: z.literal('chat.message.updated'), ...seqd, message: Message }),
+  z.object({ type: z.literal('chat.message.deleted'), ...seqd, messageIds: z.array(Id) }),
+  z.object({
+    type: z.literal('chat.part.delta'),
+    ...seqd,
+    messageId: Id,
+    /** Index of the part the text is appended to; equal to the part count for a new part. */
+    index: z.number().int().nonnegative(),
+    part: z.enum(['text', 'reasoning', 'error']),
+    text: z.string(),
+  }),
+  z.object({
+    type: z.literal('chat.message.finished'),
+    ...seqd,
+    messageId: Id,
+    status: MessageStatus,
+    usage: Usage.nullable(),
+  }),
+]);
+export type ChatEvent = z.infer<typeof ChatEvent>;
+
+/** Frames the server sends on /api/ws. */
+export const ServerFrame = z.union([
+  ChatEvent,
+  /** The events after the client's seq are gone from memory: fetch a fresh snapshot. */
+  z.object({ type: z.literal('chat.resync'), chatId: Id }),
+  /** The chat list changed (created, renamed, deleted, touched). */
+  z.object({ type: z.literal('chats.changed'), chat: Chat.nullable(), deletedId: Id.nullable() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

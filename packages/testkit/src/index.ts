@@ -1,0 +1,3 @@
+export * from './model-server.ts';
+export * from './ports.ts';
+export * from './test-db.ts';
