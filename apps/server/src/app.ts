@@ -61,6 +61,8 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
   const chats = new ChatService({ sql, models, log: app.log, onChatsChanged });
 
+  // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
+  app.addHook('preClose', async () => chats.shutdown());
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(authPlugin, { config, token });
@@ -71,6 +73,5 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   await app.register(wsRoutes, { chats, broadcast });
 
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
-  app.addHook('onClose', async () => chats.shutdown());
   return { app, chats };
 }

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createTestDatabase, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
+import { inject } from 'vitest';
+import { PUBLIC_API } from '../src/auth/auth-plugin.ts';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { startHarness, TOKEN, WsClient, type Harness } from './helpers.ts';
+
+let h: Harness;
+let db: TestDatabase;
+let model: ModelServer;
+beforeAll(async () => {
+  db = await createTestDatabase(inject('pgUrl'));
+  model = await startModelServer();
+  h = await startHarness({}, { db, model });
+});
+afterAll(async () => {
+  await h.close();
+  await model.close();
+  await db.drop();
+});
+
+/** Every route the app registers, walked so that a new route cannot be left open. */
+async function routeTable(): Promise<{ method: string; url: string }[]> {
+  const routes: { method: string; url: string }[] = [];
+  const config = loadConfig({ LLM_BASE_URL: model.url, LOG_LEVEL: 'silent', BOOCODE_WEB_DIST: '/nonexistent' });
+  const { app } = await buildApp({
+    config,
+    sql: db.sql,
+    token: TOKEN,
+    onRoute: (r) => {
+      for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+    },
+  });
+  await app.ready();
+  await app.close();
+  return routes;
+}
+
+const fill = (url: string) => url.replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
+
+describe('auth', () => {
+  it('refuses every non-public route without auth, with 401', async () => {
+    const routes = (await routeTable()).filter((r) => r.url.startsWith('/api'));
+    expect(routes.length).toBeGreaterThan(8);
+    for (const r of routes) {
+      const res = await fetch(h.base + fill(r.url), {
+        method: r.method,
+        headers: { origin: h.origin, 'content-type': 'application/json' },
+        body: ['GET', 'HEAD'].includes(r.method) ? undefined : '{}',
+      });
+      const isPublic = PUBLIC_API.has(`${r.method} ${r.url}`);
+      if (isPublic) expect(res.status, `${r.method} ${r.url}`).not.toBe(401);
+      else expect(res.status, `${r.method} ${r.url}`).toBe(401);
+    }
+  });
+
+  it('refuses a wrong token and a wrong cookie', async () => {
+    const bad = await fetch(`${h.base}/api/chats`, { headers: { authorization: 'Bearer nope' } });
+    expect(bad.status).toBe(401);
+    const badCookie = await fetch(`${h.base}/api/chats`, { headers: { cookie: 'boocode_token=nope' } });
+    expect(badCookie.status).toBe(401);
+  });
+
+  it('trades the token for an HttpOnly SameSite=Strict cookie that then works', async () => {
+    const wrong = await fetch(`${h.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: h.origin },
+      body: JSON.stringify({ token: 'wrong' }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const res = await fetch(`${h.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: h.origin },
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    expect(res.status).toBe(204);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const me = await fetch(`${h.base}/api/auth/me`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(await me.json()).toEqual({ user: 'owner' });
+  });
+
+  it('answers health without auth, saying nothing private', async () => {
+    const res = await fetch(`${h.base}/api/health`);
+    expect(await res.json()).toEqual({ ok: true, service: 'server' });
+  });
+
+  it('refuses a WebSocket without auth (401)', async () => {
+    await expect(WsClient.open(h, { authorization: '' })).rejects.toThrow('HTTP 401');
+  });
+
+  it('refuses a WebSocket from a foreign Origin (403), even with the token', async () => {
+    await expect(WsClient.open(h, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('refuses a WebSocket with no Origin (403)', async () => {
+    const ws = new WebSocket(`${h.base.replace('http', 'ws')}/api/ws`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const status = await new Promise<number>((resolve) =>
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(403);
+  });
+
+  it('refuses a state-changing request from a foreign Origin and changes nothing', async () => {
+    const before = await h.api<{ chats: unknown[] }>('GET', '/api/chats');
+    const res = await fetch(`${h.base}/api/chats`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+    const after = await h.api<{ chats: unknown[] }>('GET', '/api/chats');
+    expect(after.body.chats.length).toBe(before.body.chats.length);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const res = await new Promise<number>((resolve, reject) => {
+      import('node:http').then(({ request }) => {
+        const req = request(`${h.base}/api/health`, { headers: { host: 'evil.example' } }, (r) =>
+          resolve(r.statusCode ?? 0),
+        );
+        req.on('error', reject);
+        req.end();
+      }, reject);
+    });
+    expect(res).toBe(403);
+  });
+});
+
+describe('proxy auth', () => {
+  it('takes Remote-User from a trusted proxy only', async () => {
+    const trusted = await startHarness({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' }, { db, model });
+    const ok = await fetch(`${trusted.base}/api/auth/me`, { headers: { 'remote-user': 'alice' } });
+    expect(await ok.json()).toEqual({ user: 'alice' });
+    const none = await fetch(`${trusted.base}/api/auth/me`);
+    expect(none.status).toBe(401);
+    await trusted.close();
+
+    const untrusted = await startHarness({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.9.9' }, { db, model });
+    const spoofed = await fetch(`${untrusted.base}/api/auth/me`, { headers: { 'remote-user': 'alice' } });
+    expect(spoofed.status).toBe(401);
+    const withToken = await fetch(`${untrusted.base}/api/chats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(withToken.status).toBe(401);
+    await untrusted.close();
+  });
+});

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Chat, ChatSnapshot } from '@boocode/protocol';
+import {
+  createTestDatabase,
+  freePort,
+  startModelServer,
+  wordTokens,
+  type ModelServer,
+  type TestDatabase,
+} from '@boocode/testkit';
+import { startHarness, textOf, WsClient } from './helpers.ts';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+let db: TestDatabase;
+let model: ModelServer;
+let home: string;
+beforeAll(async () => {
+  db = await createTestDatabase(inject('pgUrl'));
+  model = await startModelServer();
+  home = await mkdtemp(path.join(os.tmpdir(), 'boocode-home-'));
+});
+afterAll(async () => {
+  await model.close();
+  await db.drop();
+  await rm(home, { recursive: true, force: true });
+});
+
+/** Starts the real server process; resolves with the URL it prints. */
+async function startServer(port: number): Promise<{ child: ChildProcess; url: URL }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      BOOCODE_HOME: home,
+      DATABASE_URL: db.url,
+      LLM_BASE_URL: model.url,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<URL>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/open (http:\/\/\S+)/);
+      if (m) resolve(new URL(m[1]!));
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return { child, url };
+}
+
+async function api<T>(url: URL, method: string, p: string, body?: unknown): Promise<T> {
+  const token = url.searchParams.get('token')!;
+  const res = await fetch(new URL(p, url), {
+    method,
+    headers: { authorization: `Bearer ${token}`, origin: url.origin, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as T;
+}
+
+describe('a restart in the middle of a reply', () => {
+  it('prints the URL with its token, and after a crash keeps the partial reply marked interrupted', async () => {
+    const port = await freePort();
+    const first = await startServer(port);
+    expect(first.url.href).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[\\w-]{40,}$`));
+
+    model.setScript([{ content: wordTokens(5000), delayMs: 2 }]);
+    const chat = await api<Chat>(first.url, 'POST', '/api/chats', {});
+    const { messageId } = await api<{ messageId: string }>(first.url, 'POST', `/api/chats/${chat.id}/messages`, {
+      content: 'long one',
+    });
+    // Wait until some of the reply is in the database, then kill without warning.
+    let partial = '';
+    for (let i = 0; i < 200 && partial.length < 200; i++) {
+      const s = await api<ChatSnapshot>(first.url, 'GET', `/api/chats/${chat.id}`);
+      partial = (await db.sql<{ parts: { text: string }[] }[]>`select parts from messages where id = ${messageId}`)[0]
+        ?.parts[0]?.text ?? '';
+      expect(s.running).toBe(true);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+
+    const second = await startServer(port);
+    const snap = await api<ChatSnapshot>(second.url, 'GET', `/api/chats/${chat.id}`);
+    const reply = snap.messages.find((m) => m.id === messageId)!;
+    expect(reply.status).toBe('interrupted');
+    expect(snap.running).toBe(false);
+    const text = reply.parts[0]!.text;
+    expect(text.length).toBeGreaterThanOrEqual(partial.length);
+    expect(wordTokens(5000).join('').startsWith(text)).toBe(true);
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+  });
+
+  it('on a clean shutdown, ends the running reply as interrupted and tells the watchers', async () => {
+    const h = await startHarness({}, { db, model });
+    model.setScript([{ content: wordTokens(5000), delayMs: 2 }]);
+    const chat = (await h.api<Chat>('POST', '/api/chats', {})).body;
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const { messageId } = (await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, { content: 'x' }))
+      .body;
+    await ws.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't10 ');
+    const closing = h.close();
+    expect(await ws.waitForFinish(messageId)).toMatchObject({ status: 'interrupted' });
+    await closing;
+    const [row] = await db.sql<{ status: string; parts: { text: string }[] }[]>`
+      select status, parts from messages where id = ${messageId}`;
+    expect(row!.status).toBe('interrupted');
+    expect(row!.parts[0]!.text).toBe(textOf(ws.events(chat.id), messageId));
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '@boocode/testkit';
+import { createSql, startEmbedded } from '../src/index.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tempDataDir(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'boocode-embedded-'));
+  dirs.push(d);
+  return path.join(d, 'pg');
+}
+
+async function query<T>(url: string, f: (sql: ReturnType<typeof createSql>) => Promise<T>): Promise<T> {
+  const sql = createSql(url, { max: 1 });
+  try {
+    return await f(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+describe('embedded PostgreSQL', () => {
+  it('runs PostgreSQL 16 and keeps its data across a stop and start', async () => {
+    const dataDir = await tempDataDir();
+    const port = await freePort();
+    const a = await startEmbedded({ dataDir, port });
+    const version = await query(a.url, async (sql) => {
+      await sql`create table kept (v text)`;
+      await sql`insert into kept values ('still here')`;
+      return (await sql<{ v: string }[]>`show server_version`)[0]!.serverVersion as unknown as string;
+    });
+    expect(String(version)).toMatch(/^16\./);
+    await a.stop();
+
+    const b = await startEmbedded({ dataDir, port });
+    expect(await query(b.url, (sql) => sql`select v from kept`)).toEqual([{ v: 'still here' }]);
+    await b.stop();
+  });
+
+  it('starts over a stale pid file naming a dead process', async () => {
+    const dataDir = await tempDataDir();
+    const port = await freePort();
+    const a = await startEmbedded({ dataDir, port });
+    await a.stop();
+    await writeFile(path.join(dataDir, 'postmaster.pid'), `999999\n${dataDir}\n`);
+    const b = await startEmbedded({ dataDir, port });
+    expect(await query(b.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    await b.stop();
+  });
+
+  it('takes over from a postmaster left running by a crashed start', async () => {
+    const dataDir = await tempDataDir();
+    const port = await freePort();
+    // The first handle is dropped without stop(), as after a crash of its owner.
+    await startEmbedded({ dataDir, port });
+    const b = await startEmbedded({ dataDir, port });
+    expect(await query(b.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    await b.stop();
+  });
+});

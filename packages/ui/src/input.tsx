@@ -1,0 +1,17 @@
+import type { ComponentProps } from 'react';
+import { cn } from './cn.ts';
+
+/** A single-line text field. */
+export function Input({ className, type = 'text', ...props }: ComponentProps<'input'>) {
+  return (
+    <input
+      type={type}
+      className={cn(
+        'flex h-8 w-full min-w-0 rounded-md border border-input bg-input/40 px-2.5 text-sm text-foreground transition-colors outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/30 disabled:opacity-50',
+        '[&::-webkit-search-cancel-button]:appearance-none',
+        className,
+      )}
+      {...props}
+    />
+  );
+}
