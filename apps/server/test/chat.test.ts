@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatSnapshot, Chat } from '@boocode/protocol';
-import { wordTokens } from '@boocode/testkit';
+import { wordTokens, type Reply } from '@boocode/testkit';
 import { startHarness, textOf, WsClient, type Harness } from './helpers.ts';
 
 let h: Harness;
@@ -219,11 +219,11 @@ describe('reasoning', () => {
 });
 
 describe('a failing endpoint', () => {
-  const cases = [
-    ['answers HTTP 500', { fail: 'http500' as const }, /HTTP 500/],
-    ['sends malformed SSE', { fail: 'malformed' as const, content: ['a', 'b', 'c'] }, /could not be read/],
-    ['cuts the stream', { fail: 'cut' as const, cutAfter: 3, content: wordTokens(20) }, /closed/],
-  ] as const;
+  const cases: [string, Reply, RegExp][] = [
+    ['answers HTTP 500', { fail: 'http500' }, /HTTP 500/],
+    ['sends malformed SSE', { fail: 'malformed', content: ['a', 'b', 'c'] }, /could not be read/],
+    ['cuts the stream', { fail: 'cut', cutAfter: 3, content: wordTokens(20) }, /closed/],
+  ];
   for (const [name, reply, message] of cases) {
     it(`shows a clear error when it ${name}, keeping the question`, async () => {
       h.model.setScript([reply]);

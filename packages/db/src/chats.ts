@@ -64,12 +64,13 @@ export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq
 export async function updateChat(
   sql: Queryable,
   id: string,
-  patch: { title?: string; model?: string },
+  patch: { title?: string; model?: string; seq?: number },
 ): Promise<ChatWithSeq | null> {
   const [row] = await sql<ChatRow[]>`
     update chats set
       title = coalesce(${patch.title ?? null}, title),
       model = coalesce(${patch.model ?? null}, model),
+      last_seq = greatest(last_seq, ${patch.seq ?? 0}),
       updated_at = now()
     where id = ${id} returning *`;
   return row ? toChat(row) : null;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Message, MessageStatus, Part, Role, Usage } from '@boocode/protocol';
 import type { Queryable } from './sql.ts';
 
@@ -45,11 +46,12 @@ export async function getMessage(sql: Queryable, id: string): Promise<Message | 
 /** Appends a message at the end of the chat. */
 export async function appendMessage(
   sql: Queryable,
-  input: { chatId: string; role: Role; status: MessageStatus; parts: Part[]; model: string | null },
+  input: { id?: string; chatId: string; role: Role; status: MessageStatus; parts: Part[]; model: string | null },
 ): Promise<Message> {
   const [row] = await sql<MessageRow[]>`
-    insert into messages (chat_id, position, role, status, parts, model)
+    insert into messages (id, chat_id, position, role, status, parts, model)
     values (
+      ${input.id ?? randomUUID()},
       ${input.chatId},
       (select coalesce(max(position) + 1, 0) from messages where chat_id = ${input.chatId}),
       ${input.role}, ${input.status}, ${sql.json(input.parts)}, ${input.model})

@@ -1,3 +1,4 @@
+import './vitest-context.ts';
 export * from './model-server.ts';
 export * from './ports.ts';
 export * from './test-db.ts';

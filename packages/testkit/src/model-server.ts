@@ -182,19 +182,23 @@ async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse):
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const chunk = (delta: object, finish_reason: string | null = null) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [{ index: 0, delta, finish_reason }] })}\n\n`;
-  const frames: string[] = [chunk({ role: 'assistant', content: '' })];
-  for (const r of reasoning) frames.push(chunk({ reasoning_content: r }));
-  for (const c of content) frames.push(chunk({ content: c }));
-  toolCalls(reply).forEach((tc, index) => frames.push(chunk({ tool_calls: [{ index, ...tc }] })));
-  frames.push(chunk({}, finish));
-  if (usage && req.stream_options && (req.stream_options as { include_usage?: boolean }).include_usage) {
-    frames.push(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`,
-    );
+  const wantsUsage = (req.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
+  // Made one at a time, so the first token goes out before the last is made.
+  function* frames(): Generator<string> {
+    yield chunk({ role: 'assistant', content: '' });
+    for (const r of reasoning) yield chunk({ reasoning_content: r });
+    for (const c of content) yield chunk({ content: c });
+    let index = 0;
+    for (const tc of toolCalls(reply)) yield chunk({ tool_calls: [{ index: index++, ...tc }] });
+    yield chunk({}, finish);
+    if (usage && wantsUsage) {
+      yield `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`;
+    }
+    yield 'data: [DONE]\n\n';
   }
-  frames.push('data: [DONE]\n\n');
 
-  for (let i = 0; i < frames.length; i++) {
+  let i = 0;
+  for (const frame of frames()) {
     if (res.destroyed) return;
     if (reply.fail === 'cut' && i === (reply.cutAfter ?? 2)) {
       res.socket?.destroySoon();
@@ -203,9 +207,10 @@ async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse):
     if (reply.fail === 'malformed' && i === 2) {
       res.write('data: {"choices": [ this is not json\n\n');
     }
+    i++;
     if (reply.delayMs) await sleep(reply.delayMs);
     // Respect backpressure so a slow reader sees a real stream, not one buffer.
-    if (!res.write(frames[i])) await new Promise((r) => res.once('drain', r));
+    if (!res.write(frame)) await new Promise((r) => res.once('drain', r));
   }
   res.end();
 }

@@ -4,11 +4,7 @@ import path from 'node:path';
 import { startEmbedded } from '@boocode/db';
 import { freePort } from './ports.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgUrl: string;
-  }
-}
+import './vitest-context.ts';
 
 interface Project {
   provide(key: 'pgUrl', value: string): void;

@@ -7,7 +7,7 @@ export function Input({ className, type = 'text', ...props }: ComponentProps<'in
     <input
       type={type}
       className={cn(
-        'flex h-8 w-full min-w-0 rounded-md border border-input bg-input/40 px-2.5 text-sm text-foreground transition-colors outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/30 disabled:opacity-50',
+        'border-input bg-input/40 text-foreground placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-ring/30 flex h-8 w-full min-w-0 rounded-md border px-2.5 text-sm transition-colors outline-none focus-visible:ring-2 disabled:opacity-50',
         '[&::-webkit-search-cancel-button]:appearance-none',
         className,
       )}

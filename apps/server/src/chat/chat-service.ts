@@ -22,7 +22,8 @@ import {
   type Queryable,
   type Sql,
 } from '@boocode/db';
-import { ChatStream, type SubscribeResult } from './chat-stream.ts';
+import { randomUUID } from 'node:crypto';
+import { ChatStream, type ChatEventInput, type SubscribeResult } from './chat-stream.ts';
 import type { ChatTurn, ModelClient } from './model-client.ts';
 import type { Piece } from './think-parser.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -33,7 +34,7 @@ const FLUSH_MS = 75;
 const LOG_GRACE_MS = 60_000;
 export const DEFAULT_TITLE = 'New chat';
 
-type StopReason = 'stop' | 'shutdown';
+type StopReason = 'stop' | 'shutdown' | 'cancel';
 
 interface Run {
   messageId: string;
@@ -45,6 +46,8 @@ interface Run {
   usage: Usage | null;
   dirty: boolean;
   flushing: Promise<void> | null;
+  /** Resolves true once the reply's rows and events exist, false if they never will. */
+  ready: Promise<boolean>;
   done: Promise<void>;
 }
 
@@ -126,63 +129,58 @@ export class ChatService {
 
   send(chatId: string, content: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName } = await this.prepare(chatId, model);
-      const history = await listMessages(this.sql, chatId);
-      const { user, assistant } = await this.sql.begin(async (tx) => {
-        const user = await appendMessage(tx, {
-          chatId, role: 'user', status: 'complete', parts: [{ type: 'text', text: content }], model: null,
-        });
-        const assistant = await this.newReply(tx, chat, modelName, stream.seq + 2, history.length === 0 ? content : null);
-        return { user, assistant };
+      const { chat, stream, modelName, history } = await this.prepare(chatId, model);
+      const text: Part[] = [{ type: 'text', text: content }];
+      return this.startReply(stream, chat, modelName, {
+        turns: toTurns([...history, { role: 'user', parts: text }]),
+        title: history.length === 0 ? content : null,
+        write: async (tx) => {
+          const user = await appendMessage(tx, { chatId, role: 'user', status: 'complete', parts: text, model: null });
+          return [{ type: 'chat.message.created', message: user }];
+        },
       });
-      stream.emit({ type: 'chat.message.created', message: user });
-      stream.emit({ type: 'chat.message.created', message: assistant });
-      this.start(stream, assistant, [...history, user], modelName);
-      return { messageId: assistant.id };
     });
   }
 
   /** Replaces the last reply with a new one. */
   regenerate(chatId: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName } = await this.prepare(chatId, model);
-      const all = await listMessages(this.sql, chatId);
+      const { chat, stream, modelName, history: all } = await this.prepare(chatId, model);
       const lastUser = all.findLastIndex((m) => m.role === 'user');
       if (lastUser < 0) throw new AppError('bad_request', 'There is no message to reply to.');
       const history = all.slice(0, lastUser + 1);
-      const { deleted, assistant } = await this.sql.begin(async (tx) => {
-        const deleted = await deleteMessagesFrom(tx, chatId, history.at(-1)!.position + 1);
-        const seq = stream.seq + (deleted.length ? 1 : 0) + 1;
-        return { deleted, assistant: await this.newReply(tx, chat, modelName, seq, null) };
+      return this.startReply(stream, chat, modelName, {
+        turns: toTurns(history),
+        title: null,
+        write: async (tx) => {
+          const deleted = await deleteMessagesFrom(tx, chatId, history.at(-1)!.position + 1);
+          return deleted.length ? [{ type: 'chat.message.deleted', messageIds: deleted }] : [];
+        },
       });
-      if (deleted.length) stream.emit({ type: 'chat.message.deleted', messageIds: deleted });
-      stream.emit({ type: 'chat.message.created', message: assistant });
-      this.start(stream, assistant, history, modelName);
-      return { messageId: assistant.id };
     });
   }
 
   /** Replaces a user message's text, drops what followed it, and replies anew. */
   edit(chatId: string, messageId: string, content: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName } = await this.prepare(chatId, model);
-      const all = await listMessages(this.sql, chatId);
+      const { chat, stream, modelName, history: all } = await this.prepare(chatId, model);
       const at = all.findIndex((m) => m.id === messageId);
       const target = all[at];
       if (!target) throw new AppError('not_found', 'No such message in this chat.');
       if (target.role !== 'user') throw new AppError('bad_request', 'Only your own messages can be edited.');
       const edited: Message = { ...target, parts: [{ type: 'text', text: content }] };
-      const { deleted, assistant } = await this.sql.begin(async (tx) => {
-        await saveMessage(tx, edited.id, { parts: edited.parts, status: 'complete', usage: null });
-        const deleted = await deleteMessagesFrom(tx, chatId, target.position + 1);
-        const seq = stream.seq + 1 + (deleted.length ? 1 : 0) + 1;
-        return { deleted, assistant: await this.newReply(tx, chat, modelName, seq, at === 0 ? content : null) };
+      return this.startReply(stream, chat, modelName, {
+        turns: toTurns([...all.slice(0, at), edited]),
+        title: at === 0 ? content : null,
+        write: async (tx) => {
+          await saveMessage(tx, edited.id, { parts: edited.parts, status: 'complete', usage: null });
+          const deleted = await deleteMessagesFrom(tx, chatId, target.position + 1);
+          return [
+            { type: 'chat.message.updated', message: edited },
+            ...(deleted.length ? [{ type: 'chat.message.deleted' as const, messageIds: deleted }] : []),
+          ];
+        },
       });
-      stream.emit({ type: 'chat.message.updated', message: edited });
-      if (deleted.length) stream.emit({ type: 'chat.message.deleted', messageIds: deleted });
-      stream.emit({ type: 'chat.message.created', message: assistant });
-      this.start(stream, assistant, [...all.slice(0, at), edited], modelName);
-      return { messageId: assistant.id };
     });
   }
 
@@ -224,11 +222,14 @@ export class ChatService {
     }
     // A reply that just finished may still be writing its last batch.
     await this.runs.get(chatId)?.done;
-    const stream = await this.stream(chatId);
-    const chat = await getChat(this.sql, chatId);
+    const [stream, chat, history] = await Promise.all([
+      this.stream(chatId),
+      getChat(this.sql, chatId),
+      listMessages(this.sql, chatId),
+    ]);
     if (!chat) throw new AppError('not_found', 'No such chat.');
     const modelName = model ?? chat.model ?? (await this.defaultModel());
-    return { chat, stream, modelName };
+    return { chat, stream, modelName, history };
   }
 
   private async defaultModel(): Promise<string> {
@@ -238,28 +239,23 @@ export class ChatService {
     throw new AppError('model_unreachable', list.error ?? 'The model endpoint lists no models.');
   }
 
-  /** Inserts the streaming assistant message; records the seq and the chat's model and title. */
-  private async newReply(
-    tx: Queryable,
+  /**
+   * Starts a reply: writes the op's own changes, the streaming assistant message
+   * and the chat's model, title and seq in one transaction, and emits their
+   * events. The model request goes out at once, in parallel with the writes,
+   * but its body is read only after them: so the order of events stays exact,
+   * and a fast endpoint cannot flood the event loop while the writes wait.
+   */
+  private async startReply(
+    stream: ChatStream,
     chat: Chat,
     model: string,
-    seq: number,
-    firstContent: string | null,
-  ): Promise<Message> {
-    const assistant = await appendMessage(tx, {
-      chatId: chat.id, role: 'assistant', status: 'streaming', parts: [], model,
-    });
-    const title = firstContent && chat.title === DEFAULT_TITLE ? titleFrom(firstContent) : undefined;
-    const updated = await updateChat(tx, chat.id, { model, title });
-    await setChatSeq(tx, chat.id, seq);
-    if (updated) queueMicrotask(() => this.deps.onChatsChanged(publicChat(updated), null));
-    return assistant;
-  }
-
-  private start(stream: ChatStream, message: Message, history: Message[], model: string): void {
+    op: { turns: ChatTurn[]; title: string | null; write: (tx: Queryable) => Promise<ChatEventInput[]> },
+  ): Promise<{ messageId: string }> {
     clearTimeout(this.trimTimers.get(stream.chatId));
+    let open: (ok: boolean) => void = () => {};
     const run: Run = {
-      messageId: message.id,
+      messageId: randomUUID(),
       finished: false,
       abort: new AbortController(),
       parts: [],
@@ -267,27 +263,65 @@ export class ChatService {
       usage: null,
       dirty: false,
       flushing: null,
+      ready: new Promise<boolean>((r) => (open = r)),
       done: Promise.resolve(),
     };
     this.runs.set(stream.chatId, run);
-    run.done = this.execute(stream, run, toTurns(history), model).finally(() => {
+    run.done = this.execute(stream, run, op.turns, model).finally(() => {
       this.runs.delete(stream.chatId);
       this.scheduleTrim(stream);
     });
+    try {
+      const { events, assistant, updated } = await this.sql.begin(async (tx) => {
+        const events = await op.write(tx);
+        const title = op.title && chat.title === DEFAULT_TITLE ? titleFrom(op.title) : undefined;
+        // Sent together: postgres.js pipelines them on the transaction's connection.
+        const [assistant, updated] = await Promise.all([
+          appendMessage(tx, {
+            id: run.messageId, chatId: chat.id, role: 'assistant', status: 'streaming', parts: [], model,
+          }),
+          updateChat(tx, chat.id, { model, title, seq: stream.seq + events.length + 1 }),
+        ]);
+        return { events, assistant, updated };
+      });
+      for (const ev of events) stream.emit(ev);
+      stream.emit({ type: 'chat.message.created', message: assistant });
+      open(true);
+      if (updated) this.deps.onChatsChanged(publicChat(updated), null);
+      return { messageId: assistant.id };
+    } catch (err) {
+      // Nothing was written: the reply never existed.
+      run.abort.abort('cancel' satisfies StopReason);
+      open(false);
+      await run.done;
+      throw err;
+    }
   }
 
   private async execute(stream: ChatStream, run: Run, turns: ChatTurn[], model: string): Promise<void> {
     const timer = setInterval(() => void this.flush(stream, run), FLUSH_MS);
-    const onPiece = (p: Piece) => {
-      const last = run.parts.at(-1);
-      let index = run.parts.length - 1;
-      if (last && last.type === p.kind) last.text += p.text;
-      else index = run.parts.push({ type: p.kind, text: p.text }) - 1;
-      stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: p.kind, text: p.text });
-      run.dirty = true;
+    // Pieces that arrive in one burst (one network read holds many chunks) go out
+    // as one delta. run.parts changes only when its delta is emitted, so that the
+    // parts written to the database always match the seq written with them.
+    const pending: Piece[] = [];
+    const emitPending = () => {
+      for (const { kind, text } of pending.splice(0)) {
+        const last = run.parts.at(-1);
+        let index = run.parts.length - 1;
+        if (last && last.type === kind) last.text += text;
+        else index = run.parts.push({ type: kind, text }) - 1;
+        stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: kind, text });
+        run.dirty = true;
+      }
     };
+    const onPiece = (p: Piece) => {
+      const tail = pending.at(-1);
+      if (tail?.kind === p.kind) tail.text += p.text;
+      else if (pending.push({ ...p }) === 1) setImmediate(emitPending);
+    };
+    let failure: string | null = null;
     try {
-      const result = await this.deps.models.stream(model, turns, run.abort.signal, onPiece);
+      const result = await this.deps.models.stream(model, turns, run.abort.signal, onPiece, run.ready);
       run.usage = result.usage;
       run.status = 'complete';
     } catch (err) {
@@ -295,13 +329,17 @@ export class ChatService {
         run.status = run.abort.signal.reason === 'shutdown' ? 'interrupted' : 'stopped';
       } else {
         run.status = 'error';
-        const text = err instanceof AppError ? err.message : 'The reply failed.';
+        failure = err instanceof AppError ? err.message : 'The reply failed.';
         if (!(err instanceof AppError)) this.deps.log.error({ err }, 'reply failed');
-        const index = run.parts.push({ type: 'error', text }) - 1;
-        stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: 'error', text });
       }
     } finally {
       clearInterval(timer);
+    }
+    if (!(await run.ready)) return;
+    emitPending();
+    if (failure) {
+      const index = run.parts.push({ type: 'error', text: failure }) - 1;
+      stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: 'error', text: failure });
     }
     run.finished = true;
     stream.emit({ type: 'chat.message.finished', messageId: run.messageId, status: run.status, usage: run.usage });
@@ -350,7 +388,7 @@ export class ChatService {
   }
 }
 
-function toTurns(messages: Message[]): ChatTurn[] {
+function toTurns(messages: Pick<Message, 'role' | 'parts'>[]): ChatTurn[] {
   const turns: ChatTurn[] = [];
   for (const m of messages) {
     const content = m.parts

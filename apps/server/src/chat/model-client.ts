@@ -40,13 +40,16 @@ export class ModelClient {
   /**
    * Streams one completion. `onPiece` gets answer text and reasoning in order,
    * from `reasoning_content` / `reasoning` deltas and `<think>` tags alike.
-   * Throws AppError on endpoint failures; an abort rejects with the signal's reason.
+   * Reading the body waits for `gate`, so the request can go out while the
+   * caller is still getting ready. Throws AppError on endpoint failures; an
+   * abort rejects with the signal's reason.
    */
   async stream(
     model: string,
     messages: ChatTurn[],
     signal: AbortSignal,
     onPiece: (p: Piece) => void,
+    gate: Promise<unknown> = Promise.resolve(),
   ): Promise<StreamResult> {
     const think = new ThinkParser();
     let usage: Usage | null = null;
@@ -56,6 +59,8 @@ export class ModelClient {
         { model, messages, stream: true, stream_options: { include_usage: true } },
         { signal },
       );
+      await gate;
+      if (signal.aborted) throw signal.reason;
       for await (const chunk of stream) {
         if (chunk.usage) {
           usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbedded, type EmbeddedCluster } from '@boocode/db';
+import { createTestDatabase, freePort, type TestDatabase } from '@boocode/testkit';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BenchEnv {
+  cluster: EmbeddedCluster;
+  newDatabase(): Promise<TestDatabase>;
+  close(): Promise<void>;
+}
+
+/** One embedded PostgreSQL for the whole bench run, in a temp dir. */
+export async function startBenchEnv(): Promise<BenchEnv> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-'));
+  const cluster = await startEmbedded({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+  return {
+    cluster,
+    newDatabase: () => createTestDatabase(cluster.url),
+    close: async () => {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: URL;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** The real server process, as `pnpm start` runs it. */
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-home-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(root, 'apps/server'),
+    env: { ...process.env, LOG_LEVEL: 'warn', BOOCODE_HOME: home, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<URL>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/open (http:\/\/\S+)/);
+      if (m) resolve(new URL(m[1]!));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+  return {
+    child,
+    url,
+    token: url.searchParams.get('token') ?? '',
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The scripted model server in a child process, every reply `tokens` long. */
+export async function startModelServerProcess(tokens: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const cli = path.join(root, 'packages/testkit/src/model-server-cli.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, `--tokens=${tokens}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/listening (\S+)/);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`model server exited (${code})`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

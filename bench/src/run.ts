@@ -1,0 +1,17 @@
+import { startBenchEnv } from './env.ts';
+import { chatRelay } from './chat-relay.ts';
+
+const only = process.argv[2];
+const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) => Promise<void>> = {
+  'chat-relay': chatRelay,
+};
+
+const env = await startBenchEnv();
+try {
+  for (const [name, run] of Object.entries(benches)) {
+    if (only && only !== name) continue;
+    await run(env);
+  }
+} finally {
+  await env.close();
+}

@@ -1,0 +1,66 @@
+// Makes a checkout ready to run: system packages (Debian, as root), the locked
+// dependencies, and a fresh build of the web app. Plain Node: it runs before
+// node_modules exists. Usage: node scripts/prepare.mjs [--system=run|test]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (m) => process.stdout.write(`boocode: ${m}\n`);
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  say(`Node ${process.versions.node} is too old: boocode needs Node 20.19 or newer.`);
+  process.exit(1);
+}
+
+/** What each use needs from the system: command -> Debian package. */
+const needs = {
+  run: { git: 'git' },
+  test: { git: 'git', rg: 'ripgrep', tmux: 'tmux', chromium: 'chromium' },
+};
+const mode = process.argv.find((a) => a.startsWith('--system='))?.slice(9) ?? 'run';
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const missing = Object.entries(needs[mode] ?? {}).filter(([cmd]) => !has(cmd));
+if (missing.length) {
+  const pkgs = [...new Set(missing.map(([, p]) => p))];
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    say(`installing ${pkgs.join(', ')} with apt-get`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
+  } else {
+    say(`missing system packages: ${pkgs.join(' ')}. Install them (Debian: sudo apt-get install ${pkgs.join(' ')}) and run again.`);
+    process.exit(1);
+  }
+}
+
+const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+  ? [process.execPath, process.env.npm_execpath]
+  : ['pnpm'];
+const run = (args) => execFileSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: 'inherit' });
+
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+const newest = (dir) => {
+  let t = 0;
+  if (!existsSync(dir)) return t;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist') continue;
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+};
+
+if (mtime(path.join(root, 'node_modules/.modules.yaml')) < mtime(path.join(root, 'pnpm-lock.yaml'))) {
+  say('installing dependencies');
+  run(['install', '--frozen-lockfile']);
+}
+
+const built = path.join(root, 'apps/web/dist/index.html');
+const sources = ['apps/web', 'packages/ui/src', 'packages/protocol/src'].map((d) => newest(path.join(root, d)));
+if (mtime(built) < Math.max(...sources)) {
+  say('building the web app');
+  run(['--filter', '@boocode/web', 'build']);
+}
