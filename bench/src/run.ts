@@ -1,9 +1,11 @@
 import { startBenchEnv } from './env.ts';
 import { chatRelay } from './chat-relay.ts';
+import { longChat } from './long-chat.ts';
 
 const only = process.argv[2];
 const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) => Promise<void>> = {
   'chat-relay': chatRelay,
+  'long-chat': longChat,
 };
 
 const env = await startBenchEnv();

@@ -4,14 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
 import {
-  createTestDatabase,
   freePort,
   startModelServer,
   type ModelServer,
   type TestDatabase,
 } from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,7 +66,7 @@ export interface World {
 }
 
 export async function startWorld(extraEnv: Record<string, string> = {}): Promise<World> {
-  const db = await createTestDatabase(inject('pgUrl'));
+  const db = await testDatabase();
   const model = await startModelServer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-'));
   const port = await freePort();

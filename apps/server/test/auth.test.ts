@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestDatabase, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
-import { inject } from 'vitest';
+import { startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
 import { PUBLIC_API } from '../src/auth/auth-plugin.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -11,7 +11,7 @@ let h: Harness;
 let db: TestDatabase;
 let model: ModelServer;
 beforeAll(async () => {
-  db = await createTestDatabase(inject('pgUrl'));
+  db = await testDatabase();
   model = await startModelServer();
   h = await startHarness({}, { db, model });
 });

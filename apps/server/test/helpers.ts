@@ -1,7 +1,7 @@
-import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { ServerFrame, type ChatEvent } from '@boocode/protocol';
-import { createTestDatabase, freePort, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
+import { freePort, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -21,7 +21,7 @@ export async function startHarness(
   env: Record<string, string> = {},
   opts: { model?: ModelServer; db?: TestDatabase } = {},
 ): Promise<Harness> {
-  const db = opts.db ?? (await createTestDatabase(inject('pgUrl')));
+  const db = opts.db ?? (await testDatabase());
   const model = opts.model ?? (await startModelServer());
   const port = await freePort();
   const config = loadConfig({

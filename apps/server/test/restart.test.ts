@@ -3,16 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot } from '@boocode/protocol';
 import {
-  createTestDatabase,
   freePort,
   startModelServer,
   wordTokens,
   type ModelServer,
   type TestDatabase,
 } from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
 import { startHarness, textOf, WsClient } from './helpers.ts';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -21,7 +21,7 @@ let db: TestDatabase;
 let model: ModelServer;
 let home: string;
 beforeAll(async () => {
-  db = await createTestDatabase(inject('pgUrl'));
+  db = await testDatabase();
   model = await startModelServer();
   home = await mkdtemp(path.join(os.tmpdir(), 'boocode-home-'));
 });

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@boocode/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase } from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
 import { migrate } from '../src/index.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase(inject('pgUrl'));
+  db = await testDatabase();
 });
 afterAll(() => db.drop());
 

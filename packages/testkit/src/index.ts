@@ -1,4 +1,3 @@
-import './vitest-context.ts';
 export * from './model-server.ts';
 export * from './ports.ts';
 export * from './test-db.ts';

@@ -1,0 +1,97 @@
+// bench/long-chat: a chat of 10,000 messages (mixed lengths, code blocks) seeded
+// in the database and opened in Chromium. Prints the time from navigation to
+// the newest message painted and the number of DOM nodes (goals <= 1 s and
+// < 5,000), against a baseline measured in the same run: the same messages
+// mounted all at once as plain HTML, as a chat without virtualization does.
+import { chromium, type Browser } from 'playwright-core';
+import { createChat, type Sql } from '@boocode/db';
+import { startModelServerProcess, startServer, type BenchEnv } from './env.ts';
+
+const N = 10_000;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function body(i: number): string {
+  if (i % 10 === 3) {
+    return `Here is a function:\n\n\`\`\`ts\nexport function f${i}(x: number): number {\n  return x * ${i};\n}\n\`\`\`\n\nIt multiplies.`;
+  }
+  const words = 5 + ((i * 37) % 120);
+  return Array.from({ length: words }, (_, k) => `word${(i + k) % 97}`).join(' ') + ` (message ${i})`;
+}
+
+async function seed(sql: Sql): Promise<string> {
+  const chat = await createChat(sql, { title: 'Ten thousand', model: 'scripted-small' });
+  const positions = Array.from({ length: N }, (_, i) => i);
+  await sql`
+    insert into messages (chat_id, position, role, status, parts)
+    select ${chat.id}, p, r, 'complete', jsonb_build_array(jsonb_build_object('type', 'text', 'text', t))
+    from unnest(
+      ${positions}::int[],
+      ${positions.map((i) => (i % 2 ? 'assistant' : 'user'))}::text[],
+      ${positions.map(body)}::text[]
+    ) as x(p, r, t)`;
+  return chat.id;
+}
+
+async function measure(browser: Browser, url: string, lastText: string, setup?: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const t0 = Date.now();
+  if (setup) await page.setContent(setup, { waitUntil: 'commit' });
+  else await page.goto(url, { waitUntil: 'commit' });
+  await page.getByText(lastText, { exact: false }).last().waitFor({ state: 'visible', timeout: 60_000 });
+  // the frame in which it is painted
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  const ms = Date.now() - t0;
+  const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+  await context.close();
+  return { ms, nodes };
+}
+
+export async function longChat(env: BenchEnv): Promise<void> {
+  const model = await startModelServerProcess(10);
+  const db = await env.newDatabase();
+  const chatId = await seed(db.sql);
+  const server = await startServer({ DATABASE_URL: db.url, LLM_BASE_URL: model.url });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  const last = `(message ${N - 1})`;
+  const signIn = await browser.newContext();
+  const p = await signIn.newPage();
+  await p.goto(server.url.href);
+  const cookies = await signIn.cookies();
+  await signIn.close();
+
+  const plain = `<!doctype html><html><body>${Array.from(
+    { length: N },
+    (_, i) => `<article><p>${body(i).replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p></article>`,
+  ).join('')}<script>scrollTo(0, document.body.scrollHeight)</script></body></html>`;
+
+  const runs: { boocode: { ms: number; nodes: number }; baseline: { ms: number; nodes: number } }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`${server.url.origin}/c/${chatId}`, { waitUntil: 'commit' });
+    await page.getByText(last, { exact: false }).last().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    const ms = Date.now() - t0;
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    await context.close();
+    runs.push({ boocode: { ms, nodes }, baseline: await measure(browser, '', last, plain) });
+  }
+  await browser.close();
+  await server.stop();
+  await model.stop();
+  await db.drop();
+
+  const best = (xs: number[]) => Math.min(...xs);
+  const b = best(runs.map((r) => r.boocode.ms));
+  const base = best(runs.map((r) => r.baseline.ms));
+  console.log(`long-chat: ${N} messages, best of ${runs.length}`);
+  console.log(`  boocode: newest messages painted in ${b} ms (goal <= 1000), ${runs[0]!.boocode.nodes} DOM nodes (goal < 5000)`);
+  console.log(`  baseline (all rows mounted, plain HTML): ${base} ms, ${runs[0]!.baseline.nodes} DOM nodes`);
+  console.log(`  ratio boocode/baseline: ${(b / base).toFixed(2)}`);
+}

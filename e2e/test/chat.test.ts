@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { wordTokens } from '@boocode/testkit';
+import { startWorld, type World } from './harness.ts';
+
+let w: World;
+beforeAll(async () => {
+  w = await startWorld();
+});
+afterAll(() => w?.close());
+
+const assistant = (page: Page) => page.getByRole('article', { name: 'assistant message' });
+
+async function sendMessage(page: Page, text: string) {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+describe('chat in the browser', () => {
+  it('signs in from the printed URL and removes the token from the address bar', async () => {
+    const { context, page } = await w.open();
+    await expect.poll(() => page.url()).not.toContain('token=');
+    await page.getByRole('button', { name: 'New chat' }).waitFor();
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'boocode_token')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    await context.close();
+  });
+
+  it('streams a reply rendered as Markdown with highlighted code, with the picked model', async () => {
+    w.model.setScript([
+      {
+        content: ['Here is **bold** and code:\n\n```ts\n', 'const answer: number = 42;\n', '```\n', 'Done.'],
+        delayMs: 20,
+      },
+    ]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    const picker = page.getByRole('combobox', { name: 'Model' });
+    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['scripted-small', 'scripted-large']);
+    await picker.selectOption('scripted-large');
+    await sendMessage(page, 'Show me some code');
+    await expect.poll(() => page.url()).toMatch(/\/c\/[0-9a-f-]{36}$/);
+    const reply = assistant(page).last();
+    await reply.getByText('Done.').waitFor();
+    await expect.poll(() => reply.locator('strong').textContent()).toBe('bold');
+    // shiki colours tokens with inline styles on spans inside the code block
+    const code = reply.locator('pre code');
+    await expect.poll(() => code.textContent()).toContain('const answer: number = 42;');
+    expect(await reply.locator('pre span[style*="color"]').count()).toBeGreaterThan(2);
+    expect(w.model.requests.at(-1)!.model).toBe('scripted-large');
+    await context.close();
+  });
+
+  it('goes on after a reload in the middle of a 2,000-token reply, each token exactly once', async () => {
+    const tokens = wordTokens(2000);
+    w.model.setScript([{ content: tokens, delayMs: 2 }]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'long please');
+    const reply = assistant(page).last();
+    await reply.getByText('t300', { exact: false }).waitFor();
+    await page.reload();
+    await assistant(page).last().getByText('t1999').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+    const text = (await assistant(page).last().textContent()) ?? '';
+    const seen = text.match(/t\d+/g) ?? [];
+    expect(seen.length).toBe(2000);
+    expect(new Set(seen).size).toBe(2000);
+    expect(seen).toEqual(tokens.map((t) => t.trim()));
+    await context.close();
+  });
+
+  it('stops a reply, regenerates it, and edits an earlier message to resend from there', async () => {
+    w.model.setScript((req, i) =>
+      i === 0
+        ? { content: wordTokens(3000, 'slow'), delayMs: 5 }
+        : { content: [`answer to ${String(req.messages.at(-1)!.content)} #${i}`] },
+    );
+    w.model.requests.length = 0;
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'first question');
+    await assistant(page).last().getByText('slow20', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByText('Stopped').waitFor();
+    const stoppedText = (await assistant(page).last().textContent()) ?? '';
+    expect(stoppedText).not.toContain('slow2999');
+
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await assistant(page).last().getByText('answer to first question #1').waitFor();
+    expect(await assistant(page).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Edit message' }).click();
+    const edit = page.getByRole('textbox', { name: 'Edit message text' });
+    await edit.fill('better question');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await assistant(page).last().getByText('answer to better question #2').waitFor();
+    await expect.poll(() => page.getByRole('article', { name: 'user message' }).allTextContents()).toEqual([
+      expect.stringContaining('better question'),
+    ]);
+    await context.close();
+  });
+
+  it('shows reasoning apart from the answer, collapsible, in both formats', async () => {
+    w.model.setScript([
+      { reasoning: ['Thinking via ', 'reasoning_content.'], content: ['Answer one.'] },
+      { content: ['<thi', 'nk>Thinking in ', 'tags.</th', 'ink>Answer two.'] },
+    ]);
+    w.model.requests.length = 0;
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'q1');
+    await assistant(page).last().getByText('Answer one.').waitFor();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+    await sendMessage(page, 'q2');
+    await assistant(page).last().getByText('Answer two.').waitFor();
+    for (const [i, thought] of [
+      [0, 'Thinking via reasoning_content.'],
+      [1, 'Thinking in tags.'],
+    ] as const) {
+      const msg = assistant(page).nth(i);
+      const details = msg.locator('details');
+      const summary = details.locator('summary');
+      await expect.poll(() => summary.textContent()).toContain('Reasoning');
+      if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await summary.click();
+      await expect.poll(() => details.textContent()).toContain(thought);
+      await summary.click();
+      expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      const answer = (await msg.textContent()) ?? '';
+      expect(answer).toContain(i === 0 ? 'Answer one.' : 'Answer two.');
+      expect(answer).not.toContain('<think>');
+    }
+    await context.close();
+  });
+
+  it('lists, renames, searches and deletes chats; each has its URL for reload and back/forward', async () => {
+    w.model.setScript([{ content: ['ok'] }]);
+    const { context, page } = await w.open();
+    const titles: string[] = [];
+    for (const word of ['Pelican', 'Walrus']) {
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await sendMessage(page, `${word} facts`);
+      await assistant(page).last().getByText('ok').waitFor();
+      titles.push(`${word} facts`);
+    }
+    const walrusUrl = page.url();
+    await page.getByRole('link', { name: 'Pelican facts' }).click();
+    await expect.poll(() => page.url()).not.toBe(walrusUrl);
+    const pelicanUrl = page.url();
+    await page.goBack();
+    await expect.poll(() => page.url()).toBe(walrusUrl);
+    await page.getByRole('article', { name: 'user message' }).getByText('Walrus facts').waitFor();
+    await page.goForward();
+    await page.getByRole('article', { name: 'user message' }).getByText('Pelican facts').waitFor();
+    await page.reload();
+    await page.getByRole('article', { name: 'user message' }).getByText('Pelican facts').waitFor();
+    expect(page.url()).toBe(pelicanUrl);
+
+    await page.getByRole('button', { name: 'Rename Pelican facts' }).click();
+    const title = page.getByRole('textbox', { name: 'Chat title' });
+    await title.fill('Seabirds');
+    await title.press('Enter');
+    await page.getByRole('link', { name: 'Seabirds' }).waitFor();
+
+    const search = page.getByRole('searchbox', { name: 'Search chats' });
+    await search.fill('walrus');
+    await expect.poll(() => page.getByRole('link', { name: 'Seabirds' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Walrus facts' }).waitFor();
+    await search.fill('');
+    await page.getByRole('link', { name: 'Seabirds' }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete Walrus facts' }).click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'Walrus facts' }).count()).toBe(0);
+
+    // Everything survives a restart of the server.
+    await w.restart();
+    const again = await w.open();
+    await again.page.getByRole('link', { name: 'Seabirds' }).waitFor();
+    expect(await again.page.getByRole('link', { name: 'Walrus facts' }).count()).toBe(0);
+    await again.context.close();
+    await context.close();
+  });
+});
+
+describe('a failing or restarting server', () => {
+  it('shows a clear error when the endpoint sends garbage, keeping the question', async () => {
+    w.model.setScript([{ fail: 'malformed', content: ['a', 'b', 'c'] }]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'are you there?');
+    await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
+    await page.getByRole('article', { name: 'user message' }).getByText('are you there?').waitFor();
+    await context.close();
+  });
+
+  it('keeps the partial reply marked interrupted when the server restarts mid-reply', async () => {
+    w.model.setScript([{ content: wordTokens(5000), delayMs: 3 }]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'go on and on');
+    await assistant(page).last().getByText('t100', { exact: false }).waitFor();
+    await w.restart('SIGKILL');
+    await page.getByText('Interrupted', { exact: false }).waitFor({ timeout: 30_000 });
+    const text = (await assistant(page).last().textContent()) ?? '';
+    expect(text).toContain('t100');
+    await context.close();
+  });
+});
