@@ -1,0 +1,150 @@
+import { memo, useState } from 'react';
+import type { Chat } from '@boocode/protocol';
+import { Button, Input, cn } from '@boocode/ui';
+import { Pencil, Trash } from 'lucide-react';
+import { chatPath, navigate } from '../../lib/router.ts';
+import { useDeleteChat, useUpdateChat } from './chat-api.ts';
+
+interface Props {
+  chat: Chat;
+  current: boolean;
+  onOpen: () => void;
+  onRenamed: (chat: Chat) => void;
+}
+
+type Mode = 'view' | 'rename' | 'confirm-delete';
+
+/** A chat in the sidebar: a link, with inline rename and a two-step delete. */
+export const ChatListItem = memo(function ChatListItem({
+  chat,
+  current,
+  onOpen,
+  onRenamed,
+}: Props) {
+  const [mode, setMode] = useState<Mode>('view');
+  const update = useUpdateChat();
+  const remove = useDeleteChat();
+  const title = chat.title || 'Untitled';
+
+  const rename = (value: string) => {
+    const next = value.trim();
+    if (!next || next === chat.title) return setMode('view');
+    update.mutate(
+      { chatId: chat.id, title: next },
+      {
+        onSuccess: (saved) => {
+          setMode('view');
+          onRenamed(saved);
+        },
+      },
+    );
+  };
+
+  const confirmDelete = () => {
+    remove.mutate(chat.id, {
+      onSuccess: () => {
+        if (current) navigate('/', { replace: true });
+      },
+    });
+  };
+
+  if (mode === 'rename') {
+    return (
+      <li className="px-2 py-0.5">
+        <Input
+          aria-label="Chat title"
+          defaultValue={chat.title}
+          autoFocus
+          disabled={update.isPending}
+          onFocus={(e) => e.currentTarget.select()}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              rename(e.currentTarget.value);
+            } else if (e.key === 'Escape') {
+              e.preventDefault();
+              setMode('view');
+            }
+          }}
+          onBlur={() => {
+            if (!update.isPending) setMode('view');
+          }}
+          className="bg-background h-8"
+        />
+      </li>
+    );
+  }
+
+  return (
+    <li
+      className={cn(
+        'group/item relative mx-2 flex items-center rounded-md text-sm',
+        current ? 'bg-accent text-foreground' : 'text-sidebar-foreground hover:bg-accent/60',
+      )}
+    >
+      {mode === 'confirm-delete' ? (
+        <div className="flex w-full items-center gap-1 py-1 pr-1 pl-2.5">
+          <span className="text-muted-foreground min-w-0 flex-1 truncate text-xs">
+            Delete “{title}”?
+          </span>
+          <Button
+            variant="destructive"
+            size="sm"
+            autoFocus
+            disabled={remove.isPending}
+            onClick={confirmDelete}
+            onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
+          >
+            Confirm delete
+          </Button>
+          <Button variant="ghost" size="sm" onClick={() => setMode('view')}>
+            Cancel
+          </Button>
+        </div>
+      ) : (
+        <>
+          <a
+            href={chatPath(chat.id)}
+            aria-current={current ? 'page' : undefined}
+            title={title}
+            onClick={(e) => {
+              if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+              e.preventDefault();
+              navigate(chatPath(chat.id));
+              onOpen();
+            }}
+            className="focus-visible:ring-ring/60 min-w-0 flex-1 truncate rounded-md py-1.5 pr-14 pl-2.5 outline-none focus-visible:ring-2"
+          >
+            {title}
+          </a>
+          <div
+            className={cn(
+              'absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100',
+              current && 'opacity-100',
+            )}
+          >
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              aria-label={`Rename ${title}`}
+              title="Rename"
+              onClick={() => setMode('rename')}
+            >
+              <Pencil />
+            </Button>
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              aria-label={`Delete ${title}`}
+              title="Delete"
+              onClick={() => setMode('confirm-delete')}
+              className="hover:text-destructive-text"
+            >
+              <Trash />
+            </Button>
+          </div>
+        </>
+      )}
+    </li>
+  );
+});

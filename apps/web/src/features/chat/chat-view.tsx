@@ -1,0 +1,147 @@
+import { useCallback, useState } from 'react';
+import type { Chat } from '@boocode/protocol';
+import { Alert, Button, Spinner } from '@boocode/ui';
+import { ApiError, errorMessage } from '../../lib/api.ts';
+import { getLastModel, setLastModel } from '../../lib/last-model.ts';
+import { chatPath, navigate } from '../../lib/router.ts';
+import { toastError } from '../../lib/toast.ts';
+import { replyApi, useCreateChat, useModels, useUpdateChat } from './chat-api.ts';
+import { ChatHeader } from './chat-header.tsx';
+import { Composer } from './composer.tsx';
+import { EmptyState } from './empty-state.tsx';
+import { MessageList } from './message-list.tsx';
+import { defaultModel } from './model-picker.tsx';
+import type { ChatStream } from './use-chat-stream.ts';
+
+interface Props {
+  chatId: string | null;
+  stream: ChatStream;
+  setChat: (chat: Chat) => void;
+  sidebarOpen: boolean;
+  onToggleSidebar: () => void;
+  onNewChat: () => void;
+}
+
+/** The open chat (or the new-chat screen): header, messages, composer. */
+export function ChatView({
+  chatId,
+  stream,
+  setChat,
+  sidebarOpen,
+  onToggleSidebar,
+  onNewChat,
+}: Props) {
+  const models = useModels();
+  const createChat = useCreateChat();
+  const updateChat = useUpdateChat();
+  const [lastModel, setLastModelState] = useState(getLastModel);
+  const [draftModel, setDraftModel] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [editingIn, setEditingIn] = useState(chatId);
+  if (editingIn !== chatId) {
+    setEditingIn(chatId);
+    setEditingId(null);
+  }
+
+  const chat = stream.status === 'ready' ? stream.chat : null;
+  const running = stream.status === 'ready' && stream.running;
+  const model = defaultModel(chat ? chat.model : draftModel, lastModel, models.data?.models);
+
+  const remember = (m: string) => {
+    setLastModel(m);
+    setLastModelState(m);
+  };
+
+  const onModelChange = (m: string) => {
+    remember(m);
+    if (!chat) return setDraftModel(m);
+    setChat({ ...chat, model: m });
+    updateChat.mutate({ chatId: chat.id, model: m }, { onSuccess: setChat });
+  };
+
+  const send = async (content: string): Promise<boolean> => {
+    const m = model ?? undefined;
+    if (m) remember(m);
+    try {
+      let id = chatId;
+      if (!id) {
+        const created = await createChat.mutateAsync({ model: m });
+        id = created.id;
+        navigate(chatPath(id));
+      }
+      await replyApi.send(id, content, m);
+      return true;
+    } catch (err) {
+      toastError(errorMessage(err));
+      return false;
+    }
+  };
+
+  const stop = () => {
+    if (chatId) replyApi.stop(chatId).catch((err: unknown) => toastError(errorMessage(err)));
+  };
+
+  const m = model ?? undefined;
+  const onRegenerate = useCallback(() => {
+    if (!chatId) return;
+    replyApi.regenerate(chatId, m).catch((err: unknown) => toastError(errorMessage(err)));
+  }, [chatId, m]);
+  const onEditSave = useCallback(
+    (messageId: string, content: string) => {
+      if (!chatId) return;
+      replyApi.edit(chatId, messageId, content, m).then(
+        () => setEditingId(null),
+        (err: unknown) => toastError(errorMessage(err)),
+      );
+    },
+    [chatId, m],
+  );
+  const onEditCancel = useCallback(() => setEditingId(null), []);
+
+  const title = chat?.title || (chatId ? '' : 'New chat');
+
+  return (
+    <main className="flex h-full min-w-0 flex-1 flex-col">
+      <ChatHeader
+        title={title}
+        model={model}
+        onModelChange={onModelChange}
+        sidebarOpen={sidebarOpen}
+        onToggleSidebar={onToggleSidebar}
+      />
+      {stream.status === 'loading' ? (
+        <div className="text-muted-foreground flex flex-1 items-center justify-center">
+          <Spinner />
+          <span className="sr-only">Loading chat…</span>
+        </div>
+      ) : stream.status === 'error' ? (
+        <div className="flex flex-1 items-center justify-center p-6">
+          <Alert variant="destructive" className="flex max-w-md flex-col items-start gap-3">
+            <span>
+              {stream.error instanceof ApiError && stream.error.status === 404
+                ? 'This chat does not exist: it may have been deleted.'
+                : errorMessage(stream.error)}
+            </span>
+            <Button variant="outline" size="sm" onClick={onNewChat}>
+              Start a new chat
+            </Button>
+          </Alert>
+        </div>
+      ) : stream.status === 'ready' && stream.messages.length > 0 ? (
+        <MessageList
+          key={chatId}
+          messages={stream.messages}
+          running={running}
+          editingId={editingId}
+          onEditStart={setEditingId}
+          onEditCancel={onEditCancel}
+          onEditSave={onEditSave}
+          onRegenerate={onRegenerate}
+        />
+      ) : (
+        <EmptyState />
+      )}
+      <Composer chatKey={chatId} running={running} onSend={send} onStop={stop} />
+    </main>
+  );
+}

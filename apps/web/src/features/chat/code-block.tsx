@@ -1,0 +1,58 @@
+import { memo, useMemo, type CSSProperties } from 'react';
+import type { ThemedToken } from 'shiki/core';
+import { CopyButton } from './copy-button.tsx';
+import { useHighlighter } from './highlighter.ts';
+import { tokenize } from './tokenize.ts';
+
+/**
+ * A fenced code block. Highlighted and plain code share one box and one font, and highlighting
+ * is synchronous, so a block never flickers or jumps: not when the highlighter arrives, not while
+ * a fence is still open and growing during a stream.
+ */
+export const CodeBlock = memo(function CodeBlock({ code, lang }: { code: string; lang: string }) {
+  const highlighter = useHighlighter();
+  const lines = useMemo(
+    () => (highlighter && lang ? tokenize(highlighter, code, lang) : null),
+    [highlighter, code, lang],
+  );
+  return (
+    <div className="group/code border-border bg-code my-3 overflow-hidden rounded-lg border">
+      <div className="border-border/70 flex h-8 items-center justify-between border-b pr-1 pl-3">
+        <span className="text-muted-foreground font-mono text-xs">{lang || 'text'}</span>
+        <CopyButton text={code} label="Copy code" />
+      </div>
+      <pre className="overflow-x-auto px-4 py-3 font-mono text-[13px] leading-5 text-[#e6edf3]">
+        <code>
+          {lines
+            ? lines.map((tokens, i) => <Line key={i} first={i === 0} tokens={tokens} />)
+            : code}
+        </code>
+      </pre>
+    </div>
+  );
+});
+
+// Lines keep their token arrays across renders (tokenize caches them), so only new lines render.
+const Line = memo(function Line({ tokens, first }: { tokens: ThemedToken[]; first: boolean }) {
+  return (
+    <>
+      {first ? null : '\n'}
+      {tokens.map((t, j) => (
+        <span key={j} style={tokenStyle(t)}>
+          {t.content}
+        </span>
+      ))}
+    </>
+  );
+});
+
+function tokenStyle(t: ThemedToken): CSSProperties | undefined {
+  const fs = t.fontStyle ?? 0;
+  if (!t.color && fs <= 0) return undefined;
+  return {
+    color: t.color,
+    fontStyle: fs > 0 && fs & 1 ? 'italic' : undefined,
+    fontWeight: fs > 0 && fs & 2 ? 600 : undefined,
+    textDecoration: fs > 0 && fs & 4 ? 'underline' : undefined,
+  };
+}

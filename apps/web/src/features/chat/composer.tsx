@@ -1,0 +1,97 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import { ArrowUp, Square } from 'lucide-react';
+import { Button, Textarea } from '@boocode/ui';
+
+export const COMPOSER_ID = 'composer';
+const MAX_HEIGHT_PX = 240;
+
+interface Props {
+  /** Resets the draft when the reader switches chats. */
+  chatKey: string | null;
+  running: boolean;
+  /** Resolves false when the message did not go out, so the draft is put back. */
+  onSend: (content: string) => Promise<boolean>;
+  onStop: () => void;
+}
+
+/** The message box: Enter sends, Shift+Enter breaks the line, Esc stops a running reply. */
+export function Composer({ chatKey, running, onSend, onStop }: Props) {
+  const [draft, setDraft] = useState('');
+  const [sending, setSending] = useState(false);
+  const [draftFor, setDraftFor] = useState(chatKey);
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  // A draft belongs to the chat it was typed in; a new chat that was just created by sending
+  // keeps nothing either, since the draft was cleared when it went out.
+  if (draftFor !== chatKey) {
+    setDraftFor(chatKey);
+    if (draftFor !== null) setDraft('');
+  }
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [draft]);
+
+  const empty = draft.trim() === '';
+
+  const send = async () => {
+    if (empty || running || sending) return;
+    const content = draft;
+    setDraft('');
+    setSending(true);
+    const ok = await onSend(content);
+    setSending(false);
+    if (!ok) setDraft((current) => (current === '' ? content : current));
+  };
+
+  return (
+    <form
+      className="mx-auto w-full max-w-3xl px-4 pb-4 sm:px-6"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <div className="border-input bg-card focus-within:border-ring/70 flex items-end gap-2 rounded-xl border p-2 shadow-lg shadow-black/20">
+        <Textarea
+          ref={ref}
+          id={COMPOSER_ID}
+          aria-label="Message"
+          placeholder="Message boocode…"
+          rows={1}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && running) {
+              e.preventDefault();
+              onStop();
+              return;
+            }
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+          className="max-h-60 min-h-9 border-0 bg-transparent px-2 py-1.5 text-[15px] focus-visible:ring-0"
+        />
+        {running ? (
+          <Button variant="secondary" onClick={onStop} className="border-border h-9 border">
+            <Square className="fill-current" />
+            Stop
+          </Button>
+        ) : (
+          <Button type="submit" disabled={empty || sending} className="h-9">
+            <ArrowUp />
+            Send
+          </Button>
+        )}
+      </div>
+      <p className="text-muted-foreground mt-1.5 hidden px-1 text-xs sm:block">
+        Enter to send · Shift+Enter for a new line{running ? ' · Esc to stop' : ''}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,28 @@
+import { Kbd } from '@boocode/ui';
+import { MessageSquare } from 'lucide-react';
+
+/** What an empty chat shows above the composer. */
+export function EmptyState() {
+  return (
+    <div className="flex min-h-0 flex-1 items-center justify-center p-6">
+      <div className="max-w-sm text-center">
+        <MessageSquare
+          aria-hidden="true"
+          className="text-muted-foreground/60 mx-auto mb-3 size-8"
+        />
+        <p className="text-base font-medium">Start a conversation</p>
+        <p className="text-muted-foreground mt-1 text-sm">
+          Ask about code, paste an error, or sketch a plan. Replies stream in as they are written.
+        </p>
+        <ul className="text-muted-foreground mt-4 space-y-1.5 text-xs">
+          <li>
+            <Kbd>Ctrl</Kbd> <Kbd>Shift</Kbd> <Kbd>O</Kbd> new chat
+          </li>
+          <li>
+            <Kbd>/</Kbd> search chats · <Kbd>Esc</Kbd> stop a reply
+          </li>
+        </ul>
+      </div>
+    </div>
+  );
+}

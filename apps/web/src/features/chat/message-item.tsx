@@ -1,0 +1,174 @@
+import { memo, useState } from 'react';
+import type { Message } from '@boocode/protocol';
+import { Button, Textarea, cn } from '@boocode/ui';
+import { Pencil, RotateCcw } from 'lucide-react';
+import { CopyButton } from './copy-button.tsx';
+import { MessageParts } from './message-parts.tsx';
+
+export interface MessageActions {
+  onEditStart: (messageId: string) => void;
+  onEditCancel: () => void;
+  onEditSave: (messageId: string, content: string) => void;
+  onRegenerate: () => void;
+}
+
+interface Props extends MessageActions {
+  message: Message;
+  editing: boolean;
+  /** The last assistant reply with nothing running: it can be regenerated. */
+  canRegenerate: boolean;
+}
+
+/** One message of the list: an article named by its role. */
+export const MessageItem = memo(function MessageItem(props: Props) {
+  const { message } = props;
+  if (message.role === 'user') return <UserMessage {...props} />;
+  return <AssistantMessage {...props} />;
+});
+
+function textOf(message: Message): string {
+  return message.parts
+    .filter((p) => p.type === 'text')
+    .map((p) => p.text)
+    .join('\n\n');
+}
+
+function UserMessage({ message, editing, onEditStart, onEditCancel, onEditSave }: Props) {
+  const text = textOf(message);
+  return (
+    <article aria-label="user message" className="group/msg flex justify-end py-3">
+      {editing ? (
+        <EditForm
+          initial={text}
+          onCancel={onEditCancel}
+          onSave={(content) => onEditSave(message.id, content)}
+        />
+      ) : (
+        <div className="flex max-w-[85%] items-start gap-1">
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Edit message"
+            title="Edit message"
+            onClick={() => onEditStart(message.id)}
+            className="mt-2 opacity-0 transition-opacity group-focus-within/msg:opacity-100 group-hover/msg:opacity-100"
+          >
+            <Pencil />
+          </Button>
+          <div className="border-border bg-card min-w-0 rounded-xl rounded-tr-sm border px-3.5 py-2 text-[15px] leading-7 break-words whitespace-pre-wrap">
+            {text}
+          </div>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function EditForm({
+  initial,
+  onCancel,
+  onSave,
+}: {
+  initial: string;
+  onCancel: () => void;
+  onSave: (content: string) => void;
+}) {
+  const [value, setValue] = useState(initial);
+  const empty = value.trim() === '';
+  return (
+    <form
+      className="flex w-full max-w-[85%] flex-col gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!empty) onSave(value);
+      }}
+    >
+      <Textarea
+        aria-label="Edit message text"
+        value={value}
+        autoFocus
+        rows={Math.min(12, Math.max(3, value.split('\n').length))}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            onCancel();
+          }
+        }}
+      />
+      <div className="flex justify-end gap-2">
+        <Button variant="ghost" size="sm" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" size="sm" disabled={empty}>
+          Save and send
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
+  const streaming = message.status === 'streaming';
+  const label = message.role === 'system' ? 'system message' : 'assistant message';
+  return (
+    <article aria-label={label} aria-busy={streaming} className="group/msg py-3">
+      <div
+        className={cn('min-w-0 text-[15px] leading-7', message.role === 'system' && 'opacity-70')}
+      >
+        <MessageParts message={message} />
+        {streaming ? <TypingIndicator /> : null}
+      </div>
+      <StatusNote message={message} />
+      {streaming ? null : (
+        <div className="text-muted-foreground mt-1 flex min-h-6 items-center gap-1 text-xs">
+          {message.usage ? (
+            <span className="mr-1 font-mono tabular-nums">
+              {message.usage.promptTokens} in · {message.usage.completionTokens} out
+            </span>
+          ) : null}
+          {message.model ? <span className="mr-1 truncate">{message.model}</span> : null}
+          <CopyButton
+            text={textOf(message)}
+            label="Copy reply"
+            className="opacity-0 group-focus-within/msg:opacity-100 group-hover/msg:opacity-100"
+          />
+          {canRegenerate ? (
+            <Button variant="ghost" size="sm" onClick={onRegenerate}>
+              <RotateCcw />
+              Regenerate
+            </Button>
+          ) : null}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function StatusNote({ message }: { message: Message }) {
+  if (message.status === 'interrupted') {
+    return (
+      <p className="text-warning mt-2 text-sm">
+        Interrupted: the server restarted before this reply finished
+      </p>
+    );
+  }
+  if (message.status === 'stopped') {
+    return <p className="text-muted-foreground mt-2 text-sm">Stopped</p>;
+  }
+  return null;
+}
+
+function TypingIndicator() {
+  return (
+    <span role="img" aria-label="Typing" className="mt-1 inline-flex items-center gap-1 py-2">
+      {[0, 150, 300].map((delay) => (
+        <span
+          key={delay}
+          className="bg-muted-foreground size-1.5 animate-pulse rounded-full"
+          style={{ animationDelay: `${delay}ms` }}
+        />
+      ))}
+    </span>
+  );
+}

@@ -1,0 +1,152 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Chat, ChatEvent, Message } from '@boocode/protocol';
+import { ApiError } from '../../lib/api.ts';
+import { wsClient } from '../../lib/ws-client.ts';
+import { fetchSnapshot } from './chat-api.ts';
+import { asChatEvent, foldEvents, isRunning } from './fold-events.ts';
+
+interface Loaded {
+  chatId: string;
+  chat: Chat;
+  messages: Message[];
+  snapshotRunning: boolean;
+}
+
+export type ChatStream =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown }
+  | { status: 'ready'; chat: Chat; messages: Message[]; running: boolean };
+
+/**
+ * The live view of one chat: a snapshot, then every event after its seq, each applied once.
+ * Events are queued and folded in one state update per animation frame, so a fast stream costs
+ * one render per frame rather than one per token.
+ */
+export function useChatStream(chatId: string | null): {
+  stream: ChatStream;
+  setChat: (chat: Chat) => void;
+} {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [failure, setFailure] = useState<{ chatId: string; error: unknown } | null>(null);
+
+  useEffect(() => {
+    if (!chatId) return;
+    let disposed = false;
+    // -1 while a snapshot is being fetched: events are dropped then, and replayed by the
+    // subscribe that follows the snapshot (afterSeq = its seq).
+    let lastSeq = -1;
+    let loadId = 0;
+    let queue: ChatEvent[] = [];
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let unwatch: (() => void) | null = null;
+    let retryOnOpen = false;
+
+    const cancelFlush = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      frame = 0;
+      timer = undefined;
+    };
+    const flush = () => {
+      cancelFlush();
+      const events = queue;
+      queue = [];
+      if (events.length === 0) return;
+      setLoaded((prev) =>
+        prev?.chatId === chatId ? { ...prev, ...foldEvents(prev, events) } : prev,
+      );
+    };
+    const scheduleFlush = () => {
+      if (frame || timer) return;
+      // Hidden tabs get no animation frames; a timer keeps the state current there.
+      if (document.hidden) timer = setTimeout(flush, 200);
+      else frame = requestAnimationFrame(flush);
+    };
+
+    const load = async () => {
+      const id = ++loadId;
+      lastSeq = -1;
+      retryOnOpen = false;
+      try {
+        const snap = await fetchSnapshot(chatId);
+        if (disposed || id !== loadId) return;
+        queue = [];
+        cancelFlush();
+        lastSeq = snap.seq;
+        setLoaded({
+          chatId,
+          chat: snap.chat,
+          messages: snap.messages,
+          snapshotRunning: snap.running,
+        });
+        setFailure(null);
+        // Re-watching replaces the previous watch, which sends a fresh subscribe from this seq.
+        unwatch = wsClient.watch(chatId, () => lastSeq);
+      } catch (error) {
+        if (disposed || id !== loadId) return;
+        retryOnOpen = !(error instanceof ApiError && error.status >= 400 && error.status < 500);
+        setFailure({ chatId, error });
+      }
+    };
+
+    const offFrame = wsClient.onFrame((f) => {
+      if (f.type === 'chat.resync') {
+        if (f.chatId === chatId) void load();
+        return;
+      }
+      if (f.type === 'chats.changed') {
+        const chat = f.chat;
+        if (chat?.id === chatId) {
+          setLoaded((prev) => (prev?.chatId === chatId ? { ...prev, chat } : prev));
+        }
+        return;
+      }
+      const ev = asChatEvent(f);
+      if (!ev || ev.chatId !== chatId || lastSeq < 0) return;
+      if (ev.seq <= lastSeq) return; // already applied (a replay overlapping what we had)
+      lastSeq = ev.seq;
+      queue.push(ev);
+      scheduleFlush();
+    });
+    // A snapshot that failed because the server was away is fetched again when it is back.
+    const offOpen = wsClient.onOpen(() => {
+      if (retryOnOpen) void load();
+    });
+    const onVisible = () => {
+      if (!document.hidden && queue.length > 0) flush();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+
+    void load();
+    return () => {
+      disposed = true;
+      offFrame();
+      offOpen();
+      document.removeEventListener('visibilitychange', onVisible);
+      cancelFlush();
+      unwatch?.();
+    };
+  }, [chatId]);
+
+  const current = chatId && loaded?.chatId === chatId ? loaded : null;
+  const failed = chatId && failure?.chatId === chatId ? failure : null;
+  const messages = current?.messages;
+  const snapshotRunning = current?.snapshotRunning ?? false;
+  const running = useMemo(
+    () => (messages ? isRunning(messages, snapshotRunning) : false),
+    [messages, snapshotRunning],
+  );
+
+  let stream: ChatStream;
+  if (!chatId) stream = { status: 'idle' };
+  else if (current) {
+    stream = { status: 'ready', chat: current.chat, messages: current.messages, running };
+  } else if (failed) stream = { status: 'error', error: failed.error };
+  else stream = { status: 'loading' };
+
+  const setChat = (chat: Chat) =>
+    setLoaded((prev) => (prev?.chatId === chat.id ? { ...prev, chat } : prev));
+  return { stream, setChat };
+}

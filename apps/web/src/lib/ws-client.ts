@@ -1,0 +1,178 @@
+import { ServerFrame, type ClientFrame } from '@boocode/protocol';
+
+export type WsStatus = 'connecting' | 'open' | 'closed';
+type FrameListener = (frame: ServerFrame) => void;
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5000;
+
+interface Watch {
+  chatId: string;
+  afterSeq: () => number;
+}
+
+/**
+ * The app's one socket to /api/ws. It reconnects with backoff and, on every open, subscribes
+ * again to each watched chat from the seq the page last applied, so a drop loses nothing.
+ */
+export class WsClient {
+  private socket: WebSocket | null = null;
+  private status: WsStatus = 'closed';
+  private everOpened = false;
+  private failures = 0;
+  private backoff = MIN_BACKOFF_MS;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private readonly frameListeners = new Set<FrameListener>();
+  private readonly statusListeners = new Set<() => void>();
+  private readonly openListeners = new Set<() => void>();
+  private readonly watches = new Map<string, Watch>();
+
+  constructor(private readonly url: () => string) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    window.addEventListener('online', this.reconnectNow);
+    this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    window.removeEventListener('online', this.reconnectNow);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const s = this.socket;
+    this.socket = null;
+    s?.close();
+    this.setStatus('closed');
+  }
+
+  getStatus = (): WsStatus => this.status;
+
+  /** True once the socket has been lost (or never came up): what the indicator shows. */
+  isDown = (): boolean => this.status !== 'open' && (this.everOpened || this.failures > 0);
+
+  onStatus = (listener: () => void): (() => void) => subscribe(this.statusListeners, listener);
+
+  /** Every parsed frame; a throwing listener never stops the others. */
+  onFrame(listener: FrameListener): () => void {
+    return subscribe(this.frameListeners, listener);
+  }
+
+  /** Called after each (re)open, once subscriptions are re-sent. */
+  onOpen(listener: () => void): () => void {
+    return subscribe(this.openListeners, listener);
+  }
+
+  /**
+   * Subscribes to a chat now (if open) and after every reconnect, from `afterSeq()`.
+   * A later watch of the same chat replaces this one; the returned stop is idempotent.
+   */
+  watch(chatId: string, afterSeq: () => number): () => void {
+    const w: Watch = { chatId, afterSeq };
+    this.watches.set(chatId, w);
+    this.send({ type: 'chat.subscribe', chatId, afterSeq: afterSeq() });
+    return () => {
+      if (this.watches.get(chatId) !== w) return;
+      this.watches.delete(chatId);
+      this.send({ type: 'chat.unsubscribe', chatId });
+    };
+  }
+
+  private send(frame: ClientFrame): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private connect(): void {
+    if (!this.running) return;
+    this.timer = null;
+    this.setStatus('connecting');
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.url());
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.backoff = MIN_BACKOFF_MS;
+      this.failures = 0;
+      this.everOpened = true;
+      for (const w of this.watches.values()) {
+        this.send({ type: 'chat.subscribe', chatId: w.chatId, afterSeq: w.afterSeq() });
+      }
+      this.setStatus('open');
+      for (const l of this.openListeners) safely(l);
+    };
+    socket.onmessage = (e: MessageEvent) => {
+      if (this.socket !== socket || typeof e.data !== 'string') return;
+      const frame = parseFrame(e.data);
+      if (!frame) return;
+      for (const l of this.frameListeners) safely(() => l(frame));
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.failures++;
+      this.setStatus('closed');
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.running || this.timer) return;
+    const delay = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private readonly reconnectNow = (): void => {
+    if (!this.running || this.socket) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.backoff = MIN_BACKOFF_MS;
+    this.connect();
+  };
+
+  private setStatus(status: WsStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    for (const l of this.statusListeners) safely(l);
+  }
+}
+
+function parseFrame(data: string): ServerFrame | null {
+  try {
+    const parsed = ServerFrame.safeParse(JSON.parse(data));
+    if (parsed.success) return parsed.data;
+    console.warn('boocode: ignoring a malformed frame', parsed.error.issues);
+  } catch {
+    console.warn('boocode: ignoring a non-JSON frame');
+  }
+  return null;
+}
+
+function subscribe<T>(set: Set<T>, item: T): () => void {
+  set.add(item);
+  return () => {
+    set.delete(item);
+  };
+}
+
+function safely(f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    console.error(err);
+  }
+}
+
+function socketUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/ws`;
+}
+
+/** The app's one WebSocket client (started once the user is signed in). */
+export const wsClient = new WsClient(socketUrl);
