@@ -29,17 +29,24 @@ if (missing.length) {
     say(`installing ${pkgs.join(', ')} with apt-get`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], {
+      stdio: 'inherit',
+      env,
+    });
   } else {
-    say(`missing system packages: ${pkgs.join(' ')}. Install them (Debian: sudo apt-get install ${pkgs.join(' ')}) and run again.`);
+    say(
+      `missing system packages: ${pkgs.join(' ')}. Install them (Debian: sudo apt-get install ${pkgs.join(' ')}) and run again.`,
+    );
     process.exit(1);
   }
 }
 
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, process.env.npm_execpath]
-  : ['pnpm'];
-const run = (args) => execFileSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: 'inherit' });
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, process.env.npm_execpath]
+    : ['pnpm'];
+const run = (args) =>
+  execFileSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: 'inherit' });
 
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const newest = (dir) => {
@@ -53,13 +60,17 @@ const newest = (dir) => {
   return t;
 };
 
-if (mtime(path.join(root, 'node_modules/.modules.yaml')) < mtime(path.join(root, 'pnpm-lock.yaml'))) {
+if (
+  mtime(path.join(root, 'node_modules/.modules.yaml')) < mtime(path.join(root, 'pnpm-lock.yaml'))
+) {
   say('installing dependencies');
   run(['install', '--frozen-lockfile']);
 }
 
 const built = path.join(root, 'apps/web/dist/index.html');
-const sources = ['apps/web', 'packages/ui/src', 'packages/protocol/src'].map((d) => newest(path.join(root, d)));
+const sources = ['apps/web', 'packages/ui/src', 'packages/protocol/src'].map((d) =>
+  newest(path.join(root, d)),
+);
 if (mtime(built) < Math.max(...sources)) {
   say('building the web app');
   run(['--filter', '@boocode/web', 'build']);

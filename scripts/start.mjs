@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 try {
-  execFileSync(process.execPath, [path.join(root, 'scripts/prepare.mjs'), '--system=run'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/prepare.mjs'), '--system=run'], {
+    stdio: 'inherit',
+  });
 } catch {
   process.exit(1);
 }

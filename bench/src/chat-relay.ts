@@ -20,7 +20,11 @@ export async function chatRelay(env: BenchEnv): Promise<void> {
   const db = await env.newDatabase();
   const server = await startServer({ DATABASE_URL: db.url, LLM_BASE_URL: model.url });
   const base = server.url.origin;
-  const headers = { authorization: `Bearer ${server.token}`, origin: base, 'content-type': 'application/json' };
+  const headers = {
+    authorization: `Bearer ${server.token}`,
+    origin: base,
+    'content-type': 'application/json',
+  };
 
   const direct = async (): Promise<Timing> => {
     const client = new OpenAI({ baseURL: model.url, apiKey: 'x', maxRetries: 0 });
@@ -48,7 +52,9 @@ export async function chatRelay(env: BenchEnv): Promise<void> {
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
 
   const relayed = async (): Promise<Timing> => {
-    const chat = (await (await fetch(`${base}/api/chats`, { method: 'POST', headers, body: '{}' })).json()) as {
+    const chat = (await (
+      await fetch(`${base}/api/chats`, { method: 'POST', headers, body: '{}' })
+    ).json()) as {
       id: string;
     };
     ws.send(JSON.stringify({ type: 'chat.subscribe', chatId: chat.id, afterSeq: 0 }));
@@ -59,7 +65,8 @@ export async function chatRelay(env: BenchEnv): Promise<void> {
       const onMessage = (data: WebSocket.RawData) => {
         // As the browser does: JSON.parse, no schema on the hot path.
         const f = JSON.parse(String(data)) as ServerFrame;
-        if (process.env.BENCH_TRACE && n === 0 && 'chatId' in f) console.log(f.type, (performance.now() - t0).toFixed(1));
+        if (process.env.BENCH_TRACE && n === 0 && 'chatId' in f)
+          console.log(f.type, (performance.now() - t0).toFixed(1));
         if (f.type === 'chat.part.delta' && f.chatId === chat.id && f.part === 'text') {
           if (ttft < 0) ttft = performance.now() - t0;
           n++;

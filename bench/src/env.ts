@@ -72,7 +72,9 @@ export function median(xs: number[]): number {
 }
 
 /** The scripted model server in a child process, every reply `tokens` long. */
-export async function startModelServerProcess(tokens: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startModelServerProcess(
+  tokens: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const cli = path.join(root, 'packages/testkit/src/model-server-cli.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', cli, `--tokens=${tokens}`], {
     stdio: ['ignore', 'pipe', 'inherit'],

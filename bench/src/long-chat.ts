@@ -15,7 +15,9 @@ function body(i: number): string {
     return `Here is a function:\n\n\`\`\`ts\nexport function f${i}(x: number): number {\n  return x * ${i};\n}\n\`\`\`\n\nIt multiplies.`;
   }
   const words = 5 + ((i * 37) % 120);
-  return Array.from({ length: words }, (_, k) => `word${(i + k) % 97}`).join(' ') + ` (message ${i})`;
+  return (
+    Array.from({ length: words }, (_, k) => `word${(i + k) % 97}`).join(' ') + ` (message ${i})`
+  );
 }
 
 async function seed(sql: Sql): Promise<string> {
@@ -38,7 +40,10 @@ async function measure(browser: Browser, url: string, lastText: string, setup?: 
   const t0 = Date.now();
   if (setup) await page.setContent(setup, { waitUntil: 'commit' });
   else await page.goto(url, { waitUntil: 'commit' });
-  await page.getByText(lastText, { exact: false }).last().waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .getByText(lastText, { exact: false })
+    .last()
+    .waitFor({ state: 'visible', timeout: 60_000 });
   // the frame in which it is painted
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
   const ms = Date.now() - t0;
@@ -54,7 +59,13 @@ export async function longChat(env: BenchEnv): Promise<void> {
   const server = await startServer({ DATABASE_URL: db.url, LLM_BASE_URL: model.url });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
   });
   const last = `(message ${N - 1})`;
   const signIn = await browser.newContext();
@@ -65,17 +76,24 @@ export async function longChat(env: BenchEnv): Promise<void> {
 
   const plain = `<!doctype html><html><body>${Array.from(
     { length: N },
-    (_, i) => `<article><p>${body(i).replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p></article>`,
+    (_, i) =>
+      `<article><p>${body(i).replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p></article>`,
   ).join('')}<script>scrollTo(0, document.body.scrollHeight)</script></body></html>`;
 
-  const runs: { boocode: { ms: number; nodes: number }; baseline: { ms: number; nodes: number } }[] = [];
+  const runs: {
+    boocode: { ms: number; nodes: number };
+    baseline: { ms: number; nodes: number };
+  }[] = [];
   for (let i = 0; i < 3; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addCookies(cookies);
     const page = await context.newPage();
     const t0 = Date.now();
     await page.goto(`${server.url.origin}/c/${chatId}`, { waitUntil: 'commit' });
-    await page.getByText(last, { exact: false }).last().waitFor({ state: 'visible', timeout: 60_000 });
+    await page
+      .getByText(last, { exact: false })
+      .last()
+      .waitFor({ state: 'visible', timeout: 60_000 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
     const ms = Date.now() - t0;
     const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
@@ -91,7 +109,11 @@ export async function longChat(env: BenchEnv): Promise<void> {
   const b = best(runs.map((r) => r.boocode.ms));
   const base = best(runs.map((r) => r.baseline.ms));
   console.log(`long-chat: ${N} messages, best of ${runs.length}`);
-  console.log(`  boocode: newest messages painted in ${b} ms (goal <= 1000), ${runs[0]!.boocode.nodes} DOM nodes (goal < 5000)`);
-  console.log(`  baseline (all rows mounted, plain HTML): ${base} ms, ${runs[0]!.baseline.nodes} DOM nodes`);
+  console.log(
+    `  boocode: newest messages painted in ${b} ms (goal <= 1000), ${runs[0]!.boocode.nodes} DOM nodes (goal < 5000)`,
+  );
+  console.log(
+    `  baseline (all rows mounted, plain HTML): ${base} ms, ${runs[0]!.baseline.nodes} DOM nodes`,
+  );
   console.log(`  ratio boocode/baseline: ${(b / base).toFixed(2)}`);
 }

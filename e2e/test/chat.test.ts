@@ -23,21 +23,31 @@ describe('chat in the browser', () => {
     await expect.poll(() => page.url()).not.toContain('token=');
     await page.getByRole('button', { name: 'New chat' }).waitFor();
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'boocode_token')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies.find((c) => c.name === 'boocode_token')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
     await context.close();
   });
 
   it('streams a reply rendered as Markdown with highlighted code, with the picked model', async () => {
     w.model.setScript([
       {
-        content: ['Here is **bold** and code:\n\n```ts\n', 'const answer: number = 42;\n', '```\n', 'Done.'],
+        content: [
+          'Here is **bold** and code:\n\n```ts\n',
+          'const answer: number = 42;\n',
+          '```\n',
+          'Done.',
+        ],
         delayMs: 20,
       },
     ]);
     const { context, page } = await w.open();
     await page.getByRole('button', { name: 'New chat' }).click();
     const picker = page.getByRole('combobox', { name: 'Model' });
-    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['scripted-small', 'scripted-large']);
+    await expect
+      .poll(() => picker.locator('option').allTextContents())
+      .toEqual(['scripted-small', 'scripted-large']);
     await picker.selectOption('scripted-large');
     await sendMessage(page, 'Show me some code');
     await expect.poll(() => page.url()).toMatch(/\/c\/[0-9a-f-]{36}$/);
@@ -97,9 +107,9 @@ describe('chat in the browser', () => {
     await edit.fill('better question');
     await page.getByRole('button', { name: 'Save and send' }).click();
     await assistant(page).last().getByText('answer to better question #2').waitFor();
-    await expect.poll(() => page.getByRole('article', { name: 'user message' }).allTextContents()).toEqual([
-      expect.stringContaining('better question'),
-    ]);
+    await expect
+      .poll(() => page.getByRole('article', { name: 'user message' }).allTextContents())
+      .toEqual([expect.stringContaining('better question')]);
     await context.close();
   });
 

@@ -4,12 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import {
-  freePort,
-  startModelServer,
-  type ModelServer,
-  type TestDatabase,
-} from '@boocode/testkit';
+import { freePort, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

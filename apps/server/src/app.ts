@@ -55,7 +55,9 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   registerErrorHandler(app, { spaFallback: hasWeb });
 
-  const broadcast = createBus<ServerFrame>((err) => app.log.warn({ err }, 'broadcast listener failed'));
+  const broadcast = createBus<ServerFrame>((err) =>
+    app.log.warn({ err }, 'broadcast listener failed'),
+  );
   const onChatsChanged = (chat: Chat | null, deletedId: string | null) =>
     broadcast.publish('all', { type: 'chats.changed', chat, deletedId });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);

@@ -5,7 +5,12 @@ import { z } from 'zod';
 const csv = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -35,7 +40,9 @@ const Env = z
     TRUSTED_PROXIES: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
     ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
     BOOCODE_WEB_DIST: z.string().optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
   })
   .refine((e) => e.AUTH_MODE !== 'proxy' || e.TRUSTED_PROXIES.length > 0, {
     path: ['TRUSTED_PROXIES'],

@@ -11,7 +11,9 @@ export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: 
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const first = err.validation[0];
-      const where = first?.instancePath ? `${first.instancePath.slice(1).replaceAll('/', '.')}: ` : '';
+      const where = first?.instancePath
+        ? `${first.instancePath.slice(1).replaceAll('/', '.')}: `
+        : '';
       return reply
         .code(400)
         .send({ code: 'bad_request', message: `${where}${first?.message ?? 'invalid request'}` });
@@ -22,13 +24,17 @@ export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: 
       return reply.code(status).send({ code, message: err.message });
     }
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ code: 'internal', message: 'Something went wrong on the server.' });
+    return reply
+      .code(500)
+      .send({ code: 'internal', message: 'Something went wrong on the server.' });
   });
   app.setNotFoundHandler((req, reply) => {
     // The web app routes by path (/c/<id>): unknown non-API pages get its index.html.
     if (opts.spaFallback && req.method === 'GET' && !req.url.startsWith('/api')) {
       return reply.sendFile('index.html');
     }
-    return reply.code(404).send({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
+    return reply
+      .code(404)
+      .send({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
 }

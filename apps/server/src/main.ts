@@ -27,7 +27,8 @@ async function main(): Promise<void> {
 
   const token = config.authMode === 'token' ? await loadOrCreateToken(config.home) : '';
   const { app } = await buildApp({ config, sql, token });
-  if (interrupted) app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
+  if (interrupted)
+    app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -54,7 +55,9 @@ main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`boocode: bad configuration: ${err.message}\n`);
   } else {
-    process.stderr.write(`boocode: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `boocode: could not start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -24,7 +24,11 @@ afterAll(async () => {
 /** Every route the app registers, walked so that a new route cannot be left open. */
 async function routeTable(): Promise<{ method: string; url: string }[]> {
   const routes: { method: string; url: string }[] = [];
-  const config = loadConfig({ LLM_BASE_URL: model.url, LOG_LEVEL: 'silent', BOOCODE_WEB_DIST: '/nonexistent' });
+  const config = loadConfig({
+    LLM_BASE_URL: model.url,
+    LOG_LEVEL: 'silent',
+    BOOCODE_WEB_DIST: '/nonexistent',
+  });
   const { app } = await buildApp({
     config,
     sql: db.sql,
@@ -59,7 +63,9 @@ describe('auth', () => {
   it('refuses a wrong token and a wrong cookie', async () => {
     const bad = await fetch(`${h.base}/api/chats`, { headers: { authorization: 'Bearer nope' } });
     expect(bad.status).toBe(401);
-    const badCookie = await fetch(`${h.base}/api/chats`, { headers: { cookie: 'boocode_token=nope' } });
+    const badCookie = await fetch(`${h.base}/api/chats`, {
+      headers: { cookie: 'boocode_token=nope' },
+    });
     expect(badCookie.status).toBe(401);
   });
 
@@ -111,7 +117,11 @@ describe('auth', () => {
     const before = await h.api<{ chats: unknown[] }>('GET', '/api/chats');
     const res = await fetch(`${h.base}/api/chats`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        origin: 'http://evil.example',
+        'content-type': 'application/json',
+      },
       body: '{}',
     });
     expect(res.status).toBe(403);
@@ -135,17 +145,27 @@ describe('auth', () => {
 
 describe('proxy auth', () => {
   it('takes Remote-User from a trusted proxy only', async () => {
-    const trusted = await startHarness({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' }, { db, model });
+    const trusted = await startHarness(
+      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' },
+      { db, model },
+    );
     const ok = await fetch(`${trusted.base}/api/auth/me`, { headers: { 'remote-user': 'alice' } });
     expect(await ok.json()).toEqual({ user: 'alice' });
     const none = await fetch(`${trusted.base}/api/auth/me`);
     expect(none.status).toBe(401);
     await trusted.close();
 
-    const untrusted = await startHarness({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.9.9' }, { db, model });
-    const spoofed = await fetch(`${untrusted.base}/api/auth/me`, { headers: { 'remote-user': 'alice' } });
+    const untrusted = await startHarness(
+      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.9.9' },
+      { db, model },
+    );
+    const spoofed = await fetch(`${untrusted.base}/api/auth/me`, {
+      headers: { 'remote-user': 'alice' },
+    });
     expect(spoofed.status).toBe(401);
-    const withToken = await fetch(`${untrusted.base}/api/chats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const withToken = await fetch(`${untrusted.base}/api/chats`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(withToken.status).toBe(401);
     await untrusted.close();
   });

@@ -20,14 +20,19 @@ async function snapshot(chatId: string): Promise<ChatSnapshot> {
 }
 
 async function send(chatId: string, content: string, model?: string): Promise<string> {
-  const r = await h.api<{ messageId: string }>('POST', `/api/chats/${chatId}/messages`, { content, model });
+  const r = await h.api<{ messageId: string }>('POST', `/api/chats/${chatId}/messages`, {
+    content,
+    model,
+  });
   expect(r.status).toBe(202);
   return r.body.messageId;
 }
 
 describe('chat replies', () => {
   it('streams a reply over the socket and stores it with its usage', async () => {
-    h.model.setScript([{ content: ['Hello', ' there', '!'], usage: { prompt_tokens: 7, completion_tokens: 3 } }]);
+    h.model.setScript([
+      { content: ['Hello', ' there', '!'], usage: { prompt_tokens: 7, completion_tokens: 3 } },
+    ]);
     const chat = await newChat();
     const ws = await WsClient.open(h);
     ws.subscribe(chat.id, 0);
@@ -147,7 +152,11 @@ describe('chat replies', () => {
     const r = await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/regenerate`, {});
     expect(r.status).toBe(202);
     await ws.waitForFinish(r.body.messageId);
-    expect(ws.events(chat.id).some((e) => e.type === 'chat.message.deleted' && e.messageIds.includes(firstId))).toBe(true);
+    expect(
+      ws
+        .events(chat.id)
+        .some((e) => e.type === 'chat.message.deleted' && e.messageIds.includes(firstId)),
+    ).toBe(true);
     const snap = await snapshot(chat.id);
     expect(snap.messages.map((m) => m.parts[0]?.text)).toEqual(['q', 'second answer']);
     expect(h.model.requests[1]!.messages).toEqual([{ role: 'user', content: 'q' }]);
@@ -267,13 +276,17 @@ describe('chat list', () => {
 
   it('rejects bad input with a 400 naming the field, and changes nothing', async () => {
     const chat = await newChat('Keep me');
-    const r = await h.api<{ code: string; message: string }>('PATCH', `/api/chats/${chat.id}`, { title: '  ' });
+    const r = await h.api<{ code: string; message: string }>('PATCH', `/api/chats/${chat.id}`, {
+      title: '  ',
+    });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('bad_request');
     expect(r.body.message).toMatch(/title/);
     expect((await snapshot(chat.id)).chat.title).toBe('Keep me');
     expect((await h.api('GET', '/api/chats/not-a-uuid')).status).toBe(400);
-    expect((await h.api('POST', `/api/chats/${chat.id}/messages`, { content: '' })).status).toBe(400);
+    expect((await h.api('POST', `/api/chats/${chat.id}/messages`, { content: '' })).status).toBe(
+      400,
+    );
     expect((await snapshot(chat.id)).messages).toEqual([]);
   });
 });

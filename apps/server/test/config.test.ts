@@ -34,13 +34,18 @@ describe('config', () => {
 
   it('takes LLAMA_SWAP_URL as an alias, with or without /v1', () => {
     expect(loadConfig({ LLAMA_SWAP_URL: 'http://gpu:8080' }).llmBaseUrl).toBe('http://gpu:8080/v1');
-    expect(loadConfig({ LLM_BASE_URL: 'http://a/v1', LLAMA_SWAP_URL: 'http://b' }).llmBaseUrl).toBe('http://a/v1');
+    expect(loadConfig({ LLM_BASE_URL: 'http://a/v1', LLAMA_SWAP_URL: 'http://b' }).llmBaseUrl).toBe(
+      'http://a/v1',
+    );
     expect(normalizeBaseUrl('https://api.openai.com/v1/')).toBe('https://api.openai.com/v1');
     expect(normalizeBaseUrl('http://host:11434')).toBe('http://host:11434/v1');
     expect(normalizeBaseUrl('http://host/proxy/llm')).toBe('http://host/proxy/llm/v1');
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ PORT: '', LLM_API_KEY: '' })).toMatchObject({ port: 9500, llmApiKey: null });
+    expect(loadConfig({ PORT: '', LLM_API_KEY: '' })).toMatchObject({
+      port: 9500,
+      llmApiKey: null,
+    });
   });
 });

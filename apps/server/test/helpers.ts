@@ -13,7 +13,11 @@ export interface Harness extends App {
   base: string;
   origin: string;
   /** fetch against the server with the token, JSON in and out. */
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 

@@ -61,7 +61,11 @@ async function api<T>(url: URL, method: string, p: string, body?: unknown): Prom
   const token = url.searchParams.get('token')!;
   const res = await fetch(new URL(p, url), {
     method,
-    headers: { authorization: `Bearer ${token}`, origin: url.origin, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      origin: url.origin,
+      'content-type': 'application/json',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return (await res.json()) as T;
@@ -71,19 +75,30 @@ describe('a restart in the middle of a reply', () => {
   it('prints the URL with its token, and after a crash keeps the partial reply marked interrupted', async () => {
     const port = await freePort();
     const first = await startServer(port);
-    expect(first.url.href).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[\\w-]{40,}$`));
+    expect(first.url.href).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[\\w-]{40,}$`),
+    );
 
     model.setScript([{ content: wordTokens(5000), delayMs: 2 }]);
     const chat = await api<Chat>(first.url, 'POST', '/api/chats', {});
-    const { messageId } = await api<{ messageId: string }>(first.url, 'POST', `/api/chats/${chat.id}/messages`, {
-      content: 'long one',
-    });
+    const { messageId } = await api<{ messageId: string }>(
+      first.url,
+      'POST',
+      `/api/chats/${chat.id}/messages`,
+      {
+        content: 'long one',
+      },
+    );
     // Wait until some of the reply is in the database, then kill without warning.
     let partial = '';
     for (let i = 0; i < 200 && partial.length < 200; i++) {
       const s = await api<ChatSnapshot>(first.url, 'GET', `/api/chats/${chat.id}`);
-      partial = (await db.sql<{ parts: { text: string }[] }[]>`select parts from messages where id = ${messageId}`)[0]
-        ?.parts[0]?.text ?? '';
+      partial =
+        (
+          await db.sql<
+            { parts: { text: string }[] }[]
+          >`select parts from messages where id = ${messageId}`
+        )[0]?.parts[0]?.text ?? '';
       expect(s.running).toBe(true);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -108,8 +123,9 @@ describe('a restart in the middle of a reply', () => {
     const chat = (await h.api<Chat>('POST', '/api/chats', {})).body;
     const ws = await WsClient.open(h);
     ws.subscribe(chat.id, 0);
-    const { messageId } = (await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, { content: 'x' }))
-      .body;
+    const { messageId } = (
+      await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, { content: 'x' })
+    ).body;
     await ws.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't10 ');
     const closing = h.close();
     expect(await ws.waitForFinish(messageId)).toMatchObject({ status: 'interrupted' });

@@ -46,7 +46,14 @@ export async function getMessage(sql: Queryable, id: string): Promise<Message | 
 /** Appends a message at the end of the chat. */
 export async function appendMessage(
   sql: Queryable,
-  input: { id?: string; chatId: string; role: Role; status: MessageStatus; parts: Part[]; model: string | null },
+  input: {
+    id?: string;
+    chatId: string;
+    role: Role;
+    status: MessageStatus;
+    parts: Part[];
+    model: string | null;
+  },
 ): Promise<Message> {
   const [row] = await sql<MessageRow[]>`
     insert into messages (id, chat_id, position, role, status, parts, model)

@@ -16,7 +16,10 @@ async function tempDataDir(): Promise<string> {
   return path.join(d, 'pg');
 }
 
-async function query<T>(url: string, f: (sql: ReturnType<typeof createSql>) => Promise<T>): Promise<T> {
+async function query<T>(
+  url: string,
+  f: (sql: ReturnType<typeof createSql>) => Promise<T>,
+): Promise<T> {
   const sql = createSql(url, { max: 1 });
   try {
     return await f(sql);

@@ -11,7 +11,9 @@ afterAll(() => db.drop());
 
 describe('migrate', () => {
   it('records each migration once and applies nothing the second time', async () => {
-    const rows = await db.sql<{ version: number }[]>`select version from schema_migrations order by version`;
+    const rows = await db.sql<
+      { version: number }[]
+    >`select version from schema_migrations order by version`;
     expect(rows.map((r) => r.version)[0]).toBe(1);
     expect(await migrate(db.sql)).toEqual({ applied: [] });
   });

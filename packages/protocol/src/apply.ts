@@ -27,10 +27,7 @@ export function applyChatEvent(messages: Message[], ev: ChatEvent): Message[] {
   }
 }
 
-function appendPart(
-  m: Message,
-  ev: Extract<ChatEvent, { type: 'chat.part.delta' }>,
-): Message {
+function appendPart(m: Message, ev: Extract<ChatEvent, { type: 'chat.part.delta' }>): Message {
   const parts = m.parts.slice();
   const existing = parts[ev.index];
   if (existing) parts[ev.index] = { ...existing, text: existing.text + ev.text };

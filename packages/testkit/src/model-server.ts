@@ -83,7 +83,10 @@ function toScript(s: Script | Reply[]): Script {
  * `POST /v1/chat/completions`, streaming (SSE, as OpenAI sends it) or not.
  */
 export async function startModelServer(opts: ModelServerOptions = {}): Promise<ModelServer> {
-  const models = opts.models ?? [{ id: 'scripted-small', context_length: 8192 }, { id: 'scripted-large' }];
+  const models = opts.models ?? [
+    { id: 'scripted-small', context_length: 8192 },
+    { id: 'scripted-large' },
+  ];
   let script = toScript(opts.script ?? echo);
   const requests: ChatRequest[] = [];
   let abortWaiters: (() => void)[] = [];
@@ -175,7 +178,9 @@ async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse):
           },
         },
       ],
-      ...(usage ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } } : {}),
+      ...(usage
+        ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } }
+        : {}),
     });
   }
 

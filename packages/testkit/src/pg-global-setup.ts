@@ -4,7 +4,6 @@ import path from 'node:path';
 import { startEmbedded } from '@boocode/db';
 import { freePort } from './ports.ts';
 
-
 interface Project {
   provide(key: 'pgUrl', value: string): void;
 }

@@ -39,7 +39,12 @@ describe('scripted model server', () => {
         stream_options: { include_usage: true },
       }),
     );
-    expect(out).toEqual({ content: 't0 t1 t2 t3 t4 ', reasoning: 'let me think', finish: 'stop', usage: 7 });
+    expect(out).toEqual({
+      content: 't0 t1 t2 t3 t4 ',
+      reasoning: 'let me think',
+      finish: 'stop',
+      usage: 7,
+    });
   });
 
   it('echoes the last user message when not streaming', async () => {

@@ -109,14 +109,22 @@ export class ChatService {
   snapshot(chatId: string): Promise<ChatSnapshot> {
     return this.lock.run(chatId, async () => {
       const stream = await this.stream(chatId);
-      const { chat, messages } = await this.sql.begin('isolation level repeatable read', async (tx) => {
-        const c = await getChat(tx, chatId);
-        return { chat: c, messages: c ? await listMessages(tx, chatId) : [] };
-      });
+      const { chat, messages } = await this.sql.begin(
+        'isolation level repeatable read',
+        async (tx) => {
+          const c = await getChat(tx, chatId);
+          return { chat: c, messages: c ? await listMessages(tx, chatId) : [] };
+        },
+      );
       if (!chat) throw new AppError('not_found', 'No such chat.');
       const pending = stream.eventsAfter(chat.lastSeq);
       if (!pending) {
-        return { chat: publicChat(chat), messages, seq: chat.lastSeq, running: this.isRunning(chatId) };
+        return {
+          chat: publicChat(chat),
+          messages,
+          seq: chat.lastSeq,
+          running: this.isRunning(chatId),
+        };
       }
       return {
         chat: publicChat(chat),
@@ -135,7 +143,13 @@ export class ChatService {
         turns: toTurns([...history, { role: 'user', parts: text }]),
         title: history.length === 0 ? content : null,
         write: async (tx) => {
-          const user = await appendMessage(tx, { chatId, role: 'user', status: 'complete', parts: text, model: null });
+          const user = await appendMessage(tx, {
+            chatId,
+            role: 'user',
+            status: 'complete',
+            parts: text,
+            model: null,
+          });
           return [{ type: 'chat.message.created', message: user }];
         },
       });
@@ -161,23 +175,35 @@ export class ChatService {
   }
 
   /** Replaces a user message's text, drops what followed it, and replies anew. */
-  edit(chatId: string, messageId: string, content: string, model?: string): Promise<{ messageId: string }> {
+  edit(
+    chatId: string,
+    messageId: string,
+    content: string,
+    model?: string,
+  ): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
       const { chat, stream, modelName, history: all } = await this.prepare(chatId, model);
       const at = all.findIndex((m) => m.id === messageId);
       const target = all[at];
       if (!target) throw new AppError('not_found', 'No such message in this chat.');
-      if (target.role !== 'user') throw new AppError('bad_request', 'Only your own messages can be edited.');
+      if (target.role !== 'user')
+        throw new AppError('bad_request', 'Only your own messages can be edited.');
       const edited: Message = { ...target, parts: [{ type: 'text', text: content }] };
       return this.startReply(stream, chat, modelName, {
         turns: toTurns([...all.slice(0, at), edited]),
         title: at === 0 ? content : null,
         write: async (tx) => {
-          await saveMessage(tx, edited.id, { parts: edited.parts, status: 'complete', usage: null });
+          await saveMessage(tx, edited.id, {
+            parts: edited.parts,
+            status: 'complete',
+            usage: null,
+          });
           const deleted = await deleteMessagesFrom(tx, chatId, target.position + 1);
           return [
             { type: 'chat.message.updated', message: edited },
-            ...(deleted.length ? [{ type: 'chat.message.deleted' as const, messageIds: deleted }] : []),
+            ...(deleted.length
+              ? [{ type: 'chat.message.deleted' as const, messageIds: deleted }]
+              : []),
           ];
         },
       });
@@ -250,7 +276,11 @@ export class ChatService {
     stream: ChatStream,
     chat: Chat,
     model: string,
-    op: { turns: ChatTurn[]; title: string | null; write: (tx: Queryable) => Promise<ChatEventInput[]> },
+    op: {
+      turns: ChatTurn[];
+      title: string | null;
+      write: (tx: Queryable) => Promise<ChatEventInput[]>;
+    },
   ): Promise<{ messageId: string }> {
     clearTimeout(this.trimTimers.get(stream.chatId));
     let open: (ok: boolean) => void = () => {};
@@ -278,7 +308,12 @@ export class ChatService {
         // Sent together: postgres.js pipelines them on the transaction's connection.
         const [assistant, updated] = await Promise.all([
           appendMessage(tx, {
-            id: run.messageId, chatId: chat.id, role: 'assistant', status: 'streaming', parts: [], model,
+            id: run.messageId,
+            chatId: chat.id,
+            role: 'assistant',
+            status: 'streaming',
+            parts: [],
+            model,
           }),
           updateChat(tx, chat.id, { model, title, seq: stream.seq + events.length + 1 }),
         ]);
@@ -298,7 +333,12 @@ export class ChatService {
     }
   }
 
-  private async execute(stream: ChatStream, run: Run, turns: ChatTurn[], model: string): Promise<void> {
+  private async execute(
+    stream: ChatStream,
+    run: Run,
+    turns: ChatTurn[],
+    model: string,
+  ): Promise<void> {
     const timer = setInterval(() => void this.flush(stream, run), FLUSH_MS);
     // Pieces that arrive in one burst (one network read holds many chunks) go out
     // as one delta. run.parts changes only when its delta is emitted, so that the
@@ -321,7 +361,13 @@ export class ChatService {
     };
     let failure: string | null = null;
     try {
-      const result = await this.deps.models.stream(model, turns, run.abort.signal, onPiece, run.ready);
+      const result = await this.deps.models.stream(
+        model,
+        turns,
+        run.abort.signal,
+        onPiece,
+        run.ready,
+      );
       run.usage = result.usage;
       run.status = 'complete';
     } catch (err) {
@@ -339,10 +385,21 @@ export class ChatService {
     emitPending();
     if (failure) {
       const index = run.parts.push({ type: 'error', text: failure }) - 1;
-      stream.emit({ type: 'chat.part.delta', messageId: run.messageId, index, part: 'error', text: failure });
+      stream.emit({
+        type: 'chat.part.delta',
+        messageId: run.messageId,
+        index,
+        part: 'error',
+        text: failure,
+      });
     }
     run.finished = true;
-    stream.emit({ type: 'chat.message.finished', messageId: run.messageId, status: run.status, usage: run.usage });
+    stream.emit({
+      type: 'chat.message.finished',
+      messageId: run.messageId,
+      status: run.status,
+      usage: run.usage,
+    });
     run.dirty = true;
     // The last write must land: retry a failed one a few times before giving up.
     for (let attempt = 0; run.dirty && attempt < 5; attempt++) {

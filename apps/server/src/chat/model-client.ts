@@ -20,12 +20,21 @@ export class ModelClient {
   private readonly client: OpenAI;
   private cache: { at: number; list: ModelList } | null = null;
 
-  constructor(readonly baseUrl: string, apiKey: string | null) {
-    this.client = new OpenAI({ baseURL: baseUrl, apiKey: apiKey ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
+  constructor(
+    readonly baseUrl: string,
+    apiKey: string | null,
+  ) {
+    this.client = new OpenAI({
+      baseURL: baseUrl,
+      apiKey: apiKey ?? 'none',
+      maxRetries: 0,
+      timeout: 10 * 60_000,
+    });
   }
 
   async listModels(refresh = false): Promise<ModelList> {
-    if (!refresh && this.cache && Date.now() - this.cache.at < MODELS_TTL_MS) return this.cache.list;
+    if (!refresh && this.cache && Date.now() - this.cache.at < MODELS_TTL_MS)
+      return this.cache.list;
     try {
       const page = await this.client.models.list({ timeout: 10_000 });
       const models = page.data.map((m) => toModelInfo(m as unknown as RawModel));
@@ -63,11 +72,18 @@ export class ModelClient {
       if (signal.aborted) throw signal.reason;
       for await (const chunk of stream) {
         if (chunk.usage) {
-          usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+          };
         }
         const choice = chunk.choices[0];
         if (!choice) continue;
-        const delta = choice.delta as { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+        const delta = choice.delta as {
+          content?: string | null;
+          reasoning_content?: string | null;
+          reasoning?: string | null;
+        };
         const reasoning = delta.reasoning_content ?? delta.reasoning;
         if (reasoning) onPiece({ kind: 'reasoning', text: reasoning });
         if (delta.content) for (const p of think.push(delta.content)) onPiece(p);
@@ -84,7 +100,10 @@ export class ModelClient {
     }
     if (signal.aborted) throw signal.reason;
     if (!finishReason) {
-      throw new AppError('model_error', 'The model endpoint closed the stream before the reply was complete.');
+      throw new AppError(
+        'model_error',
+        'The model endpoint closed the stream before the reply was complete.',
+      );
     }
     return { usage, finishReason };
   }
@@ -110,7 +129,8 @@ export function describeModelError(err: unknown, baseUrl: string): string {
   if (err instanceof OpenAI.APIConnectionError) {
     const cause = (err.cause as { code?: string; cause?: { code?: string } } | undefined) ?? {};
     const code = cause.code ?? cause.cause?.code;
-    if (code === 'ECONNREFUSED') return `Could not reach the model endpoint at ${baseUrl}: connection refused.`;
+    if (code === 'ECONNREFUSED')
+      return `Could not reach the model endpoint at ${baseUrl}: connection refused.`;
     if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') {
       return `The model endpoint at ${baseUrl} closed the connection.`;
     }

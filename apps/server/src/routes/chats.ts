@@ -38,7 +38,10 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     { schema: { body: CreateChatBody, response: { 201: Chat } } },
     async (req, reply) => {
       const chat = publicChat(
-        await createChat(sql, { title: req.body.title ?? DEFAULT_TITLE, model: req.body.model ?? null }),
+        await createChat(sql, {
+          title: req.body.title ?? DEFAULT_TITLE,
+          model: req.body.model ?? null,
+        }),
       );
       onChatsChanged(chat, null);
       return reply.code(201).send(chat);
@@ -75,18 +78,16 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
       reply.code(202).send(await chats.send(req.params.chatId, req.body.content, req.body.model)),
   );
 
-  app.post(
-    '/api/chats/:chatId/stop',
-    { schema: { params: ChatParams } },
-    async (req, reply) => {
-      await chats.stop(req.params.chatId);
-      return reply.code(204).send();
-    },
-  );
+  app.post('/api/chats/:chatId/stop', { schema: { params: ChatParams } }, async (req, reply) => {
+    await chats.stop(req.params.chatId);
+    return reply.code(204).send();
+  });
 
   app.post(
     '/api/chats/:chatId/regenerate',
-    { schema: { params: ChatParams, body: RegenerateBody.optional(), response: { 202: Accepted } } },
+    {
+      schema: { params: ChatParams, body: RegenerateBody.optional(), response: { 202: Accepted } },
+    },
     async (req, reply) =>
       reply.code(202).send(await chats.regenerate(req.params.chatId, req.body?.model)),
   );
@@ -97,6 +98,13 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     async (req, reply) =>
       reply
         .code(202)
-        .send(await chats.edit(req.params.chatId, req.params.messageId, req.body.content, req.body.model)),
+        .send(
+          await chats.edit(
+            req.params.chatId,
+            req.params.messageId,
+            req.body.content,
+            req.body.model,
+          ),
+        ),
   );
 };

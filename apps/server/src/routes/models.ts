@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { ModelList } from '@boocode/protocol';
 import type { ModelClient } from '../chat/model-client.ts';
 
-export const modelRoutes: FastifyPluginAsyncZod<{ models: ModelClient }> = async (app, { models }) => {
+export const modelRoutes: FastifyPluginAsyncZod<{ models: ModelClient }> = async (
+  app,
+  { models },
+) => {
   app.get(
     '/api/models',
     {
