@@ -40,9 +40,16 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-home-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(root, 'apps/server'),
-    env: { ...process.env, LOG_LEVEL: 'warn', BOOCODE_HOME: home, ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      BOOCODE_HOME: home,
+      PORT: String(await freePort()),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  reap(child);
   const url = await new Promise<URL>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -79,6 +86,7 @@ export async function startModelServerProcess(
   const child = spawn(process.execPath, ['--import', 'tsx', cli, `--tokens=${tokens}`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  reap(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -96,4 +104,11 @@ export async function startModelServerProcess(
       await exited;
     },
   };
+}
+
+/** A bench that fails half-way must not leave its servers behind. */
+function reap(child: ChildProcess): void {
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
 }

@@ -71,6 +71,7 @@ export async function longChat(env: BenchEnv): Promise<void> {
   const signIn = await browser.newContext();
   const p = await signIn.newPage();
   await p.goto(server.url.href);
+  await p.getByRole('button', { name: 'New chat' }).waitFor();
   const cookies = await signIn.cookies();
   await signIn.close();
 

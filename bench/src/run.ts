@@ -14,6 +14,9 @@ try {
     if (only && only !== name) continue;
     await run(env);
   }
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
 } finally {
   await env.close();
 }

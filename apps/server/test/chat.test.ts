@@ -290,3 +290,28 @@ describe('chat list', () => {
     expect((await snapshot(chat.id)).messages).toEqual([]);
   });
 });
+
+describe('long chats', () => {
+  it('gives the newest messages in the snapshot and older ones a page at a time', async () => {
+    const chat = await newChat('Long one');
+    const positions = Array.from({ length: 250 }, (_, i) => i);
+    await h.db.sql`
+      insert into messages (chat_id, position, role, status, parts)
+      select ${chat.id}, p, 'user', 'complete', jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'm' || p))
+      from unnest(${positions}::int[]) p`;
+    const snap = (await h.api<ChatSnapshot>('GET', `/api/chats/${chat.id}?limit=100`)).body;
+    expect(snap.messages.map((m) => m.position)).toEqual(positions.slice(150));
+    expect(snap.hasMore).toBe(true);
+    type Page = { messages: ChatSnapshot['messages']; hasMore: boolean };
+    const page = (await h.api<Page>('GET', `/api/chats/${chat.id}/messages?before=150&limit=100`))
+      .body;
+    expect(page.messages.map((m) => m.position)).toEqual(positions.slice(50, 150));
+    expect(page.hasMore).toBe(true);
+    const last = (await h.api<Page>('GET', `/api/chats/${chat.id}/messages?before=50&limit=100`))
+      .body;
+    expect(last.messages.map((m) => m.parts[0]!.text)).toEqual(
+      positions.slice(0, 50).map((p) => `m${p}`),
+    );
+    expect(last.hasMore).toBe(false);
+  });
+});

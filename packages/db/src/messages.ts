@@ -38,6 +38,23 @@ export async function listMessages(sql: Queryable, chatId: string): Promise<Mess
   return rows.map(toMessage);
 }
 
+/**
+ * The newest `limit` messages before `before` (all when null), oldest first, and
+ * whether older ones exist.
+ */
+export async function pageMessages(
+  sql: Queryable,
+  chatId: string,
+  opts: { before: number | null; limit: number },
+): Promise<{ messages: Message[]; hasMore: boolean }> {
+  const rows = await sql<MessageRow[]>`
+    select * from messages
+    where chat_id = ${chatId} ${opts.before === null ? sql`` : sql`and position < ${opts.before}`}
+    order by position desc limit ${opts.limit + 1}`;
+  const hasMore = rows.length > opts.limit;
+  return { messages: rows.slice(0, opts.limit).reverse().map(toMessage), hasMore };
+}
+
 export async function getMessage(sql: Queryable, id: string): Promise<Message | null> {
   const [row] = await sql<MessageRow[]>`select * from messages where id = ${id}`;
   return row ? toMessage(row) : null;

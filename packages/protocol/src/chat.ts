@@ -44,12 +44,16 @@ export const Chat = z.object({
 });
 export type Chat = z.infer<typeof Chat>;
 
-/** A chat and its messages as of `seq`: subscribe with `afterSeq: seq` to go on from here. */
+/**
+ * A chat and its newest messages as of `seq`: subscribe with `afterSeq: seq` to go on
+ * from here. `hasMore` says older messages exist; fetch them a page at a time.
+ */
 export const ChatSnapshot = z.object({
   chat: Chat,
   messages: z.array(Message),
   seq: z.number().int().nonnegative(),
   running: z.boolean(),
+  hasMore: z.boolean(),
 });
 export type ChatSnapshot = z.infer<typeof ChatSnapshot>;
 
@@ -74,6 +78,16 @@ export const SendBody = z.object({ content: Content, model: ModelName.optional()
 export const EditBody = z.object({ content: Content, model: ModelName.optional() });
 export const RegenerateBody = z.object({ model: ModelName.optional() });
 export const ChatListQuery = z.object({ q: z.string().max(200).optional() });
+export const SnapshotQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const MessagePageQuery = z.object({
+  before: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+/** Older messages, oldest first, ending just before the `before` position. */
+export const MessagePage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
+export type MessagePage = z.infer<typeof MessagePage>;
 export const ChatParams = z.object({ chatId: Id });
 export const MessageParams = z.object({ chatId: Id, messageId: Id });
 

@@ -4,6 +4,7 @@ import {
   applyChatEvent,
   type Chat,
   type ChatSnapshot,
+  type MessagePage,
   type Message,
   type MessageStatus,
   type Part,
@@ -15,6 +16,7 @@ import {
   deleteMessagesFrom,
   getChat,
   listMessages,
+  pageMessages,
   publicChat,
   saveMessage,
   setChatSeq,
@@ -105,34 +107,33 @@ export class ChatService {
     return stream.subscribe(afterSeq, listener);
   }
 
-  /** The chat as of a seq: database rows plus the events not yet written. */
-  snapshot(chatId: string): Promise<ChatSnapshot> {
+  /** The chat's newest messages as of a seq: database rows plus the events not yet written. */
+  snapshot(chatId: string, limit: number): Promise<ChatSnapshot> {
     return this.lock.run(chatId, async () => {
       const stream = await this.stream(chatId);
-      const { chat, messages } = await this.sql.begin(
-        'isolation level repeatable read',
-        async (tx) => {
-          const c = await getChat(tx, chatId);
-          return { chat: c, messages: c ? await listMessages(tx, chatId) : [] };
-        },
-      );
-      if (!chat) throw new AppError('not_found', 'No such chat.');
-      const pending = stream.eventsAfter(chat.lastSeq);
-      if (!pending) {
+      const { chat, page } = await this.sql.begin('isolation level repeatable read', async (tx) => {
+        const c = await getChat(tx, chatId);
         return {
-          chat: publicChat(chat),
-          messages,
-          seq: chat.lastSeq,
-          running: this.isRunning(chatId),
+          chat: c,
+          page: c ? await pageMessages(tx, chatId, { before: null, limit }) : null,
         };
-      }
+      });
+      if (!chat || !page) throw new AppError('not_found', 'No such chat.');
+      const pending = stream.eventsAfter(chat.lastSeq) ?? [];
       return {
         chat: publicChat(chat),
-        messages: pending.reduce(applyChatEvent, messages),
-        seq: stream.seq,
+        messages: pending.reduce(applyChatEvent, page.messages),
+        seq: pending.length ? stream.seq : chat.lastSeq,
         running: this.isRunning(chatId),
+        hasMore: page.hasMore,
       };
     });
+  }
+
+  /** Older messages, for scrolling back; they do not change while a reply streams. */
+  async olderMessages(chatId: string, before: number, limit: number): Promise<MessagePage> {
+    if (!(await getChat(this.sql, chatId))) throw new AppError('not_found', 'No such chat.');
+    return pageMessages(this.sql, chatId, { before, limit });
   }
 
   send(chatId: string, content: string, model?: string): Promise<{ messageId: string }> {

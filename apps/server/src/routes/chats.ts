@@ -9,9 +9,12 @@ import {
   ChatSnapshot,
   CreateChatBody,
   EditBody,
+  MessagePage,
+  MessagePageQuery,
   MessageParams,
   RegenerateBody,
   SendBody,
+  SnapshotQuery,
   UpdateChatBody,
 } from '@boocode/protocol';
 import { createChat, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
@@ -50,8 +53,16 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
 
   app.get(
     '/api/chats/:chatId',
-    { schema: { params: ChatParams, response: { 200: ChatSnapshot } } },
-    async (req) => chats.snapshot(req.params.chatId),
+    { schema: { params: ChatParams, querystring: SnapshotQuery, response: { 200: ChatSnapshot } } },
+    async (req) => chats.snapshot(req.params.chatId, req.query.limit),
+  );
+
+  app.get(
+    '/api/chats/:chatId/messages',
+    {
+      schema: { params: ChatParams, querystring: MessagePageQuery, response: { 200: MessagePage } },
+    },
+    async (req) => chats.olderMessages(req.params.chatId, req.query.before, req.query.limit),
   );
 
   app.patch(

@@ -1,4 +1,4 @@
-import { Accepted, Chat, ChatList, ChatSnapshot, ModelList } from '@boocode/protocol';
+import { Accepted, Chat, ChatList, ChatSnapshot, MessagePage, ModelList } from '@boocode/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
 
@@ -7,8 +7,27 @@ const chatUrl = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}`;
 export const chatsKey = ['chats'] as const;
 export const modelsKey = ['models'] as const;
 
+const prefetched = new Map<string, Promise<ChatSnapshot>>();
+
+/**
+ * Starts loading a chat before the app has rendered (the page was opened on /c/<id>),
+ * in parallel with the session check. The first fetchSnapshot of that chat takes it.
+ */
+export function prefetchSnapshot(chatId: string): void {
+  const p = api(chatUrl(chatId), { schema: ChatSnapshot });
+  p.catch(() => {}); // a failure is the first fetchSnapshot's to report
+  prefetched.set(chatId, p);
+}
+
 export function fetchSnapshot(chatId: string, signal?: AbortSignal): Promise<ChatSnapshot> {
-  return api(chatUrl(chatId), { schema: ChatSnapshot, signal });
+  const early = prefetched.get(chatId);
+  prefetched.delete(chatId);
+  return early ?? api(chatUrl(chatId), { schema: ChatSnapshot, signal });
+}
+
+/** The page of messages just before position `before`, oldest first. */
+export function fetchOlder(chatId: string, before: number): Promise<MessagePage> {
+  return api(`${chatUrl(chatId)}/messages?before=${before}`, { schema: MessagePage });
 }
 
 /** Chats newest first; `q` searches titles and message text on the server. */

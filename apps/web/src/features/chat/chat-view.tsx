@@ -131,6 +131,8 @@ export function ChatView({
         <MessageList
           key={chatId}
           messages={stream.messages}
+          hasMore={stream.hasMore}
+          loadOlder={stream.loadOlder}
           running={running}
           editingId={editingId}
           onEditStart={setEditingId}

@@ -10,21 +10,37 @@ const STICK_PX = 80;
 
 interface Props extends MessageActions {
   messages: Message[];
+  /** Older messages exist on the server; `loadOlder` fetches the page before the first one. */
+  hasMore: boolean;
+  loadOlder: () => Promise<void>;
   running: boolean;
   editingId: string | null;
 }
+
+/** How close to the top starts loading the page before. */
+const LOAD_OLDER_PX = 600;
 
 /**
  * The messages, virtualized: only rows near the viewport are in the DOM, each measured as it
  * renders, so 10,000 messages scroll like ten. Follows the bottom while a reply streams unless
  * the reader scrolls up.
  */
-export function MessageList({ messages, running, editingId, ...actions }: Props) {
+export function MessageList({
+  messages,
+  hasMore,
+  loadOlder,
+  running,
+  editingId,
+  ...actions
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const lastId = useRef<string | null>(null);
   const [away, setAway] = useState(false);
+  const [olderState, setOlderState] = useState<'idle' | 'loading' | 'failed'>('idle');
+  const firstId = useRef<string | null>(null);
+  const sizeBefore = useRef(0);
 
   const getItemKey = useCallback((i: number) => messages[i]?.id ?? i, [messages]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders us itself; nothing here is memoized around it
@@ -38,6 +54,27 @@ export function MessageList({ messages, running, editingId, ...actions }: Props)
     paddingEnd: 24,
   });
   const totalSize = virtualizer.getTotalSize();
+
+  // Older messages came in above: move the view down by what they added, so what the
+  // reader was looking at stays put.
+  useLayoutEffect(() => {
+    const first = messages[0]?.id ?? null;
+    const el = scrollRef.current;
+    if (el && firstId.current !== null && first !== firstId.current && !stick.current) {
+      el.scrollTop += totalSize - sizeBefore.current;
+    }
+    firstId.current = first;
+    sizeBefore.current = totalSize;
+  }, [messages, totalSize]);
+
+  const fetchOlder = useCallback(() => {
+    if (!hasMore || olderState === 'loading') return;
+    setOlderState('loading');
+    loadOlder().then(
+      () => setOlderState('idle'),
+      () => setOlderState('failed'),
+    );
+  }, [hasMore, olderState, loadOlder]);
 
   useLayoutEffect(() => {
     const last = messages.at(-1);
@@ -72,6 +109,7 @@ export function MessageList({ messages, running, editingId, ...actions }: Props)
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
     stick.current = atBottom;
     setAway(!atBottom);
+    if (el.scrollTop < LOAD_OLDER_PX && olderState === 'idle') fetchOlder();
   };
 
   const jumpToLatest = () => {
@@ -100,6 +138,19 @@ export function MessageList({ messages, running, editingId, ...actions }: Props)
         }}
         className="h-full overflow-y-auto [overflow-anchor:none]"
       >
+        {hasMore ? (
+          <div className="flex justify-center pt-3">
+            {olderState === 'loading' ? (
+              <span className="text-muted-foreground text-xs">Loading earlier messages…</span>
+            ) : (
+              <Button variant="ghost" size="sm" onClick={fetchOlder}>
+                {olderState === 'failed'
+                  ? 'Could not load earlier messages: retry'
+                  : 'Load earlier messages'}
+              </Button>
+            )}
+          </div>
+        ) : null}
         <div
           ref={contentRef}
           className="relative mx-auto w-full max-w-3xl"

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Chat, ChatEvent, Message } from '@boocode/protocol';
 import { ApiError } from '../../lib/api.ts';
 import { wsClient } from '../../lib/ws-client.ts';
-import { fetchSnapshot } from './chat-api.ts';
+import { fetchOlder, fetchSnapshot } from './chat-api.ts';
 import { asChatEvent, foldEvents, isRunning } from './fold-events.ts';
 
 interface Loaded {
@@ -10,13 +10,23 @@ interface Loaded {
   chat: Chat;
   messages: Message[];
   snapshotRunning: boolean;
+  /** Older messages exist on the server, not loaded yet. */
+  hasMore: boolean;
 }
 
 export type ChatStream =
   | { status: 'idle' }
   | { status: 'loading' }
   | { status: 'error'; error: unknown }
-  | { status: 'ready'; chat: Chat; messages: Message[]; running: boolean };
+  | {
+      status: 'ready';
+      chat: Chat;
+      messages: Message[];
+      running: boolean;
+      hasMore: boolean;
+      /** Loads the page before the oldest message held; resolves when it is in. */
+      loadOlder: () => Promise<void>;
+    };
 
 /**
  * The live view of one chat: a snapshot, then every event after its seq, each applied once.
@@ -80,6 +90,7 @@ export function useChatStream(chatId: string | null): {
           chat: snap.chat,
           messages: snap.messages,
           snapshotRunning: snap.running,
+          hasMore: snap.hasMore,
         });
         setFailure(null);
         // Re-watching replaces the previous watch, which sends a fresh subscribe from this seq.
@@ -139,10 +150,29 @@ export function useChatStream(chatId: string | null): {
     [messages, snapshotRunning],
   );
 
+  const oldest = current?.messages[0]?.position;
+  const loadOlder = useCallback(async () => {
+    if (!chatId || oldest === undefined) return;
+    const page = await fetchOlder(chatId, oldest);
+    setLoaded((prev) => {
+      if (prev?.chatId !== chatId || prev.messages[0]?.position !== oldest) return prev;
+      const held = new Set(prev.messages.map((m) => m.id));
+      const older = page.messages.filter((m) => !held.has(m.id) && m.position < oldest);
+      return { ...prev, messages: [...older, ...prev.messages], hasMore: page.hasMore };
+    });
+  }, [chatId, oldest]);
+
   let stream: ChatStream;
   if (!chatId) stream = { status: 'idle' };
   else if (current) {
-    stream = { status: 'ready', chat: current.chat, messages: current.messages, running };
+    stream = {
+      status: 'ready',
+      chat: current.chat,
+      messages: current.messages,
+      running,
+      hasMore: current.hasMore,
+      loadOlder,
+    };
   } else if (failed) stream = { status: 'error', error: failed.error };
   else stream = { status: 'loading' };
 
