@@ -113,3 +113,39 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
   };
   return world;
 }
+
+export interface TcpProxy {
+  port: number;
+  /** Cuts every connection through the proxy, as a network drop does; new ones still pass. */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy to `targetPort`, to cut the browser's connections at will. */
+export async function startTcpProxy(port: number, targetPort: number): Promise<TcpProxy> {
+  const { createServer, connect } = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    port,
+    dropAll: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
