@@ -29,6 +29,8 @@ export interface AppDeps {
   token: string;
   /** Route table, for the test that no route is left open. */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
+  /** Bytes a socket may have waiting before it is dropped (tests make it small). */
+  slowConsumerBytes?: number;
 }
 
 export interface App {
@@ -37,7 +39,13 @@ export interface App {
 }
 
 /** Builds the server without listening (tests use `inject` or listen on port 0). */
-export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promise<App> {
+export async function buildApp({
+  config,
+  sql,
+  token,
+  onRoute,
+  slowConsumerBytes,
+}: AppDeps): Promise<App> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -72,7 +80,7 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   await app.register(authRoutes, { token, secure: false });
   await app.register(modelRoutes, { models });
   await app.register(chatRoutes, { sql, chats, onChatsChanged });
-  await app.register(wsRoutes, { chats, broadcast });
+  await app.register(wsRoutes, { chats, broadcast, slowConsumerBytes });
 
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
   return { app, chats };

@@ -23,7 +23,7 @@ export interface Harness extends App {
 
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: { model?: ModelServer; db?: TestDatabase } = {},
+  opts: { model?: ModelServer; db?: TestDatabase; slowConsumerBytes?: number } = {},
 ): Promise<Harness> {
   const db = opts.db ?? (await testDatabase());
   const model = opts.model ?? (await startModelServer());
@@ -36,7 +36,12 @@ export async function startHarness(
     BOOCODE_WEB_DIST: '/nonexistent',
     ...env,
   });
-  const built = await buildApp({ config, sql: db.sql, token: TOKEN });
+  const built = await buildApp({
+    config,
+    sql: db.sql,
+    token: TOKEN,
+    slowConsumerBytes: opts.slowConsumerBytes,
+  });
   await built.app.listen({ port, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;
   return {

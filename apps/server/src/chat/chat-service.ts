@@ -25,7 +25,7 @@ import {
   type Sql,
 } from '@boocode/db';
 import { randomUUID } from 'node:crypto';
-import { ChatStream, type ChatEventInput, type SubscribeResult } from './chat-stream.ts';
+import { ChatStream, type ChatEventInput } from './chat-stream.ts';
 import type { ChatTurn, ModelClient } from './model-client.ts';
 import type { Piece } from './think-parser.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -98,13 +98,9 @@ export class ChatService {
     return s;
   }
 
-  async subscribe(
-    chatId: string,
-    afterSeq: number,
-    listener: Parameters<ChatStream['subscribe']>[1],
-  ): Promise<SubscribeResult> {
-    const stream = await this.stream(chatId);
-    return stream.subscribe(afterSeq, listener);
+  /** The chat's event stream, for a socket to replay and follow. */
+  events(chatId: string): Promise<ChatStream> {
+    return this.stream(chatId);
   }
 
   /** The chat's newest messages as of a seq: database rows plus the events not yet written. */

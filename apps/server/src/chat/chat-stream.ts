@@ -7,8 +7,6 @@ export type ChatEventInput = ChatEvent extends infer E
     : never
   : never;
 
-export type SubscribeResult = { ok: true; unsubscribe: () => void } | { ok: false };
-
 /**
  * The in-memory event log of one chat: assigns the per-chat `seq`, keeps the
  * events since `baseSeq` for replay, and fans them out to listeners.
@@ -50,15 +48,14 @@ export class ChatStream {
   }
 
   /**
-   * Replays the events after `afterSeq`, then streams live ones, with nothing
-   * between the two (both happen in one synchronous step).
+   * Streams the live events to `listener`, if the caller has seen every event up
+   * to now (`seenSeq === seq`); else null, and the caller replays what it missed
+   * first. Both checks and the attach happen in one synchronous step: no gap.
    */
-  subscribe(afterSeq: number, listener: (ev: ChatEvent) => void): SubscribeResult {
-    const missed = this.eventsAfter(afterSeq);
-    if (!missed) return { ok: false };
-    for (const ev of missed) listener(ev);
+  follow(seenSeq: number, listener: (ev: ChatEvent) => void): (() => void) | null {
+    if (seenSeq !== this.seqValue) return null;
     this.listeners.add(listener);
-    return { ok: true, unsubscribe: () => void this.listeners.delete(listener) };
+    return () => void this.listeners.delete(listener);
   }
 
   /** Drops the log once the database holds everything in it. */

@@ -11,17 +11,23 @@ export interface WsOptions {
   chats: ChatService;
   /** Broadcasts to every socket (`chats.changed`). */
   broadcast: Bus<ServerFrame>;
+  slowConsumerBytes?: number;
 }
 
 /** The browser's one socket: chat subscriptions by seq, and chat list changes. */
-export const wsRoutes: FastifyPluginAsync<WsOptions> = async (app, { chats, broadcast }) => {
+export const wsRoutes: FastifyPluginAsync<WsOptions> = async (
+  app,
+  { chats, broadcast, slowConsumerBytes = SLOW_CONSUMER_BYTES },
+) => {
   app.get('/api/ws', { websocket: true }, (socket: WebSocket, req) => {
     const subs = new Map<string, () => void>();
+    /** The latest subscribe per chat still replaying; a newer one makes it stop. */
+    const pending = new Map<string, object>();
     let closed = false;
 
     const send = (frame: ServerFrame) => {
       if (closed) return;
-      if (socket.bufferedAmount > SLOW_CONSUMER_BYTES) {
+      if (socket.bufferedAmount > slowConsumerBytes) {
         req.log.warn('dropping a slow WebSocket consumer');
         closed = true;
         socket.close(4008, 'too slow: resume by seq');
@@ -32,16 +38,45 @@ export const wsRoutes: FastifyPluginAsync<WsOptions> = async (app, { chats, broa
 
     const offBroadcast = broadcast.subscribe('all', send);
 
+    /** Resolves once the socket has sent most of what it holds (or closed). */
+    const drained = async () => {
+      while (!closed && socket.bufferedAmount > slowConsumerBytes / 4) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+
+    // Replays what the client missed at the pace the socket drains (a long backlog
+    // must not trip the slow-consumer limit), then follows live events.
     const subscribe = async (chatId: string, afterSeq: number) => {
       subs.get(chatId)?.();
       subs.delete(chatId);
+      const token = {};
+      pending.set(chatId, token);
       try {
-        const r = await chats.subscribe(chatId, afterSeq, send);
-        if (closed) return r.ok ? r.unsubscribe() : undefined;
-        if (!r.ok) return send({ type: 'chat.resync', chatId });
-        subs.get(chatId)?.();
-        subs.set(chatId, r.unsubscribe);
+        const stream = await chats.events(chatId);
+        let cursor = afterSeq;
+        for (;;) {
+          if (closed || pending.get(chatId) !== token) return;
+          const off = stream.follow(cursor, send);
+          if (off) {
+            pending.delete(chatId);
+            subs.set(chatId, off);
+            return;
+          }
+          const missed = stream.eventsAfter(cursor);
+          if (!missed) {
+            pending.delete(chatId);
+            return send({ type: 'chat.resync', chatId });
+          }
+          for (const ev of missed) {
+            send(ev);
+            cursor = ev.seq;
+            if (socket.bufferedAmount > slowConsumerBytes / 2) break;
+          }
+          await drained();
+        }
       } catch (err) {
+        pending.delete(chatId);
         const e = err instanceof AppError ? err : new AppError('internal', 'Subscription failed.');
         if (!(err instanceof AppError)) req.log.error({ err }, 'subscribe failed');
         send({ type: 'error', code: e.code, message: e.message });
@@ -63,6 +98,7 @@ export const wsRoutes: FastifyPluginAsync<WsOptions> = async (app, { chats, broa
         case 'chat.subscribe':
           return void subscribe(frame.data.chatId, frame.data.afterSeq);
         case 'chat.unsubscribe':
+          pending.delete(frame.data.chatId);
           subs.get(frame.data.chatId)?.();
           subs.delete(frame.data.chatId);
           return;

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Chat, ModelList } from '@boocode/protocol';
+import {
+  startModelServer,
+  refusedUrl,
+  type ModelServer,
+  type TestDatabase,
+} from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
+import { startHarness, textOf, WsClient, type Harness } from './helpers.ts';
+
+let db: TestDatabase;
+let model: ModelServer;
+let h: Harness;
+beforeAll(async () => {
+  db = await testDatabase();
+  model = await startModelServer();
+  h = await startHarness({}, { db, model, slowConsumerBytes: 64 * 1024 });
+});
+afterAll(async () => {
+  await h.close();
+  await model.close();
+  await db.drop();
+});
+
+describe('the socket', () => {
+  it('drops a consumer that stops reading, and it resumes by seq with nothing lost', async () => {
+    // 12 MB: more than the kernel's socket buffers hold, so the server's own buffer grows.
+    const words = Array.from({ length: 3000 }, (_, i) => `word-number-${i}-${'x'.repeat(4000)} `);
+    model.setScript([{ content: words, delayMs: 0 }]);
+    const chat = (await h.api<Chat>('POST', '/api/chats', {})).body;
+    const slow = await WsClient.open(h);
+    slow.subscribe(chat.id, 0);
+    // Stop reading: the server's buffer for this socket fills up.
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const { messageId } = (
+      await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, {
+        content: 'flood',
+      })
+    ).body;
+    const watcher = await WsClient.open(h);
+    watcher.subscribe(chat.id, 0);
+    await watcher.waitForFinish(messageId);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await slow.closed).code).toBe(4008);
+
+    const lastSeq = slow.events(chat.id).at(-1)?.seq ?? 0;
+    const again = await WsClient.open(h);
+    again.subscribe(chat.id, lastSeq);
+    await again.waitForFinish(messageId);
+    expect(textOf(slow.events(chat.id), messageId) + textOf(again.events(chat.id), messageId)).toBe(
+      words.join(''),
+    );
+    for (const c of [watcher, again]) c.close();
+  });
+
+  it('answers a malformed frame with an error and stays open', async () => {
+    const ws = await WsClient.open(h);
+    ws.ws.send('{"type":"chat.subscribe","chatId":"nope"}');
+    expect(await ws.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'bad_request' });
+    ws.ws.send('not json');
+    await ws.waitFor(
+      (f) => f.type === 'error' && ws.frames.filter((x) => x.type === 'error').length === 2,
+    );
+    expect(ws.ws.readyState).toBe(ws.ws.OPEN);
+    ws.close();
+  });
+
+  it('tells a subscriber of a chat that does not exist', async () => {
+    const ws = await WsClient.open(h);
+    ws.subscribe('00000000-0000-4000-8000-000000000000', 0);
+    expect(await ws.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'not_found' });
+    ws.close();
+  });
+});
+
+describe('models', () => {
+  it('lists the endpoint models with their context length', async () => {
+    const r = await h.api<ModelList>('GET', '/api/models');
+    expect(r.body).toEqual({
+      models: [
+        { id: 'scripted-small', contextLength: 8192 },
+        { id: 'scripted-large', contextLength: null },
+      ],
+      error: null,
+    });
+  });
+
+  it('says why when the endpoint is down, without failing the request', async () => {
+    const down = await startHarness({ LLM_BASE_URL: await refusedUrl() }, { db, model });
+    const r = await down.api<ModelList>('GET', '/api/models');
+    expect(r.status).toBe(200);
+    expect(r.body.models).toEqual([]);
+    expect(r.body.error).toMatch(/Could not reach the model endpoint .* connection refused/);
+    const chat = (await down.api<Chat>('POST', '/api/chats', {})).body;
+    const send = await down.api<{ code: string; message: string }>(
+      'POST',
+      `/api/chats/${chat.id}/messages`,
+      {
+        content: 'hi',
+      },
+    );
+    expect(send.status).toBe(502);
+    expect(send.body.message).toMatch(/connection refused/);
+    await down.close();
+  });
+});
