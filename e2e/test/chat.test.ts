@@ -62,6 +62,41 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('highlights a code fence while it is still open, without swapping the block', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `const value${i} = compute(${i});\n`);
+    w.model.setScript([
+      { content: ['Code:\n\n```ts\n', ...lines, '```\n', 'End of code.'], delayMs: 40 },
+    ]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'stream some code');
+    const reply = assistant(page).last();
+    await reply.locator('pre').getByText('value3', { exact: false }).waitFor();
+    // From here to the end of the reply, the code block must stay the same element.
+    await reply.evaluate((el) => {
+      const w = window as unknown as { removedPre: number };
+      w.removedPre = 0;
+      new MutationObserver((records) => {
+        for (const r of records) {
+          for (const n of r.removedNodes) {
+            if (n instanceof HTMLElement && (n.tagName === 'PRE' || n.querySelector('pre')))
+              w.removedPre++;
+          }
+        }
+      }).observe(el, { childList: true, subtree: true });
+    });
+    const pre = reply.locator('pre').first();
+    await pre.getByText('value10', { exact: false }).waitFor();
+    // Highlighted while the fence is still open.
+    await expect.poll(() => pre.locator('span[style*="color"]').count()).toBeGreaterThan(5);
+    expect(await reply.getByText('End of code.').count()).toBe(0);
+    await reply.getByText('End of code.').waitFor();
+    expect(
+      await page.evaluate(() => (window as unknown as { removedPre: number }).removedPre),
+    ).toBe(0);
+    await context.close();
+  });
+
   it('goes on after a reload in the middle of a 2,000-token reply, each token exactly once', async () => {
     const tokens = wordTokens(2000);
     w.model.setScript([{ content: tokens, delayMs: 2 }]);
