@@ -3,9 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import './index.css';
 import { App } from './app.tsx';
-import { prefetchSnapshot } from './features/chat/chat-api.ts';
 import { loadHighlighter } from './features/chat/highlighter.ts';
-import { parseRoute } from './lib/router.ts';
 import { sessionKey } from './features/auth/session.ts';
 import { setUnauthorizedHandler } from './lib/api.ts';
 import { queryClient } from './lib/query-client.ts';
@@ -14,12 +12,6 @@ import { queryClient } from './lib/query-client.ts';
 // plain until the highlighter is in, then once highlighted.
 const whenIdle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
 whenIdle(() => loadHighlighter(), { timeout: 1500 });
-// Opened on a chat with a cookie already (no token to trade first): load it while the
-// session is checked, not after.
-const route = parseRoute(location.pathname);
-if (route.name === 'chat' && !new URLSearchParams(location.search).has('token')) {
-  prefetchSnapshot(route.chatId);
-}
 // A 401 from any call means the cookie is gone: show the sign-in page rather than errors.
 setUnauthorizedHandler(() => queryClient.setQueryData(sessionKey, null));
 
