@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbedded, type EmbeddedCluster } from '@boocode/db';
-import { createTestDatabase, freePort, type TestDatabase } from '@boocode/testkit';
+import {
+  createTestDatabase,
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+  type TestDatabase,
+} from '@boocode/testkit';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,45 +34,18 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   };
 }
 
-export interface ServerProcess {
-  child: ChildProcess;
-  url: URL;
-  token: string;
-  stop(): Promise<void>;
-}
-
-/** The real server process, as `pnpm start` runs it. */
+/** The real server process, as `pnpm start` runs it, with a home of its own. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-home-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.join(root, 'apps/server'),
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      BOOCODE_HOME: home,
-      PORT: String(await freePort()),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  reap(child);
-  const url = await new Promise<URL>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/open (http:\/\/\S+)/);
-      if (m) resolve(new URL(m[1]!));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  const server = await startServerProcess(path.join(root, 'apps/server'), {
+    BOOCODE_HOME: home,
+    PORT: String(await freePort()),
+    ...env,
   });
   return {
-    child,
-    url,
-    token: url.searchParams.get('token') ?? '',
+    ...server,
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       await rm(home, { recursive: true, force: true });
     },
   };

@@ -3,12 +3,12 @@
 // the newest message painted and the number of DOM nodes (goals <= 1 s and
 // < 5,000), against a baseline measured in the same run: the same messages
 // mounted all at once as plain HTML, as a chat without virtualization does.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createChat, type Sql } from '@boocode/db';
+import { launchChromium } from '@boocode/testkit';
 import { startModelServerProcess, startServer, type BenchEnv } from './env.ts';
 
 const N = 10_000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function body(i: number): string {
   if (i % 10 === 3) {
@@ -34,12 +34,20 @@ async function seed(sql: Sql): Promise<string> {
   return chat.id;
 }
 
-async function measure(browser: Browser, url: string, lastText: string, setup?: string) {
+type Cookies = Parameters<import('playwright-core').BrowserContext['addCookies']>[0];
+
+/** Time from navigation to `lastText` painted, and the DOM's size then. */
+async function measure(
+  browser: Browser,
+  open: { url: string; cookies: Cookies } | { html: string },
+  lastText: string,
+) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if ('cookies' in open) await context.addCookies(open.cookies);
   const page = await context.newPage();
   const t0 = Date.now();
-  if (setup) await page.setContent(setup, { waitUntil: 'commit' });
-  else await page.goto(url, { waitUntil: 'commit' });
+  if ('html' in open) await page.setContent(open.html, { waitUntil: 'commit' });
+  else await page.goto(open.url, { waitUntil: 'commit' });
   await page
     .getByText(lastText, { exact: false })
     .last()
@@ -57,16 +65,7 @@ export async function longChat(env: BenchEnv): Promise<void> {
   const db = await env.newDatabase();
   const chatId = await seed(db.sql);
   const server = await startServer({ DATABASE_URL: db.url, LLM_BASE_URL: model.url });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await launchChromium();
   const last = `(message ${N - 1})`;
   const signIn = await browser.newContext();
   const p = await signIn.newPage();
@@ -75,46 +74,34 @@ export async function longChat(env: BenchEnv): Promise<void> {
   const cookies = await signIn.cookies();
   await signIn.close();
 
-  const plain = `<!doctype html><html><body>${Array.from(
+  const html = `<!doctype html><html><body>${Array.from(
     { length: N },
     (_, i) =>
       `<article><p>${body(i).replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p></article>`,
   ).join('')}<script>scrollTo(0, document.body.scrollHeight)</script></body></html>`;
 
-  const runs: {
-    boocode: { ms: number; nodes: number };
-    baseline: { ms: number; nodes: number };
-  }[] = [];
+  const boocode: { ms: number; nodes: number }[] = [];
+  const baseline: { ms: number; nodes: number }[] = [];
   for (let i = 0; i < 3; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addCookies(cookies);
-    const page = await context.newPage();
-    const t0 = Date.now();
-    await page.goto(`${server.url.origin}/c/${chatId}`, { waitUntil: 'commit' });
-    await page
-      .getByText(last, { exact: false })
-      .last()
-      .waitFor({ state: 'visible', timeout: 60_000 });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-    const ms = Date.now() - t0;
-    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
-    await context.close();
-    runs.push({ boocode: { ms, nodes }, baseline: await measure(browser, '', last, plain) });
+    boocode.push(
+      await measure(browser, { url: `${server.url.origin}/c/${chatId}`, cookies }, last),
+    );
+    baseline.push(await measure(browser, { html }, last));
   }
   await browser.close();
   await server.stop();
   await model.stop();
   await db.drop();
 
-  const best = (xs: number[]) => Math.min(...xs);
-  const b = best(runs.map((r) => r.boocode.ms));
-  const base = best(runs.map((r) => r.baseline.ms));
-  console.log(`long-chat: ${N} messages, best of ${runs.length}`);
+  const best = (xs: { ms: number }[]) => Math.min(...xs.map((x) => x.ms));
+  const b = best(boocode);
+  const base = best(baseline);
+  console.log(`long-chat: ${N} messages, best of ${boocode.length}`);
   console.log(
-    `  boocode: newest messages painted in ${b} ms (goal <= 1000), ${runs[0]!.boocode.nodes} DOM nodes (goal < 5000)`,
+    `  boocode: newest messages painted in ${b} ms (goal <= 1000), ${boocode[0]!.nodes} DOM nodes (goal < 5000)`,
   );
   console.log(
-    `  baseline (all rows mounted, plain HTML): ${base} ms, ${runs[0]!.baseline.nodes} DOM nodes`,
+    `  baseline (all rows mounted, plain HTML): ${base} ms, ${baseline[0]!.nodes} DOM nodes`,
   );
   console.log(`  ratio boocode/baseline: ${(b / base).toFixed(2)}`);
 }

@@ -1,49 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { freePort, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  freePort,
+  launchChromium,
+  startModelServer,
+  startServerProcess,
+  type ModelServer,
+  type ServerProcess,
+  type TestDatabase,
+} from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export interface ServerProcess {
-  child: ChildProcess;
-  /** The URL the server printed, with its token. */
-  url: URL;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+const appDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
 
 /** Runs the real server (apps/server/src/main.ts) serving the built web app. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.join(root, 'apps/server'),
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/open (http:\/\/\S+)/);
-      if (m) resolve(new URL(m[1]!));
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return {
-    child,
-    url,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill(signal);
-      await exited;
-    },
-  };
+export function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  return startServerProcess(appDir, env);
 }
 
 export interface World {
@@ -72,19 +47,7 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
     LLM_BASE_URL: model.url,
     ...extraEnv,
   };
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const world: World = {
     db,
     model,

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,14 +7,13 @@ import type { Chat, ChatSnapshot } from '@boocode/protocol';
 import {
   freePort,
   startModelServer,
+  startServerProcess,
   wordTokens,
   type ModelServer,
   type TestDatabase,
 } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { startHarness, textOf, WsClient } from './helpers.ts';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 let db: TestDatabase;
 let model: ModelServer;
@@ -31,30 +29,16 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+
 /** Starts the real server process; resolves with the URL it prints. */
-async function startServer(port: number): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      BOOCODE_HOME: home,
-      DATABASE_URL: db.url,
-      LLM_BASE_URL: model.url,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startServer(port: number) {
+  return startServerProcess(appDir, {
+    PORT: String(port),
+    BOOCODE_HOME: home,
+    DATABASE_URL: db.url,
+    LLM_BASE_URL: model.url,
   });
-  let out = '';
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/open (http:\/\/\S+)/);
-      if (m) resolve(new URL(m[1]!));
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return { child, url };
 }
 
 async function api<T>(url: URL, method: string, p: string, body?: unknown): Promise<T> {
@@ -102,8 +86,7 @@ describe('a restart in the middle of a reply', () => {
       expect(s.running).toBe(true);
       await new Promise((r) => setTimeout(r, 50));
     }
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.stop('SIGKILL');
 
     const second = await startServer(port);
     const snap = await api<ChatSnapshot>(second.url, 'GET', `/api/chats/${chat.id}`);
@@ -113,8 +96,7 @@ describe('a restart in the middle of a reply', () => {
     const text = reply.parts[0]!.text;
     expect(text.length).toBeGreaterThanOrEqual(partial.length);
     expect(wordTokens(5000).join('').startsWith(text)).toBe(true);
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.stop();
   });
 
   it('on a clean shutdown, ends the running reply as interrupted and tells the watchers', async () => {

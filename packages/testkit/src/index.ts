@@ -1,3 +1,5 @@
 export * from './model-server.ts';
 export * from './ports.ts';
 export * from './test-db.ts';
+export * from './server-process.ts';
+export * from './chromium.ts';
