@@ -1,11 +1,13 @@
 import { startBenchEnv } from './env.ts';
 import { chatRelay } from './chat-relay.ts';
 import { longChat } from './long-chat.ts';
+import { pathGuardFuzz } from './path-guard-fuzz.ts';
 
 const only = process.argv[2];
 const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) => Promise<void>> = {
   'chat-relay': chatRelay,
   'long-chat': longChat,
+  'path-guard-fuzz': pathGuardFuzz,
 };
 
 const env = await startBenchEnv();

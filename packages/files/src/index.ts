@@ -1,0 +1,10 @@
+export * from './tool-result.ts';
+export * from './path-guard.ts';
+export { MAX_PATH_LENGTH, MAX_SEGMENT_BYTES } from './path-input.ts';
+export * from './read-file.ts';
+export * from './list-dir.ts';
+export * from './search.ts';
+export * from './find-files.ts';
+export { RG_PATH } from './ripgrep.ts';
+export * from './read-tools.ts';
+export * from './fuzz.ts';
