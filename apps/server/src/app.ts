@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { healthRoutes } from './routes/health.ts';
 import { modelRoutes } from './routes/models.ts';
+import { projectRoutes } from './routes/projects.ts';
 import { wsRoutes } from './routes/ws.ts';
 
 export interface AppDeps {
@@ -80,6 +81,7 @@ export async function buildApp({
   await app.register(authRoutes, { token, secure: false });
   await app.register(modelRoutes, { models });
   await app.register(chatRoutes, { sql, chats, onChatsChanged });
+  await app.register(projectRoutes, { sql });
   await app.register(wsRoutes, { chats, broadcast, slowConsumerBytes });
 
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });

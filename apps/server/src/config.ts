@@ -40,6 +40,17 @@ const Env = z
     TRUSTED_PROXIES: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
     ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
     BOOCODE_WEB_DIST: z.string().optional(),
+    /** Paths of git repositories to register as projects at start, separated by ':'. */
+    BOOCODE_PROJECTS: z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(':')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().refine((p) => p.startsWith('/'), 'each path must be absolute'))),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -63,6 +74,7 @@ export interface Config {
   allowedOrigins: string[];
   webDist: string;
   logLevel: string;
+  projects: string[];
 }
 
 /** Never echoed back in an error: they may hold credentials. */
@@ -98,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS.map((o) => new URL(o).origin),
     webDist: e.BOOCODE_WEB_DIST ? path.resolve(e.BOOCODE_WEB_DIST) : defaultWebDist,
     logLevel: e.LOG_LEVEL,
+    projects: e.BOOCODE_PROJECTS,
   };
 }
 

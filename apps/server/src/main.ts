@@ -10,6 +10,7 @@ import {
 import { buildApp } from './app.ts';
 import { loadOrCreateToken } from './auth/token.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { registerProject } from './projects.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,6 +25,13 @@ async function main(): Promise<void> {
   const sql = createSql(databaseUrl);
   await migrate(sql);
   const interrupted = await markStreamingInterrupted(sql);
+  for (const p of config.projects) {
+    await registerProject(sql, p).catch((err: unknown) => {
+      throw new ConfigError(
+        `BOOCODE_PROJECTS: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+  }
 
   const token = config.authMode === 'token' ? await loadOrCreateToken(config.home) : '';
   const { app } = await buildApp({ config, sql, token });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatSnapshot, Chat } from '@boocode/protocol';
 import { wordTokens, type Reply } from '@boocode/testkit';
-import { startHarness, textOf, WsClient, type Harness } from './helpers.ts';
+import { partText, startHarness, textOf, WsClient, type Harness } from './helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -105,7 +105,7 @@ describe('chat replies', () => {
     const ws = await WsClient.open(h);
     ws.subscribe(chat.id, snap.seq);
     await ws.waitForFinish(id);
-    const partial = snap.messages.find((m) => m.id === id)!.parts[0]?.text ?? '';
+    const partial = partText(snap.messages.find((m) => m.id === id)!);
     expect(partial + textOf(ws.events(chat.id), id)).toBe(tokens.join(''));
     ws.close();
     watcher.close();
@@ -124,7 +124,7 @@ describe('chat replies', () => {
     const fin = await ws.waitForFinish(id);
     expect(fin).toMatchObject({ status: 'stopped' });
     const snap = await snapshot(chat.id);
-    const text = snap.messages[1]!.parts[0]!.text;
+    const text = partText(snap.messages[1]!);
     expect(text).toBe(textOf(ws.events(chat.id), id));
     expect(text.startsWith('t0 t1 ')).toBe(true);
     expect(snap.messages[1]!.status).toBe('stopped');
@@ -158,7 +158,7 @@ describe('chat replies', () => {
         .some((e) => e.type === 'chat.message.deleted' && e.messageIds.includes(firstId)),
     ).toBe(true);
     const snap = await snapshot(chat.id);
-    expect(snap.messages.map((m) => m.parts[0]?.text)).toEqual(['q', 'second answer']);
+    expect(snap.messages.map((m) => partText(m))).toEqual(['q', 'second answer']);
     expect(h.model.requests[1]!.messages).toEqual([{ role: 'user', content: 'q' }]);
     ws.close();
   });
@@ -179,7 +179,7 @@ describe('chat replies', () => {
     expect(r.status).toBe(202);
     await ws.waitForFinish(r.body.messageId);
     const snap = await snapshot(chat.id);
-    expect(snap.messages.map((m) => m.parts[0]?.text)).toEqual(['gamma', 're:gamma']);
+    expect(snap.messages.map((m) => partText(m))).toEqual(['gamma', 're:gamma']);
     ws.close();
   });
 
@@ -309,7 +309,7 @@ describe('long chats', () => {
     expect(page.hasMore).toBe(true);
     const last = (await h.api<Page>('GET', `/api/chats/${chat.id}/messages?before=50&limit=100`))
       .body;
-    expect(last.messages.map((m) => m.parts[0]!.text)).toEqual(
+    expect(last.messages.map((m) => partText(m))).toEqual(
       positions.slice(0, 50).map((p) => `m${p}`),
     );
     expect(last.hasMore).toBe(false);

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { ServerFrame, type ChatEvent } from '@boocode/protocol';
+import { ServerFrame, type ChatEvent, type Message } from '@boocode/protocol';
 import { freePort, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp, type App } from '../src/app.ts';
@@ -131,4 +131,10 @@ export function textOf(events: ChatEvent[], messageId: string, part = 'text'): s
     .filter((e) => e.type === 'chat.part.delta' && e.messageId === messageId && e.part === part)
     .map((e) => (e.type === 'chat.part.delta' ? e.text : ''))
     .join('');
+}
+
+/** The text of a message's first part (all of it for a plain reply). */
+export function partText(m: Pick<Message, 'parts'>): string {
+  const p = m.parts[0];
+  return p && 'text' in p ? p.text : '';
 }

@@ -5,6 +5,7 @@ interface ChatRow {
   id: string;
   title: string;
   model: string | null;
+  projectId: string | null;
   lastSeq: string;
   createdAt: Date;
   updatedAt: Date;
@@ -19,6 +20,7 @@ function toChat(r: ChatRow): ChatWithSeq {
     id: r.id,
     title: r.title,
     model: r.model,
+    projectId: r.projectId,
     lastSeq: Number(r.lastSeq),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -31,10 +33,11 @@ export function publicChat({ lastSeq: _, ...chat }: ChatWithSeq): Chat {
 
 export async function createChat(
   sql: Queryable,
-  input: { title: string; model: string | null },
+  input: { title: string; model: string | null; projectId?: string | null },
 ): Promise<ChatWithSeq> {
   const [row] = await sql<ChatRow[]>`
-    insert into chats (title, model) values (${input.title}, ${input.model}) returning *`;
+    insert into chats (title, model, project_id)
+    values (${input.title}, ${input.model}, ${input.projectId ?? null}) returning *`;
   return toChat(row!);
 }
 
@@ -64,12 +67,13 @@ export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq
 export async function updateChat(
   sql: Queryable,
   id: string,
-  patch: { title?: string; model?: string; seq?: number },
+  patch: { title?: string; model?: string; projectId?: string | null; seq?: number },
 ): Promise<ChatWithSeq | null> {
   const [row] = await sql<ChatRow[]>`
     update chats set
       title = coalesce(${patch.title ?? null}, title),
       model = coalesce(${patch.model ?? null}, model),
+      project_id = ${patch.projectId === undefined ? sql`project_id` : patch.projectId},
       last_seq = greatest(last_seq, ${patch.seq ?? 0}),
       updated_at = now()
     where id = ${id} returning *`;

@@ -3,3 +3,4 @@ export * from './migrate.ts';
 export * from './embedded.ts';
 export * from './chats.ts';
 export * from './messages.ts';
+export * from './projects.ts';

@@ -20,6 +20,13 @@ export function applyChatEvent(messages: Message[], ev: ChatEvent): Message[] {
     }
     case 'chat.part.delta':
       return replace(messages, ev.messageId, (m) => appendPart(m, ev));
+    case 'chat.part.added':
+    case 'chat.part.updated':
+      return replace(messages, ev.messageId, (m) => {
+        const parts = m.parts.slice();
+        parts[ev.index] = ev.part;
+        return { ...m, parts };
+      });
     case 'chat.message.finished':
       return replace(messages, ev.messageId, (m) => ({ ...m, status: ev.status, usage: ev.usage }));
     default:
@@ -30,8 +37,9 @@ export function applyChatEvent(messages: Message[], ev: ChatEvent): Message[] {
 function appendPart(m: Message, ev: Extract<ChatEvent, { type: 'chat.part.delta' }>): Message {
   const parts = m.parts.slice();
   const existing = parts[ev.index];
-  if (existing) parts[ev.index] = { ...existing, text: existing.text + ev.text };
-  else parts.push({ type: ev.part, text: ev.text });
+  if (existing && existing.type === ev.part) {
+    parts[ev.index] = { ...existing, text: existing.text + ev.text };
+  } else parts.push({ type: ev.part, text: ev.text });
   return { ...m, parts };
 }
 

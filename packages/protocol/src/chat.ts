@@ -5,9 +5,35 @@ export const Id = z.uuid();
 export const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 export const ReasoningPart = z.object({ type: z.literal('reasoning'), text: z.string() });
 export const ErrorPart = z.object({ type: z.literal('error'), text: z.string() });
-export const Part = z.discriminatedUnion('type', [TextPart, ReasoningPart, ErrorPart]);
+/** A tool the model called; `args` is the JSON text the model wrote. */
+export const ToolCallPart = z.object({
+  type: z.literal('tool_call'),
+  callId: z.string(),
+  name: z.string(),
+  args: z.string(),
+  state: z.enum(['running', 'done', 'error']),
+});
+/** What the tool gave back to the model (or its error, `ok: false`). */
+export const ToolResultPart = z.object({
+  type: z.literal('tool_result'),
+  callId: z.string(),
+  name: z.string(),
+  ok: z.boolean(),
+  text: z.string(),
+});
+export const Part = z.discriminatedUnion('type', [
+  TextPart,
+  ReasoningPart,
+  ErrorPart,
+  ToolCallPart,
+  ToolResultPart,
+]);
 export type Part = z.infer<typeof Part>;
 export type PartType = Part['type'];
+export type ToolCallPart = z.infer<typeof ToolCallPart>;
+export type ToolResultPart = z.infer<typeof ToolResultPart>;
+/** The parts that grow by text deltas. */
+export type TextualPart = Extract<Part, { type: 'text' | 'reasoning' | 'error' }>;
 
 export const Role = z.enum(['user', 'assistant', 'system']);
 export type Role = z.infer<typeof Role>;
@@ -39,6 +65,8 @@ export const Chat = z.object({
   id: Id,
   title: z.string(),
   model: z.string().nullable(),
+  /** The project whose files the chat's tools read; null: no tools. */
+  projectId: Id.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -70,10 +98,21 @@ const Title = z.string().trim().min(1, 'title must not be empty').max(200);
 const Content = z.string().trim().min(1, 'message must not be empty').max(1_000_000);
 const ModelName = z.string().min(1).max(300);
 
-export const CreateChatBody = z.object({ title: Title.optional(), model: ModelName.optional() });
+export const CreateChatBody = z.object({
+  title: Title.optional(),
+  model: ModelName.optional(),
+  projectId: Id.optional(),
+});
 export const UpdateChatBody = z
-  .object({ title: Title.optional(), model: ModelName.optional() })
-  .refine((b) => b.title !== undefined || b.model !== undefined, 'nothing to update');
+  .object({
+    title: Title.optional(),
+    model: ModelName.optional(),
+    projectId: Id.nullable().optional(),
+  })
+  .refine(
+    (b) => b.title !== undefined || b.model !== undefined || b.projectId !== undefined,
+    'nothing to update',
+  );
 export const SendBody = z.object({ content: Content, model: ModelName.optional() });
 export const EditBody = z.object({ content: Content, model: ModelName.optional() });
 export const RegenerateBody = z.object({ model: ModelName.optional() });
@@ -93,3 +132,19 @@ export const MessageParams = z.object({ chatId: Id, messageId: Id });
 
 export const ChatList = z.object({ chats: z.array(Chat) });
 export const Accepted = z.object({ messageId: Id });
+
+export const Project = z.object({
+  id: Id,
+  name: z.string(),
+  path: z.string(),
+  createdAt: z.string(),
+});
+export type Project = z.infer<typeof Project>;
+export const ProjectList = z.object({ projects: z.array(Project) });
+export const AddProjectBody = z.object({
+  path: z.string().trim().min(1, 'path must not be empty').max(4096),
+});
+export const ProjectParams = z.object({ projectId: Id });
+export const GrantParams = z.object({ chatId: Id, projectId: Id });
+/** The projects a chat may read besides its own. */
+export const GrantList = z.object({ projectIds: z.array(Id) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Chat, Id, Message, MessageStatus, Usage } from './chat.ts';
+import { Chat, Id, Message, MessageStatus, Part, Usage } from './chat.ts';
 
 /** Frames the browser sends on /api/ws. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -27,6 +27,22 @@ export const ChatEvent = z.discriminatedUnion('type', [
     index: z.number().int().nonnegative(),
     part: z.enum(['text', 'reasoning', 'error']),
     text: z.string(),
+  }),
+  /** A whole part appended to a message (tool calls and results). */
+  z.object({
+    type: z.literal('chat.part.added'),
+    ...seqd,
+    messageId: Id,
+    index: z.number().int().nonnegative(),
+    part: Part,
+  }),
+  /** A part replaced (a tool call's state moving on). */
+  z.object({
+    type: z.literal('chat.part.updated'),
+    ...seqd,
+    messageId: Id,
+    index: z.number().int().nonnegative(),
+    part: Part,
   }),
   z.object({
     type: z.literal('chat.message.finished'),

@@ -15,6 +15,7 @@ import {
   deleteChat,
   deleteMessagesFrom,
   getChat,
+  chatRoots,
   listMessages,
   pageMessages,
   publicChat,
@@ -27,11 +28,15 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ChatStream, type ChatEventInput } from './chat-stream.ts';
 import type { ChatTurn, ModelClient } from './model-client.ts';
+import { toolboxFor, type Toolbox } from './read-tools.ts';
+import { toTurns } from './turns.ts';
 import type { Piece } from './think-parser.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
 /** How often a running reply is written to the database. */
 const FLUSH_MS = 75;
+/** Rounds of tool calls in one reply; past them the model must answer. */
+const MAX_TOOL_STEPS = 20;
 /** How long the event log of a finished run stays in memory for late resumers. */
 const LOG_GRACE_MS = 60_000;
 export const DEFAULT_TITLE = 'New chat';
@@ -134,9 +139,10 @@ export class ChatService {
 
   send(chatId: string, content: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName, history } = await this.prepare(chatId, model);
+      const { chat, stream, modelName, history, tools } = await this.prepare(chatId, model);
       const text: Part[] = [{ type: 'text', text: content }];
       return this.startReply(stream, chat, modelName, {
+        tools,
         turns: toTurns([...history, { role: 'user', parts: text }]),
         title: history.length === 0 ? content : null,
         write: async (tx) => {
@@ -156,11 +162,12 @@ export class ChatService {
   /** Replaces the last reply with a new one. */
   regenerate(chatId: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName, history: all } = await this.prepare(chatId, model);
+      const { chat, stream, modelName, history: all, tools } = await this.prepare(chatId, model);
       const lastUser = all.findLastIndex((m) => m.role === 'user');
       if (lastUser < 0) throw new AppError('bad_request', 'There is no message to reply to.');
       const history = all.slice(0, lastUser + 1);
       return this.startReply(stream, chat, modelName, {
+        tools,
         turns: toTurns(history),
         title: null,
         write: async (tx) => {
@@ -179,7 +186,7 @@ export class ChatService {
     model?: string,
   ): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName, history: all } = await this.prepare(chatId, model);
+      const { chat, stream, modelName, history: all, tools } = await this.prepare(chatId, model);
       const at = all.findIndex((m) => m.id === messageId);
       const target = all[at];
       if (!target) throw new AppError('not_found', 'No such message in this chat.');
@@ -187,6 +194,7 @@ export class ChatService {
         throw new AppError('bad_request', 'Only your own messages can be edited.');
       const edited: Message = { ...target, parts: [{ type: 'text', text: content }] };
       return this.startReply(stream, chat, modelName, {
+        tools,
         turns: toTurns([...all.slice(0, at), edited]),
         title: at === 0 ? content : null,
         write: async (tx) => {
@@ -245,14 +253,15 @@ export class ChatService {
     }
     // A reply that just finished may still be writing its last batch.
     await this.runs.get(chatId)?.done;
-    const [stream, chat, history] = await Promise.all([
+    const [stream, chat, history, roots] = await Promise.all([
       this.stream(chatId),
       getChat(this.sql, chatId),
       listMessages(this.sql, chatId),
+      chatRoots(this.sql, chatId),
     ]);
     if (!chat) throw new AppError('not_found', 'No such chat.');
     const modelName = model ?? chat.model ?? (await this.defaultModel());
-    return { chat, stream, modelName, history };
+    return { chat, stream, modelName, history, tools: toolboxFor(roots) };
   }
 
   private async defaultModel(): Promise<string> {
@@ -275,6 +284,7 @@ export class ChatService {
     model: string,
     op: {
       turns: ChatTurn[];
+      tools: Toolbox | null;
       title: string | null;
       write: (tx: Queryable) => Promise<ChatEventInput[]>;
     },
@@ -294,7 +304,7 @@ export class ChatService {
       done: Promise.resolve(),
     };
     this.runs.set(stream.chatId, run);
-    run.done = this.execute(stream, run, op.turns, model).finally(() => {
+    run.done = this.execute(stream, run, op.turns, model, op.tools).finally(() => {
       this.runs.delete(stream.chatId);
       this.scheduleTrim(stream);
     });
@@ -335,6 +345,7 @@ export class ChatService {
     run: Run,
     turns: ChatTurn[],
     model: string,
+    tools: Toolbox | null,
   ): Promise<void> {
     const timer = setInterval(() => void this.flush(stream, run), FLUSH_MS);
     // Pieces that arrive in one burst (one network read holds many chunks) go out
@@ -357,19 +368,88 @@ export class ChatService {
       else if (pending.push({ ...p }) === 1) setImmediate(emitPending);
     };
     let failure: string | null = null;
+    const signal = run.abort.signal;
+    const addPart = (part: Part) => {
+      const index = run.parts.push(part) - 1;
+      stream.emit({ type: 'chat.part.added', messageId: run.messageId, index, part });
+      run.dirty = true;
+      return index;
+    };
     try {
-      const result = await this.deps.models.stream(
-        model,
-        turns,
-        run.abort.signal,
-        onPiece,
-        run.ready,
-      );
-      run.usage = result.usage;
+      const usage = { promptTokens: 0, completionTokens: 0 };
+      let counted = false;
+      const convo = tools ? [tools.system, ...turns] : turns;
+      // The tool loop: the model calls tools, gets their results, and goes on until it answers.
+      for (let step = 0; ; step++) {
+        emitPending();
+        const stepStart = run.parts.length;
+        const result = await this.deps.models.stream(
+          model,
+          convo,
+          signal,
+          onPiece,
+          run.ready,
+          tools && step < MAX_TOOL_STEPS ? tools.specs : [],
+        );
+        if (result.usage) {
+          usage.promptTokens += result.usage.promptTokens;
+          usage.completionTokens += result.usage.completionTokens;
+          counted = true;
+        }
+        run.usage = counted ? { ...usage } : null;
+        if (!tools || result.toolCalls.length === 0) break;
+        emitPending();
+        const text = run.parts
+          .slice(stepStart)
+          .map((p) => (p.type === 'text' ? p.text : ''))
+          .join('');
+        convo.push({
+          role: 'assistant',
+          content: text || null,
+          tool_calls: result.toolCalls.map((c) => ({
+            id: c.id,
+            type: 'function' as const,
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        });
+        for (const call of result.toolCalls) {
+          if (signal.aborted) throw signal.reason;
+          const at = addPart({
+            type: 'tool_call',
+            callId: call.id,
+            name: call.name,
+            args: call.arguments,
+            state: 'running',
+          });
+          const out = await tools.run(call);
+          const done: Part = {
+            type: 'tool_call',
+            callId: call.id,
+            name: call.name,
+            args: call.arguments,
+            state: out.ok ? 'done' : 'error',
+          };
+          run.parts[at] = done;
+          stream.emit({
+            type: 'chat.part.updated',
+            messageId: run.messageId,
+            index: at,
+            part: done,
+          });
+          addPart({
+            type: 'tool_result',
+            callId: call.id,
+            name: call.name,
+            ok: out.ok,
+            text: out.text,
+          });
+          convo.push({ role: 'tool', tool_call_id: call.id, content: out.text });
+        }
+      }
       run.status = 'complete';
     } catch (err) {
-      if (run.abort.signal.aborted) {
-        run.status = run.abort.signal.reason === 'shutdown' ? 'interrupted' : 'stopped';
+      if (signal.aborted) {
+        run.status = signal.reason === 'shutdown' ? 'interrupted' : 'stopped';
       } else {
         run.status = 'error';
         failure = err instanceof AppError ? err.message : 'The reply failed.';
@@ -440,18 +520,6 @@ export class ChatService {
     t.unref();
     this.trimTimers.set(stream.chatId, t);
   }
-}
-
-function toTurns(messages: Pick<Message, 'role' | 'parts'>[]): ChatTurn[] {
-  const turns: ChatTurn[] = [];
-  for (const m of messages) {
-    const content = m.parts
-      .filter((p) => p.type === 'text')
-      .map((p) => p.text)
-      .join('');
-    if (content) turns.push({ role: m.role, content });
-  }
-  return turns;
 }
 
 export function titleFrom(content: string): string {

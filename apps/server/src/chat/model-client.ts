@@ -3,14 +3,27 @@ import type { ModelInfo, ModelList, Usage } from '@boocode/protocol';
 import { AppError } from '@boocode/protocol';
 import { ThinkParser, type Piece } from './think-parser.ts';
 
-export interface ChatTurn {
-  role: 'user' | 'assistant' | 'system';
-  content: string;
+/** One message of the conversation, as the endpoint takes it. */
+export type ChatTurn = OpenAI.ChatCompletionMessageParam;
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
 }
 
 export interface StreamResult {
   usage: Usage | null;
   finishReason: string;
+  /** The tools the model asked for, in order; empty when it answered. */
+  toolCalls: ToolCall[];
 }
 
 const MODELS_TTL_MS = 60_000;
@@ -59,13 +72,24 @@ export class ModelClient {
     signal: AbortSignal,
     onPiece: (p: Piece) => void,
     gate: Promise<unknown> = Promise.resolve(),
+    tools: ToolSpec[] = [],
   ): Promise<StreamResult> {
     const think = new ThinkParser();
+    // Tool calls come in pieces keyed by index: the id and name first, the arguments in chunks.
+    const calls: ToolCall[] = [];
     let usage: Usage | null = null;
     let finishReason: string | null = null;
     try {
       const stream = await this.client.chat.completions.create(
-        { model, messages, stream: true, stream_options: { include_usage: true } },
+        {
+          model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(tools.length
+            ? { tools: tools.map((t) => ({ type: 'function' as const, function: t })) }
+            : {}),
+        },
         { signal },
       );
       await gate;
@@ -87,6 +111,12 @@ export class ModelClient {
         const reasoning = delta.reasoning_content ?? delta.reasoning;
         if (reasoning) onPiece({ kind: 'reasoning', text: reasoning });
         if (delta.content) for (const p of think.push(delta.content)) onPiece(p);
+        for (const tc of choice.delta.tool_calls ?? []) {
+          const call = (calls[tc.index] ??= { id: '', name: '', arguments: '' });
+          if (tc.id) call.id = tc.id;
+          if (tc.function?.name) call.name += tc.function.name;
+          if (tc.function?.arguments) call.arguments += tc.function.arguments;
+        }
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
     } catch (err) {
@@ -105,7 +135,10 @@ export class ModelClient {
         'The model endpoint closed the stream before the reply was complete.',
       );
     }
-    return { usage, finishReason };
+    const toolCalls = calls
+      .filter((c) => c.name)
+      .map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
+    return { usage, finishReason, toolCalls };
   }
 }
 

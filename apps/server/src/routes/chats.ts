@@ -17,7 +17,7 @@ import {
   SnapshotQuery,
   UpdateChatBody,
 } from '@boocode/protocol';
-import { createChat, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
+import { createChat, getProject, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
 import { DEFAULT_TITLE, type ChatService } from '../chat/chat-service.ts';
 
 export interface ChatRoutesOptions {
@@ -40,10 +40,14 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     '/api/chats',
     { schema: { body: CreateChatBody, response: { 201: Chat } } },
     async (req, reply) => {
+      if (req.body.projectId && !(await getProject(sql, req.body.projectId))) {
+        throw new AppError('bad_request', 'No such project.');
+      }
       const chat = publicChat(
         await createChat(sql, {
           title: req.body.title ?? DEFAULT_TITLE,
           model: req.body.model ?? null,
+          projectId: req.body.projectId ?? null,
         }),
       );
       onChatsChanged(chat, null);
@@ -69,6 +73,9 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     '/api/chats/:chatId',
     { schema: { params: ChatParams, body: UpdateChatBody, response: { 200: Chat } } },
     async (req) => {
+      if (req.body.projectId && !(await getProject(sql, req.body.projectId))) {
+        throw new AppError('bad_request', 'No such project.');
+      }
       const row = await updateChat(sql, req.params.chatId, req.body);
       if (!row) throw new AppError('not_found', 'No such chat.');
       const chat = publicChat(row);
