@@ -42,6 +42,11 @@ describe('config', () => {
     expect(normalizeBaseUrl('http://host/proxy/llm')).toBe('http://host/proxy/llm/v1');
   });
 
+  it('reads BOOCODE_PROJECTS as absolute paths separated by colons', () => {
+    expect(loadConfig({ BOOCODE_PROJECTS: '/a/b: /c ' }).projects).toEqual(['/a/b', '/c']);
+    expect(() => loadConfig({ BOOCODE_PROJECTS: '/a:relative' })).toThrow(/^BOOCODE_PROJECTS: /);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', LLM_API_KEY: '' })).toMatchObject({
       port: 9500,
