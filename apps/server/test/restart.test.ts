@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,12 +33,13 @@ afterAll(async () => {
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts the real server process; resolves with the URL it prints. */
-function startServer(port: number) {
+function startServer(port: number, env: Record<string, string> = {}) {
   return startServerProcess(appDir, {
     PORT: String(port),
     BOOCODE_HOME: home,
     DATABASE_URL: db.url,
     LLM_BASE_URL: model.url,
+    ...env,
   });
 }
 
@@ -116,5 +118,25 @@ describe('a restart in the middle of a reply', () => {
       select status, parts from messages where id = ${messageId}`;
     expect(row!.status).toBe('interrupted');
     expect(row!.parts[0]!.text).toBe(textOf(ws.events(chat.id), messageId));
+  });
+});
+
+describe('BOOCODE_PROJECTS', () => {
+  it('registers the listed repositories at start, and a bad one stops the start naming the variable', async () => {
+    const repo = path.join(home, 'proj-a');
+    await mkdir(repo, { recursive: true });
+    execFileSync('git', ['init', '-q', repo]);
+    const server = await startServer(await freePort(), { BOOCODE_PROJECTS: repo });
+    const { projects } = await api<{ projects: { path: string }[] }>(
+      server.url,
+      'GET',
+      '/api/projects',
+    );
+    expect(projects.map((p) => p.path)).toContain(repo);
+    await server.stop();
+
+    await expect(startServer(await freePort(), { BOOCODE_PROJECTS: home })).rejects.toThrow(
+      /BOOCODE_PROJECTS: Not a git repository/,
+    );
   });
 });
