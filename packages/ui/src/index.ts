@@ -7,3 +7,4 @@ export { Alert, alertVariants } from './alert.tsx';
 export { Spinner } from './spinner.tsx';
 export { Kbd } from './kbd.tsx';
 export { Toast, ToastViewport, toastVariants } from './toast.tsx';
+export { Popover } from './popover.tsx';

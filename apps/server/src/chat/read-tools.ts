@@ -56,7 +56,11 @@ export function toolboxFor(roots: Project[]): Toolbox | null {
       }
       const result = await callReadTool(guard, call.name, args);
       if (!result.ok) return { ok: false, text: result.message };
-      const text = JSON.stringify(result);
+      // A file reads best as itself, under a line saying what it is; the rest as JSON.
+      const text =
+        'content' in result && typeof result.content === 'string'
+          ? `${describeRead(result)}\n${result.content}`
+          : JSON.stringify(result);
       return {
         ok: true,
         text:
@@ -66,4 +70,16 @@ export function toolboxFor(roots: Project[]): Toolbox | null {
       };
     },
   };
+}
+
+function describeRead(r: {
+  path: string;
+  startLine: number;
+  endLine: number;
+  totalLines?: number;
+  truncated: boolean;
+}): string {
+  const of = r.totalLines === undefined ? '' : ` of ${r.totalLines}`;
+  const more = r.truncated ? ` (cut: read on from line ${r.endLine + 1})` : '';
+  return `${r.path}, lines ${r.startLine}-${r.endLine}${of}${more}:`;
 }

@@ -26,7 +26,7 @@ export interface Parser<T> {
 }
 
 interface RequestOptions<T> {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Parses the JSON answer; without it the body is ignored (204s). */
   schema?: Parser<T>;

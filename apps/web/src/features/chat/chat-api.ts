@@ -78,7 +78,7 @@ export function useRefreshModels() {
 export function useCreateChat() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { title?: string; model?: string }) =>
+    mutationFn: (body: { title?: string; model?: string; projectId?: string }) =>
       api('/api/chats', { method: 'POST', body, schema: Chat }),
     onSuccess: () => qc.invalidateQueries({ queryKey: chatsKey }),
   });
@@ -87,8 +87,15 @@ export function useCreateChat() {
 export function useUpdateChat() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ chatId, ...body }: { chatId: string; title?: string; model?: string }) =>
-      api(chatUrl(chatId), { method: 'PATCH', body, schema: Chat }),
+    mutationFn: ({
+      chatId,
+      ...body
+    }: {
+      chatId: string;
+      title?: string;
+      model?: string;
+      projectId?: string | null;
+    }) => api(chatUrl(chatId), { method: 'PATCH', body, schema: Chat }),
     onSuccess: () => qc.invalidateQueries({ queryKey: chatsKey }),
   });
 }

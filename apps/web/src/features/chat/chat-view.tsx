@@ -3,8 +3,11 @@ import type { Chat } from '@boocode/protocol';
 import { Alert, Button, Spinner } from '@boocode/ui';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import { getLastModel, setLastModel } from '../../lib/last-model.ts';
+import { getLastProject, setLastProject } from '../../lib/last-project.ts';
 import { chatPath, navigate } from '../../lib/router.ts';
 import { toastError } from '../../lib/toast.ts';
+import { useProjects } from '../projects/project-api.ts';
+import { defaultProject } from '../projects/project-picker.tsx';
 import { replyApi, useCreateChat, useModels, useUpdateChat } from './chat-api.ts';
 import { ChatHeader } from './chat-header.tsx';
 import { Composer } from './composer.tsx';
@@ -36,6 +39,8 @@ export function ChatView({
   const updateChat = useUpdateChat();
   const [lastModel, setLastModelState] = useState(getLastModel);
   const [draftModel, setDraftModel] = useState<string | null>(null);
+  const projects = useProjects();
+  const [lastProject, setLastProjectState] = useState(getLastProject);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [editingIn, setEditingIn] = useState(chatId);
   if (editingIn !== chatId) {
@@ -46,6 +51,12 @@ export function ChatView({
   const chat = stream.status === 'ready' ? stream.chat : null;
   const running = stream.status === 'ready' && stream.running;
   const model = defaultModel(chat ? chat.model : draftModel, lastModel, models.data?.models);
+  // A new chat's project is the default until picked: picking also makes it the next default.
+  const projectId = chat
+    ? chat.projectId
+    : chatId
+      ? null
+      : defaultProject(lastProject, projects.data?.projects);
 
   const remember = (m: string) => {
     setLastModel(m);
@@ -59,13 +70,32 @@ export function ChatView({
     updateChat.mutate({ chatId: chat.id, model: m }, { onSuccess: setChat });
   };
 
+  const onProjectChange = (p: string | null) => {
+    setLastProject(p);
+    setLastProjectState(p ?? '');
+    if (!chat) return;
+    setChat({ ...chat, projectId: p });
+    updateChat.mutate(
+      { chatId: chat.id, projectId: p },
+      { onSuccess: setChat, onError: () => setChat(chat) },
+    );
+  };
+
+  const onProjectRemoved = (p: string) => {
+    // The server leaves chats that used it without a project.
+    if (chat?.projectId === p) setChat({ ...chat, projectId: null });
+  };
+
   const send = async (content: string): Promise<boolean> => {
     const m = model ?? undefined;
     if (m) remember(m);
     try {
       let id = chatId;
       if (!id) {
-        const created = await createChat.mutateAsync({ model: m });
+        const created = await createChat.mutateAsync({
+          model: m,
+          projectId: projectId ?? undefined,
+        });
         id = created.id;
         navigate(chatPath(id));
       }
@@ -104,8 +134,12 @@ export function ChatView({
     <main className="flex h-full min-w-0 flex-1 flex-col">
       <ChatHeader
         title={title}
+        chatId={chat?.id ?? null}
         model={model}
         onModelChange={onModelChange}
+        projectId={projectId}
+        onProjectChange={onProjectChange}
+        onProjectRemoved={onProjectRemoved}
         sidebarOpen={sidebarOpen}
         onToggleSidebar={onToggleSidebar}
       />

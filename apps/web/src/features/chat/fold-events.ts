@@ -13,6 +13,8 @@ export function asChatEvent(frame: ServerFrame): ChatEvent | null {
     case 'chat.message.updated':
     case 'chat.message.deleted':
     case 'chat.part.delta':
+    case 'chat.part.added':
+    case 'chat.part.updated':
     case 'chat.message.finished':
       return frame;
     case 'chat.resync':

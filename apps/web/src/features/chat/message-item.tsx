@@ -110,6 +110,8 @@ function EditForm({
 
 function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
   const streaming = message.status === 'streaming';
+  // A running tool shows its own spinner; the dots come back while the model writes again.
+  const toolRunning = message.parts.some((p) => p.type === 'tool_call' && p.state === 'running');
   const label = message.role === 'system' ? 'system message' : 'assistant message';
   return (
     <article aria-label={label} aria-busy={streaming} className="group/msg py-3">
@@ -117,7 +119,7 @@ function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
         className={cn('min-w-0 text-[15px] leading-7', message.role === 'system' && 'opacity-70')}
       >
         <MessageParts message={message} />
-        {streaming ? <TypingIndicator /> : null}
+        {streaming && !toolRunning ? <TypingIndicator /> : null}
       </div>
       <StatusNote message={message} />
       {streaming ? null : (

@@ -1,19 +1,39 @@
 import { useState } from 'react';
-import type { Message, Part } from '@boocode/protocol';
+import type { Message, Part, ToolResultPart } from '@boocode/protocol';
 import { unreachable } from '@boocode/protocol';
 import { Alert } from '@boocode/ui';
 import { ChevronRight } from 'lucide-react';
 import { Markdown } from './markdown.tsx';
+import { ToolCall } from './tool-call.tsx';
 
-/** The parts of an assistant reply, in order. */
+/** The parts of an assistant reply, in order; a tool's result shows inside its call. */
 export function MessageParts({ message }: { message: Message }) {
   const last = message.parts.length - 1;
+  const results = new Map<string, ToolResultPart>();
+  const calls = new Set<string>();
+  for (const p of message.parts) {
+    if (p.type === 'tool_result') results.set(p.callId, p);
+    else if (p.type === 'tool_call') calls.add(p.callId);
+  }
   return message.parts.map((part, i) => (
-    <PartView key={i} part={part} streaming={message.status === 'streaming' && i === last} />
+    <PartView
+      key={i}
+      part={part}
+      streaming={message.status === 'streaming' && i === last}
+      results={results}
+      calls={calls}
+    />
   ));
 }
 
-function PartView({ part, streaming }: { part: Part; streaming: boolean }) {
+interface PartViewProps {
+  part: Part;
+  streaming: boolean;
+  results: Map<string, ToolResultPart>;
+  calls: Set<string>;
+}
+
+function PartView({ part, streaming, results, calls }: PartViewProps) {
   switch (part.type) {
     case 'text':
       return <Markdown text={part.text} />;
@@ -25,6 +45,11 @@ function PartView({ part, streaming }: { part: Part; streaming: boolean }) {
           {part.text}
         </Alert>
       );
+    case 'tool_call':
+      return <ToolCall call={part} result={results.get(part.callId) ?? null} />;
+    case 'tool_result':
+      // Shown inside its call; a result whose call is missing still gets a block of its own.
+      return calls.has(part.callId) ? null : <ToolCall call={null} result={part} />;
     default:
       return unreachable(part);
   }
