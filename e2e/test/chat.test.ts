@@ -254,3 +254,37 @@ describe('a failing or restarting server', () => {
     await context.close();
   });
 });
+
+describe('fork and export', () => {
+  it('forks from a message into a new chat, and exports a chat as Markdown', async () => {
+    w.model.setScript((req) => ({ content: [`reply to ${String(req.messages.at(-1)!.content)}`] }));
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'Heron first');
+    await assistant(page).last().getByText('reply to Heron first').waitFor();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+    await sendMessage(page, 'Heron second');
+    await assistant(page).last().getByText('reply to Heron second').waitFor();
+    const originalUrl = page.url();
+
+    await assistant(page).first().getByRole('button', { name: 'Fork from here' }).click();
+    await expect.poll(() => page.url()).not.toBe(originalUrl);
+    await page.getByRole('link', { name: 'Fork of Heron first' }).waitFor();
+    await expect
+      .poll(() => page.getByRole('article').allTextContents())
+      .toEqual([
+        expect.stringContaining('Heron first'),
+        expect.stringContaining('reply to Heron first'),
+      ]);
+
+    await page.getByRole('button', { name: 'Export' }).click();
+    const link = page.getByRole('link', { name: 'Export as Markdown' });
+    expect(await link.getAttribute('download')).not.toBeNull();
+    const href = (await link.getAttribute('href'))!;
+    const md = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+    expect(md).toContain('# Fork of Heron first');
+    expect(md).toContain('reply to Heron first');
+    expect(md).not.toContain('Heron second');
+    await context.close();
+  });
+});

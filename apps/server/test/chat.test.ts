@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatSnapshot, Chat } from '@boocode/protocol';
 import { wordTokens, type Reply } from '@boocode/testkit';
-import { partText, startHarness, textOf, WsClient, type Harness } from './helpers.ts';
+import { partText, startHarness, textOf, TOKEN, WsClient, type Harness } from './helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -313,5 +313,81 @@ describe('long chats', () => {
       positions.slice(0, 50).map((p) => `m${p}`),
     );
     expect(last.hasMore).toBe(false);
+  });
+});
+
+describe('fork and export', () => {
+  it('forks a chat from a message into a new chat with copies up to it', async () => {
+    h.model.setScript((req) => ({ content: [`re:${String(req.messages.at(-1)!.content)}`] }));
+    const chat = await newChat('Original');
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    await ws.waitForFinish(await send(chat.id, 'one'));
+    await ws.waitForFinish(await send(chat.id, 'two'));
+    ws.close();
+    const original = await snapshot(chat.id);
+    const firstReply = original.messages[1]!;
+    const r = await h.api<Chat>('POST', `/api/chats/${chat.id}/fork`, { messageId: firstReply.id });
+    expect(r.status).toBe(201);
+    expect(r.body.title).toBe('Fork of Original');
+    const fork = await snapshot(r.body.id);
+    expect(fork.messages.map(partText)).toEqual(['one', 're:one']);
+    expect(fork.messages.map((m) => m.id)).not.toContain(firstReply.id);
+    // The original is untouched, and the fork goes on by itself.
+    expect((await snapshot(chat.id)).messages).toHaveLength(4);
+    const ws2 = await WsClient.open(h);
+    ws2.subscribe(r.body.id, fork.seq);
+    await ws2.waitForFinish(await send(r.body.id, 'three'));
+    ws2.close();
+    expect((await snapshot(r.body.id)).messages.map(partText)).toEqual([
+      'one',
+      're:one',
+      'three',
+      're:three',
+    ]);
+  });
+
+  it('refuses to fork from a message of another chat', async () => {
+    const a = await newChat('A');
+    const b = await newChat('B');
+    h.model.setScript([{ content: ['x'] }]);
+    const ws = await WsClient.open(h);
+    ws.subscribe(a.id, 0);
+    const id = await send(a.id, 'hello');
+    await ws.waitForFinish(id);
+    ws.close();
+    const r = await h.api('POST', `/api/chats/${b.id}/fork`, { messageId: id });
+    expect(r.status).toBe(404);
+  });
+
+  it('exports a chat as Markdown and as JSON, as downloads', async () => {
+    h.model.setScript([{ reasoning: ['thinking'], content: ['**bold** answer'] }]);
+    const chat = await newChat('Export me please');
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    await ws.waitForFinish(await send(chat.id, 'question?'));
+    ws.close();
+    const md = await fetch(`${h.base}/api/chats/${chat.id}/export?format=markdown`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
+    expect(md.headers.get('content-disposition')).toBe(
+      'attachment; filename="export-me-please.md"',
+    );
+    const text = await md.text();
+    expect(text).toMatch(/^# Export me please\n/);
+    expect(text).toContain('## You\n\nquestion?');
+    expect(text).toContain('<summary>Reasoning</summary>\n\nthinking');
+    expect(text).toContain('**bold** answer');
+    const json = await fetch(`${h.base}/api/chats/${chat.id}/export?format=json`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const body = (await json.json()) as { chat: Chat; messages: { parts: unknown[] }[] };
+    expect(body.chat.title).toBe('Export me please');
+    expect(body.messages[1]!.parts).toEqual([
+      { type: 'reasoning', text: 'thinking' },
+      { type: 'text', text: '**bold** answer' },
+    ]);
+    expect((await h.api('GET', `/api/chats/${chat.id}/export?format=pdf`)).status).toBe(400);
   });
 });

@@ -118,3 +118,23 @@ export async function markStreamingInterrupted(sql: Queryable): Promise<number> 
   await sql`update chats set last_seq = last_seq + 1 where id = any(${chatIds}::uuid[])`;
   return rows.length;
 }
+
+/**
+ * Copies the messages of `fromChatId` up to `position` into `toChatId` (new ids,
+ * same order). A copy of a reply still being written is marked stopped.
+ */
+export async function copyMessagesUpTo(
+  sql: Queryable,
+  fromChatId: string,
+  toChatId: string,
+  position: number,
+): Promise<number> {
+  const rows = await sql`
+    insert into messages (chat_id, position, role, status, parts, model, prompt_tokens, completion_tokens, created_at)
+    select ${toChatId}, position, role,
+           case when status = 'streaming' then 'stopped' else status end,
+           parts, model, prompt_tokens, completion_tokens, created_at
+    from messages where chat_id = ${fromChatId} and position <= ${position}
+    returning id`;
+  return rows.length;
+}

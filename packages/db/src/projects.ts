@@ -66,3 +66,12 @@ export async function chatRoots(sql: Queryable, chatId: string): Promise<Project
       and p.id is distinct from (select project_id from chats where id = ${chatId})`;
   return rows.map(toProject);
 }
+
+export async function copyGrants(
+  sql: Queryable,
+  fromChatId: string,
+  toChatId: string,
+): Promise<void> {
+  await sql`insert into chat_grants (chat_id, project_id)
+    select ${toChatId}, project_id from chat_grants where chat_id = ${fromChatId}`;
+}

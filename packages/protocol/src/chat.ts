@@ -148,3 +148,6 @@ export const ProjectParams = z.object({ projectId: Id });
 export const GrantParams = z.object({ chatId: Id, projectId: Id });
 /** The projects a chat may read besides its own. */
 export const GrantList = z.object({ projectIds: z.array(Id) });
+
+export const ForkBody = z.object({ messageId: Id });
+export const ExportQuery = z.object({ format: z.enum(['markdown', 'json']).default('markdown') });

@@ -16,6 +16,10 @@ import {
   deleteMessagesFrom,
   getChat,
   chatRoots,
+  copyGrants,
+  copyMessagesUpTo,
+  createChat,
+  getMessage,
   listMessages,
   pageMessages,
   publicChat,
@@ -110,14 +114,30 @@ export class ChatService {
 
   /** The chat's newest messages as of a seq: database rows plus the events not yet written. */
   snapshot(chatId: string, limit: number): Promise<ChatSnapshot> {
+    return this.view(chatId, limit);
+  }
+
+  /** Every message of the chat as of now, for an export. */
+  async everything(chatId: string): Promise<{ chat: Chat; messages: Message[] }> {
+    const { chat, messages } = await this.view(chatId, null);
+    return { chat, messages };
+  }
+
+  /**
+   * Database rows (the newest `limit`, or all) plus the events not written yet,
+   * read in one consistent step under the chat's lock.
+   */
+  private view(chatId: string, limit: number | null): Promise<ChatSnapshot> {
     return this.lock.run(chatId, async () => {
       const stream = await this.stream(chatId);
       const { chat, page } = await this.sql.begin('isolation level repeatable read', async (tx) => {
         const c = await getChat(tx, chatId);
-        return {
-          chat: c,
-          page: c ? await pageMessages(tx, chatId, { before: null, limit }) : null,
-        };
+        if (!c) return { chat: null, page: null };
+        const page =
+          limit === null
+            ? { messages: await listMessages(tx, chatId), hasMore: false }
+            : await pageMessages(tx, chatId, { before: null, limit });
+        return { chat: c, page };
       });
       if (!chat || !page) throw new AppError('not_found', 'No such chat.');
       const pending = stream.eventsAfter(chat.lastSeq) ?? [];
@@ -213,6 +233,36 @@ export class ChatService {
         },
       });
     });
+  }
+
+  /** A new chat with copies of the messages up to `messageId`, the same model, project and grants. */
+  async fork(chatId: string, messageId: string): Promise<Chat> {
+    const [chat, message] = await Promise.all([
+      getChat(this.sql, chatId),
+      getMessage(this.sql, messageId),
+    ]);
+    if (!chat) throw new AppError('not_found', 'No such chat.');
+    if (!message || message.chatId !== chatId)
+      throw new AppError('not_found', 'No such message in this chat.');
+    if (message.status === 'streaming' && this.runs.get(chatId)?.messageId === messageId) {
+      throw new AppError(
+        'conflict',
+        'This reply is still being written: fork from it once it is done.',
+      );
+    }
+    const forked = await this.sql.begin(async (tx) => {
+      const created = await createChat(tx, {
+        title: `Fork of ${chat.title}`.slice(0, 200),
+        model: chat.model,
+        projectId: chat.projectId,
+      });
+      await copyMessagesUpTo(tx, chatId, created.id, message.position);
+      await copyGrants(tx, chatId, created.id);
+      return created;
+    });
+    const result = publicChat(forked);
+    this.deps.onChatsChanged(result, null);
+    return result;
   }
 
   /** Stops the running reply, keeping what arrived. */

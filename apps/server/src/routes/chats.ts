@@ -9,6 +9,8 @@ import {
   ChatSnapshot,
   CreateChatBody,
   EditBody,
+  ExportQuery,
+  ForkBody,
   MessagePage,
   MessagePageQuery,
   MessageParams,
@@ -19,6 +21,7 @@ import {
 } from '@boocode/protocol';
 import { createChat, getProject, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
 import { DEFAULT_TITLE, type ChatService } from '../chat/chat-service.ts';
+import { chatToMarkdown, exportSlug } from '../chat/export.ts';
 
 export interface ChatRoutesOptions {
   sql: Sql;
@@ -94,6 +97,32 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     { schema: { params: ChatParams, body: SendBody, response: { 202: Accepted } } },
     async (req, reply) =>
       reply.code(202).send(await chats.send(req.params.chatId, req.body.content, req.body.model)),
+  );
+
+  app.post(
+    '/api/chats/:chatId/fork',
+    { schema: { params: ChatParams, body: ForkBody, response: { 201: Chat } } },
+    async (req, reply) =>
+      reply.code(201).send(await chats.fork(req.params.chatId, req.body.messageId)),
+  );
+
+  app.get(
+    '/api/chats/:chatId/export',
+    { schema: { params: ChatParams, querystring: ExportQuery } },
+    async (req, reply) => {
+      const { chat, messages } = await chats.everything(req.params.chatId);
+      const name = exportSlug(chat);
+      if (req.query.format === 'json') {
+        return reply
+          .header('content-type', 'application/json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.json"`)
+          .send(JSON.stringify({ chat, messages }, null, 2));
+      }
+      return reply
+        .header('content-type', 'text/markdown; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.md"`)
+        .send(chatToMarkdown(chat, messages));
+    },
   );
 
   app.post('/api/chats/:chatId/stop', { schema: { params: ChatParams } }, async (req, reply) => {

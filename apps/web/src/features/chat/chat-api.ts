@@ -114,6 +114,23 @@ export function useDeleteChat() {
   });
 }
 
+/** A new chat holding copies of the messages up to and including `messageId`. */
+export function useForkChat() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ chatId, messageId }: { chatId: string; messageId: string }) =>
+      api(`${chatUrl(chatId)}/fork`, { method: 'POST', body: { messageId }, schema: Chat }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: chatsKey }),
+  });
+}
+
+export type ExportFormat = 'markdown' | 'json';
+
+/** The chat as a file download (the server names it through Content-Disposition). */
+export function exportUrl(chatId: string, format: ExportFormat): string {
+  return `${chatUrl(chatId)}/export?format=${format}`;
+}
+
 /** The calls that start or end a reply; their results arrive as WS events. */
 export const replyApi = {
   send: (chatId: string, content: string, model?: string) =>

@@ -2,6 +2,7 @@ import { Button } from '@boocode/ui';
 import { PanelLeft } from 'lucide-react';
 import { ProjectPicker } from '../projects/project-picker.tsx';
 import { ReadAccess } from '../projects/read-access.tsx';
+import { ExportMenu } from './export-menu.tsx';
 import { ModelPicker } from './model-picker.tsx';
 
 interface Props {
@@ -47,6 +48,7 @@ export function ChatHeader({
       <div className="flex min-w-0 items-center gap-0.5">
         <ProjectPicker value={projectId} onChange={onProjectChange} onRemoved={onProjectRemoved} />
         {chatId ? <ReadAccess chatId={chatId} projectId={projectId} /> : null}
+        {chatId ? <ExportMenu chatId={chatId} /> : null}
       </div>
       <ModelPicker value={model} onChange={onModelChange} />
     </header>

@@ -8,7 +8,7 @@ import { chatPath, navigate } from '../../lib/router.ts';
 import { toastError } from '../../lib/toast.ts';
 import { useProjects } from '../projects/project-api.ts';
 import { defaultProject } from '../projects/project-picker.tsx';
-import { replyApi, useCreateChat, useModels, useUpdateChat } from './chat-api.ts';
+import { replyApi, useCreateChat, useForkChat, useModels, useUpdateChat } from './chat-api.ts';
 import { ChatHeader } from './chat-header.tsx';
 import { Composer } from './composer.tsx';
 import { EmptyState } from './empty-state.tsx';
@@ -37,6 +37,7 @@ export function ChatView({
   const models = useModels();
   const createChat = useCreateChat();
   const updateChat = useUpdateChat();
+  const { mutateAsync: forkChat } = useForkChat();
   const [lastModel, setLastModelState] = useState(getLastModel);
   const [draftModel, setDraftModel] = useState<string | null>(null);
   const projects = useProjects();
@@ -127,6 +128,18 @@ export function ChatView({
     [chatId, m],
   );
   const onEditCancel = useCallback(() => setEditingId(null), []);
+  const onFork = useCallback(
+    async (messageId: string) => {
+      if (!chatId) return;
+      try {
+        const fork = await forkChat({ chatId, messageId });
+        navigate(chatPath(fork.id));
+      } catch (err) {
+        toastError(errorMessage(err));
+      }
+    },
+    [chatId, forkChat],
+  );
 
   const title = chat?.title || (chatId ? '' : 'New chat');
 
@@ -173,6 +186,7 @@ export function ChatView({
           onEditCancel={onEditCancel}
           onEditSave={onEditSave}
           onRegenerate={onRegenerate}
+          onFork={onFork}
         />
       ) : (
         <EmptyState />

@@ -1,7 +1,7 @@
 import { memo, useState } from 'react';
 import type { Message } from '@boocode/protocol';
 import { Button, Textarea, cn } from '@boocode/ui';
-import { Pencil, RotateCcw } from 'lucide-react';
+import { GitFork, Pencil, RotateCcw } from 'lucide-react';
 import { CopyButton } from './copy-button.tsx';
 import { MessageParts } from './message-parts.tsx';
 
@@ -10,6 +10,8 @@ export interface MessageActions {
   onEditCancel: () => void;
   onEditSave: (messageId: string, content: string) => void;
   onRegenerate: () => void;
+  /** Copies the chat up to and including this message into a new chat and opens it. */
+  onFork: (messageId: string) => Promise<void>;
 }
 
 interface Props extends MessageActions {
@@ -33,7 +35,10 @@ function textOf(message: Message): string {
     .join('\n\n');
 }
 
-function UserMessage({ message, editing, onEditStart, onEditCancel, onEditSave }: Props) {
+const revealOnHover =
+  'opacity-0 transition-opacity group-focus-within/msg:opacity-100 group-hover/msg:opacity-100';
+
+function UserMessage({ message, editing, onEditStart, onEditCancel, onEditSave, onFork }: Props) {
   const text = textOf(message);
   return (
     <article aria-label="user message" className="group/msg flex justify-end py-3">
@@ -45,16 +50,18 @@ function UserMessage({ message, editing, onEditStart, onEditCancel, onEditSave }
         />
       ) : (
         <div className="flex max-w-[85%] items-start gap-1">
-          <Button
-            variant="ghost"
-            size="icon-sm"
-            aria-label="Edit message"
-            title="Edit message"
-            onClick={() => onEditStart(message.id)}
-            className="mt-2 opacity-0 transition-opacity group-focus-within/msg:opacity-100 group-hover/msg:opacity-100"
-          >
-            <Pencil />
-          </Button>
+          <div className={cn('mt-2 flex shrink-0 items-center gap-0.5', revealOnHover)}>
+            <ForkButton message={message} onFork={onFork} />
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              aria-label="Edit message"
+              title="Edit message"
+              onClick={() => onEditStart(message.id)}
+            >
+              <Pencil />
+            </Button>
+          </div>
           <div className="border-border bg-card min-w-0 rounded-xl rounded-tr-sm border px-3.5 py-2 text-[15px] leading-7 break-words whitespace-pre-wrap">
             {text}
           </div>
@@ -108,7 +115,7 @@ function EditForm({
   );
 }
 
-function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
+function AssistantMessage({ message, canRegenerate, onRegenerate, onFork }: Props) {
   const streaming = message.status === 'streaming';
   // A running tool shows its own spinner; the dots come back while the model writes again.
   const toolRunning = message.parts.some((p) => p.type === 'tool_call' && p.state === 'running');
@@ -122,7 +129,11 @@ function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
         {streaming && !toolRunning ? <TypingIndicator /> : null}
       </div>
       <StatusNote message={message} />
-      {streaming ? null : (
+      {streaming ? (
+        <div className="mt-1 flex min-h-6 items-center">
+          <ForkButton message={message} onFork={onFork} className={revealOnHover} />
+        </div>
+      ) : (
         <div className="text-muted-foreground mt-1 flex min-h-6 items-center gap-1 text-xs">
           {message.usage ? (
             <span className="mr-1 font-mono tabular-nums">
@@ -130,11 +141,8 @@ function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
             </span>
           ) : null}
           {message.model ? <span className="mr-1 truncate">{message.model}</span> : null}
-          <CopyButton
-            text={textOf(message)}
-            label="Copy reply"
-            className="opacity-0 group-focus-within/msg:opacity-100 group-hover/msg:opacity-100"
-          />
+          <CopyButton text={textOf(message)} label="Copy reply" className={revealOnHover} />
+          <ForkButton message={message} onFork={onFork} className={revealOnHover} />
           {canRegenerate ? (
             <Button variant="ghost" size="sm" onClick={onRegenerate}>
               <RotateCcw />
@@ -144,6 +152,36 @@ function AssistantMessage({ message, canRegenerate, onRegenerate }: Props) {
         </div>
       )}
     </article>
+  );
+}
+
+/** Disabled while the message is still being written, and while its fork is on the way. */
+function ForkButton({
+  message,
+  onFork,
+  className,
+}: {
+  message: Message;
+  onFork: (messageId: string) => Promise<void>;
+  className?: string;
+}) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Button
+      variant="ghost"
+      size="icon-sm"
+      aria-label="Fork from here"
+      title="Fork from here"
+      disabled={message.status === 'streaming' || busy}
+      aria-busy={busy}
+      className={className}
+      onClick={() => {
+        setBusy(true);
+        onFork(message.id).finally(() => setBusy(false));
+      }}
+    >
+      <GitFork />
+    </Button>
   );
 }
 
