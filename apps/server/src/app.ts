@@ -15,6 +15,7 @@ import { authPlugin } from './auth/auth-plugin.ts';
 import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
+import type { Prices } from './chat/pricing.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -32,6 +33,8 @@ export interface AppDeps {
   onRoute?: (route: { method: string | string[]; url: string }) => void;
   /** Bytes a socket may have waiting before it is dropped (tests make it small). */
   slowConsumerBytes?: number;
+  /** Model prices, for the cost of every call. */
+  prices?: Prices;
 }
 
 export interface App {
@@ -46,6 +49,7 @@ export async function buildApp({
   token,
   onRoute,
   slowConsumerBytes,
+  prices = new Map(),
 }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: {
@@ -70,7 +74,7 @@ export async function buildApp({
   const onChatsChanged = (chat: Chat | null, deletedId: string | null) =>
     broadcast.publish('all', { type: 'chats.changed', chat, deletedId });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
-  const chats = new ChatService({ sql, models, log: app.log, onChatsChanged });
+  const chats = new ChatService({ sql, models, prices, log: app.log, onChatsChanged });
 
   // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
   app.addHook('preClose', async () => chats.shutdown());

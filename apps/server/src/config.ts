@@ -40,6 +40,8 @@ const Env = z
     TRUSTED_PROXIES: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
     ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
     BOOCODE_WEB_DIST: z.string().optional(),
+    /** Model prices as JSON (else `$BOOCODE_HOME/models.json`); see chat/pricing.ts. */
+    BOOCODE_MODEL_PRICES: z.string().optional(),
     /** Paths of git repositories to register as projects at start, separated by ':'. */
     BOOCODE_PROJECTS: z
       .string()
@@ -75,6 +77,7 @@ export interface Config {
   webDist: string;
   logLevel: string;
   projects: string[];
+  modelPrices: string | null;
 }
 
 /** Never echoed back in an error: they may hold credentials. */
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: e.BOOCODE_WEB_DIST ? path.resolve(e.BOOCODE_WEB_DIST) : defaultWebDist,
     logLevel: e.LOG_LEVEL,
     projects: e.BOOCODE_PROJECTS,
+    modelPrices: e.BOOCODE_MODEL_PRICES ?? null,
   };
 }
 

@@ -10,11 +10,13 @@ import {
 import { buildApp } from './app.ts';
 import { loadOrCreateToken } from './auth/token.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { loadPrices } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const prices = await loadPrices(config.home, config.modelPrices);
 
   let cluster: EmbeddedCluster | null = null;
   let databaseUrl = config.databaseUrl;
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   }
 
   const token = config.authMode === 'token' ? await loadOrCreateToken(config.home) : '';
-  const { app } = await buildApp({ config, sql, token });
+  const { app } = await buildApp({ config, sql, token, prices });
   if (interrupted)
     app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
 

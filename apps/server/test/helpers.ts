@@ -4,6 +4,7 @@ import { freePort, startModelServer, type ModelServer, type TestDatabase } from 
 import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import type { Prices } from '../src/chat/pricing.ts';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -23,7 +24,12 @@ export interface Harness extends App {
 
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: { model?: ModelServer; db?: TestDatabase; slowConsumerBytes?: number } = {},
+  opts: {
+    model?: ModelServer;
+    db?: TestDatabase;
+    slowConsumerBytes?: number;
+    prices?: Prices;
+  } = {},
 ): Promise<Harness> {
   const db = opts.db ?? (await testDatabase());
   const model = opts.model ?? (await startModelServer());
@@ -41,6 +47,7 @@ export async function startHarness(
     sql: db.sql,
     token: TOKEN,
     slowConsumerBytes: opts.slowConsumerBytes,
+    prices: opts.prices,
   });
   await built.app.listen({ port, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;

@@ -7,6 +7,9 @@ interface ChatRow {
   model: string | null;
   projectId: string | null;
   lastSeq: string;
+  promptTokens: string;
+  completionTokens: string;
+  costMicros: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +24,11 @@ function toChat(r: ChatRow): ChatWithSeq {
     title: r.title,
     model: r.model,
     projectId: r.projectId,
+    usage: {
+      promptTokens: Number(r.promptTokens),
+      completionTokens: Number(r.completionTokens),
+      costMicros: Number(r.costMicros),
+    },
     lastSeq: Number(r.lastSeq),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -88,4 +96,20 @@ export async function deleteChat(sql: Queryable, id: string): Promise<boolean> {
 /** Records that the rows of the chat now reflect its event stream up to `seq`. */
 export async function setChatSeq(sql: Queryable, id: string, seq: number): Promise<void> {
   await sql`update chats set last_seq = greatest(last_seq, ${seq}), updated_at = now() where id = ${id}`;
+}
+
+/** Adds a finished reply's use to the chat's totals. */
+export async function addChatUsage(
+  sql: Queryable,
+  id: string,
+  use: { promptTokens: number; completionTokens: number; costMicros: number },
+): Promise<ChatWithSeq | null> {
+  const [row] = await sql<ChatRow[]>`
+    update chats set
+      prompt_tokens = prompt_tokens + ${use.promptTokens},
+      completion_tokens = completion_tokens + ${use.completionTokens},
+      cost_micros = cost_micros + ${use.costMicros},
+      updated_at = now()
+    where id = ${id} returning *`;
+  return row ? toChat(row) : null;
 }

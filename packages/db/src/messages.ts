@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessageStatus, Part, Role, Usage } from '@boocode/protocol';
+import type { Message, MessageStatus, ModelCall, Part, Role, Usage } from '@boocode/protocol';
 import type { Queryable } from './sql.ts';
 
 interface MessageRow {
@@ -12,6 +12,8 @@ interface MessageRow {
   model: string | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  modelCalls: ModelCall[];
+  costMicros: string | null;
   createdAt: Date;
 }
 
@@ -28,6 +30,8 @@ function toMessage(r: MessageRow): Message {
       r.promptTokens === null || r.completionTokens === null
         ? null
         : { promptTokens: r.promptTokens, completionTokens: r.completionTokens },
+    calls: r.modelCalls,
+    costMicros: r.costMicros === null ? null : Number(r.costMicros),
     createdAt: r.createdAt.toISOString(),
   };
 }
@@ -86,12 +90,20 @@ export async function appendMessage(
 export async function saveMessage(
   sql: Queryable,
   id: string,
-  state: { parts: Part[]; status: MessageStatus; usage: Usage | null },
+  state: {
+    parts: Part[];
+    status: MessageStatus;
+    usage: Usage | null;
+    calls?: ModelCall[];
+    costMicros?: number | null;
+  },
 ): Promise<void> {
   await sql`
     update messages set
       parts = ${sql.json(state.parts)},
       status = ${state.status},
+      model_calls = ${sql.json(state.calls ?? [])},
+      cost_micros = ${state.costMicros ?? null},
       prompt_tokens = ${state.usage?.promptTokens ?? null},
       completion_tokens = ${state.usage?.completionTokens ?? null}
     where id = ${id}`;
@@ -130,10 +142,11 @@ export async function copyMessagesUpTo(
   position: number,
 ): Promise<number> {
   const rows = await sql`
-    insert into messages (chat_id, position, role, status, parts, model, prompt_tokens, completion_tokens, created_at)
+    insert into messages (chat_id, position, role, status, parts, model, prompt_tokens,
+                          completion_tokens, model_calls, cost_micros, created_at)
     select ${toChatId}, position, role,
            case when status = 'streaming' then 'stopped' else status end,
-           parts, model, prompt_tokens, completion_tokens, created_at
+           parts, model, prompt_tokens, completion_tokens, model_calls, cost_micros, created_at
     from messages where chat_id = ${fromChatId} and position <= ${position}
     returning id`;
   return rows.length;

@@ -28,7 +28,13 @@ export function applyChatEvent(messages: Message[], ev: ChatEvent): Message[] {
         return { ...m, parts };
       });
     case 'chat.message.finished':
-      return replace(messages, ev.messageId, (m) => ({ ...m, status: ev.status, usage: ev.usage }));
+      return replace(messages, ev.messageId, (m) => ({
+        ...m,
+        status: ev.status,
+        usage: ev.usage,
+        calls: ev.calls,
+        costMicros: ev.costMicros,
+      }));
     default:
       return unreachable(ev);
   }

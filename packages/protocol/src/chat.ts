@@ -20,6 +20,8 @@ export const ToolResultPart = z.object({
   name: z.string(),
   ok: z.boolean(),
   text: z.string(),
+  /** Prompt tokens this result added to the next model call, when the endpoint reports usage. */
+  tokens: z.number().int().nonnegative().nullable().optional(),
 });
 export const Part = z.discriminatedUnion('type', [
   TextPart,
@@ -48,6 +50,25 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
+/** Money is integer micro-dollars (1e-6 USD), never a float; null when the model has no price. */
+export const CostMicros = z.number().int().nonnegative().nullable();
+
+/** One request to the model within a reply (a tool loop makes several). */
+export const ModelCall = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costMicros: CostMicros,
+});
+export type ModelCall = z.infer<typeof ModelCall>;
+
+/** What a chat has used in all: every reply ever made in it, kept when a reply is replaced. */
+export const ChatUsage = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costMicros: z.number().int().nonnegative(),
+});
+export type ChatUsage = z.infer<typeof ChatUsage>;
+
 export const Message = z.object({
   id: Id,
   chatId: Id,
@@ -57,6 +78,9 @@ export const Message = z.object({
   parts: z.array(Part),
   model: z.string().nullable(),
   usage: Usage.nullable(),
+  /** The model calls of this reply, in order, with their cost. */
+  calls: z.array(ModelCall),
+  costMicros: CostMicros,
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;
@@ -67,6 +91,7 @@ export const Chat = z.object({
   model: z.string().nullable(),
   /** The project whose files the chat's tools read; null: no tools. */
   projectId: Id.nullable(),
+  usage: ChatUsage,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

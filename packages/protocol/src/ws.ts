@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Chat, Id, Message, MessageStatus, Part, Usage } from './chat.ts';
+import { Chat, CostMicros, Id, Message, MessageStatus, ModelCall, Part, Usage } from './chat.ts';
 
 /** Frames the browser sends on /api/ws. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -50,6 +50,8 @@ export const ChatEvent = z.discriminatedUnion('type', [
     messageId: Id,
     status: MessageStatus,
     usage: Usage.nullable(),
+    calls: z.array(ModelCall),
+    costMicros: CostMicros,
   }),
 ]);
 export type ChatEvent = z.infer<typeof ChatEvent>;

@@ -11,6 +11,8 @@ const msg = (id: string, position: number, over: Partial<Message> = {}): Message
   parts: [],
   model: null,
   usage: null,
+  calls: [],
+  costMicros: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   ...over,
 });
@@ -68,10 +70,14 @@ describe('applyChatEvent', () => {
       messageId: B,
       status: 'stopped',
       usage: { promptTokens: 1, completionTokens: 2 },
+      calls: [{ promptTokens: 1, completionTokens: 2, costMicros: 7 }],
+      costMicros: 7,
     });
     expect(ms[1]).toMatchObject({
       status: 'stopped',
       usage: { promptTokens: 1, completionTokens: 2 },
+      calls: [{ promptTokens: 1, completionTokens: 2, costMicros: 7 }],
+      costMicros: 7,
     });
     ms = applyChatEvent(ms, {
       type: 'chat.message.updated',

@@ -5,12 +5,14 @@ import {
   type Chat,
   type ChatSnapshot,
   type MessagePage,
+  type ModelCall,
   type Message,
   type MessageStatus,
   type Part,
   type Usage,
 } from '@boocode/protocol';
 import {
+  addChatUsage,
   appendMessage,
   deleteChat,
   deleteMessagesFrom,
@@ -32,6 +34,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ChatStream, type ChatEventInput } from './chat-stream.ts';
 import type { ChatTurn, ModelClient } from './model-client.ts';
+import { costOf, totalCost, type Prices } from './pricing.ts';
 import { toolboxFor, type Toolbox } from './read-tools.ts';
 import { toTurns } from './turns.ts';
 import type { Piece } from './think-parser.ts';
@@ -55,6 +58,7 @@ interface Run {
   parts: Part[];
   status: MessageStatus;
   usage: Usage | null;
+  calls: ModelCall[];
   dirty: boolean;
   flushing: Promise<void> | null;
   /** Resolves true once the reply's rows and events exist, false if they never will. */
@@ -65,6 +69,7 @@ interface Run {
 export interface ChatServiceDeps {
   sql: Sql;
   models: ModelClient;
+  prices: Prices;
   log: FastifyBaseLogger;
   /** Told when the chat list changes (title, model, touched, deleted). */
   onChatsChanged: (chat: Chat | null, deletedId: string | null) => void;
@@ -348,6 +353,7 @@ export class ChatService {
       parts: [],
       status: 'streaming',
       usage: null,
+      calls: [],
       dirty: false,
       flushing: null,
       ready: new Promise<boolean>((r) => (open = r)),
@@ -445,6 +451,20 @@ export class ChatService {
           usage.promptTokens += result.usage.promptTokens;
           usage.completionTokens += result.usage.completionTokens;
           counted = true;
+          const { promptTokens, completionTokens } = result.usage;
+          const prev = run.calls.at(-1);
+          // What the last round's tool results added to this call's prompt.
+          if (prev)
+            this.creditToolTokens(
+              stream,
+              run,
+              promptTokens - prev.promptTokens - prev.completionTokens,
+            );
+          run.calls.push({
+            promptTokens,
+            completionTokens,
+            costMicros: costOf(this.deps.prices, model, promptTokens, completionTokens),
+          });
         }
         run.usage = counted ? { ...usage } : null;
         if (!tools || result.toolCalls.length === 0) break;
@@ -526,6 +546,8 @@ export class ChatService {
       messageId: run.messageId,
       status: run.status,
       usage: run.usage,
+      calls: run.calls,
+      costMicros: totalCost(run.calls),
     });
     run.dirty = true;
     // The last write must land: retry a failed one a few times before giving up.
@@ -534,13 +556,63 @@ export class ChatService {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
       await this.flush(stream, run);
     }
+    if (run.calls.length) await this.addToChatTotals(stream.chatId, run.calls);
+  }
+
+  private async addToChatTotals(chatId: string, calls: ModelCall[]): Promise<void> {
+    const use = { promptTokens: 0, completionTokens: 0, costMicros: 0 };
+    for (const c of calls) {
+      use.promptTokens += c.promptTokens;
+      use.completionTokens += c.completionTokens;
+      use.costMicros += c.costMicros ?? 0;
+    }
+    try {
+      const chat = await addChatUsage(this.sql, chatId, use);
+      if (chat) this.deps.onChatsChanged(publicChat(chat), null);
+    } catch (err) {
+      this.deps.log.error({ err }, 'adding to the chat totals failed');
+    }
+  }
+
+  /**
+   * Shares the prompt tokens the last round's tool results added among them, by
+   * the length of their text (the endpoint reports one number for the whole prompt).
+   */
+  private creditToolTokens(stream: ChatStream, run: Run, added: number): void {
+    const results: number[] = [];
+    for (let i = run.parts.length - 1; i >= 0 && run.parts[i]!.type === 'tool_result'; i--)
+      results.unshift(i);
+    if (results.length === 0) return;
+    const sizes = results.map((i) => {
+      const p = run.parts[i]!;
+      return p.type === 'tool_result' ? p.text.length + 1 : 1;
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let left = Math.max(0, added);
+    results.forEach((i, k) => {
+      const p = run.parts[i]!;
+      if (p.type !== 'tool_result') return;
+      const tokens =
+        k === results.length - 1 ? left : Math.round((Math.max(0, added) * sizes[k]!) / total);
+      left -= tokens;
+      const part = { ...p, tokens };
+      run.parts[i] = part;
+      stream.emit({ type: 'chat.part.updated', messageId: run.messageId, index: i, part });
+    });
+    run.dirty = true;
   }
 
   /** Writes the run's message and the seq it reflects, in one transaction. */
   private async flush(stream: ChatStream, run: Run): Promise<void> {
     if (!run.dirty || run.flushing) return;
     run.dirty = false;
-    const state = { parts: run.parts.map((p) => ({ ...p })), status: run.status, usage: run.usage };
+    const state = {
+      parts: run.parts.map((p) => ({ ...p })),
+      status: run.status,
+      usage: run.usage,
+      calls: [...run.calls],
+      costMicros: totalCost(run.calls),
+    };
     const seq = stream.seq;
     run.flushing = this.sql
       .begin(async (tx) => {

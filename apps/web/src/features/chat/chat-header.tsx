@@ -1,5 +1,7 @@
+import type { ChatUsage } from '@boocode/protocol';
 import { Button } from '@boocode/ui';
 import { PanelLeft } from 'lucide-react';
+import { formatCost, formatTokens } from '../../lib/money.ts';
 import { ProjectPicker } from '../projects/project-picker.tsx';
 import { ReadAccess } from '../projects/read-access.tsx';
 import { ExportMenu } from './export-menu.tsx';
@@ -10,6 +12,8 @@ interface Props {
   /** The open chat's id; null on the new-chat screen. */
   chatId: string | null;
   model: string | null;
+  /** What the open chat has used in all; null on the new-chat screen. */
+  usage: ChatUsage | null;
   onModelChange: (model: string) => void;
   projectId: string | null;
   onProjectChange: (projectId: string | null) => void;
@@ -22,6 +26,7 @@ export function ChatHeader({
   title,
   chatId,
   model,
+  usage,
   onModelChange,
   projectId,
   onProjectChange,
@@ -45,6 +50,7 @@ export function ChatHeader({
       <h1 className="min-w-0 flex-1 truncate text-sm font-medium" title={title}>
         {title}
       </h1>
+      {usage ? <UsageTotals usage={usage} /> : null}
       <div className="flex min-w-0 items-center gap-0.5">
         <ProjectPicker value={projectId} onChange={onProjectChange} onRemoved={onProjectRemoved} />
         {chatId ? <ReadAccess chatId={chatId} projectId={projectId} /> : null}
@@ -52,5 +58,24 @@ export function ChatHeader({
       </div>
       <ModelPicker value={model} onChange={onModelChange} />
     </header>
+  );
+}
+
+/** The chat's totals, replaced replies included: compact, and left out where space is short. */
+function UsageTotals({ usage }: { usage: ChatUsage }) {
+  const tokens = usage.promptTokens + usage.completionTokens;
+  if (tokens === 0 && usage.costMicros === 0) return null;
+  const text =
+    usage.costMicros > 0
+      ? `${formatTokens(tokens)} tokens · ${formatCost(usage.costMicros)}`
+      : `${formatTokens(tokens)} tokens`;
+  return (
+    <span
+      aria-label="Chat usage"
+      title={`${formatTokens(usage.promptTokens)} in · ${formatTokens(usage.completionTokens)} out`}
+      className="text-muted-foreground hidden shrink-0 font-mono text-xs whitespace-nowrap tabular-nums min-[800px]:inline"
+    >
+      {text}
+    </span>
   );
 }

@@ -149,6 +149,7 @@ export function ChatView({
         title={title}
         chatId={chat?.id ?? null}
         model={model}
+        usage={chat?.usage ?? null}
         onModelChange={onModelChange}
         projectId={projectId}
         onProjectChange={onProjectChange}

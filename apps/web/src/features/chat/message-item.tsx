@@ -1,7 +1,8 @@
-import { memo, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import type { Message } from '@boocode/protocol';
 import { Button, Textarea, cn } from '@boocode/ui';
-import { GitFork, Pencil, RotateCcw } from 'lucide-react';
+import { ChevronDown, GitFork, Pencil, RotateCcw } from 'lucide-react';
+import { formatUsage } from '../../lib/money.ts';
 import { CopyButton } from './copy-button.tsx';
 import { MessageParts } from './message-parts.tsx';
 
@@ -134,24 +135,81 @@ function AssistantMessage({ message, canRegenerate, onRegenerate, onFork }: Prop
           <ForkButton message={message} onFork={onFork} className={revealOnHover} />
         </div>
       ) : (
-        <div className="text-muted-foreground mt-1 flex min-h-6 items-center gap-1 text-xs">
-          {message.usage ? (
-            <span className="mr-1 font-mono tabular-nums">
-              {message.usage.promptTokens} in · {message.usage.completionTokens} out
-            </span>
-          ) : null}
-          {message.model ? <span className="mr-1 truncate">{message.model}</span> : null}
-          <CopyButton text={textOf(message)} label="Copy reply" className={revealOnHover} />
-          <ForkButton message={message} onFork={onFork} className={revealOnHover} />
-          {canRegenerate ? (
-            <Button variant="ghost" size="sm" onClick={onRegenerate}>
-              <RotateCcw />
-              Regenerate
-            </Button>
-          ) : null}
-        </div>
+        <ReplyFooter
+          message={message}
+          canRegenerate={canRegenerate}
+          onRegenerate={onRegenerate}
+          onFork={onFork}
+        />
       )}
     </article>
+  );
+}
+
+/** The line under a finished reply: its usage and cost, model, and actions. */
+function ReplyFooter({
+  message,
+  canRegenerate,
+  onRegenerate,
+  onFork,
+}: Pick<Props, 'message' | 'canRegenerate' | 'onRegenerate' | 'onFork'>) {
+  const [callsOpen, setCallsOpen] = useState(false);
+  const callsId = useId();
+  const { usage, calls } = message;
+  const summary = usage
+    ? formatUsage(usage.promptTokens, usage.completionTokens, message.costMicros)
+    : null;
+  // A tool loop asks the model several times: each request is listed on demand.
+  const callLines =
+    calls.length > 1
+      ? calls.map(
+          (c, i) =>
+            `call ${i + 1}: ${formatUsage(c.promptTokens, c.completionTokens, c.costMicros)}`,
+        )
+      : null;
+  return (
+    <div className="text-muted-foreground mt-1 text-xs">
+      <div className="flex min-h-6 items-center gap-1">
+        {summary && callLines ? (
+          <button
+            type="button"
+            aria-expanded={callsOpen}
+            aria-controls={callsOpen ? callsId : undefined}
+            title={callLines.join('\n')}
+            onClick={() => setCallsOpen((o) => !o)}
+            className="hover:text-foreground focus-visible:ring-ring mr-1 inline-flex cursor-pointer items-center gap-0.5 rounded-sm font-mono tabular-nums outline-none focus-visible:ring-2"
+          >
+            {summary}
+            <ChevronDown
+              aria-hidden="true"
+              className={cn('size-3 transition-transform', callsOpen && 'rotate-180')}
+            />
+          </button>
+        ) : summary ? (
+          <span className="mr-1 font-mono tabular-nums">{summary}</span>
+        ) : null}
+        {message.model ? <span className="mr-1 truncate">{message.model}</span> : null}
+        <CopyButton text={textOf(message)} label="Copy reply" className={revealOnHover} />
+        <ForkButton message={message} onFork={onFork} className={revealOnHover} />
+        {canRegenerate ? (
+          <Button variant="ghost" size="sm" onClick={onRegenerate}>
+            <RotateCcw />
+            Regenerate
+          </Button>
+        ) : null}
+      </div>
+      {callLines && callsOpen ? (
+        <ol
+          id={callsId}
+          aria-label="Model calls"
+          className="border-border/60 mt-1 mb-1 space-y-0.5 border-l pl-2 font-mono tabular-nums"
+        >
+          {callLines.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
   );
 }
 

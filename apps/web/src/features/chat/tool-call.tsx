@@ -1,6 +1,7 @@
 import type { ToolCallPart, ToolResultPart } from '@boocode/protocol';
 import { Spinner, cn } from '@boocode/ui';
 import { ChevronRight } from 'lucide-react';
+import { formatTokens } from '../../lib/money.ts';
 
 /** Argument names that say best what a call is about, most telling first. */
 const TELLING = ['pattern', 'query', 'path', 'file', 'command', 'url', 'glob', 'name'];
@@ -59,6 +60,14 @@ export function ToolCall({ call, result }: Props) {
           <span className="text-foreground font-medium">{name}</span>
           {arg ? <span className="text-muted-foreground"> {arg}</span> : null}
         </span>
+        {result?.tokens != null ? (
+          <span
+            className="text-muted-foreground shrink-0 font-mono text-[11px] tabular-nums"
+            title="Prompt tokens this result added to the next model call"
+          >
+            +{formatTokens(result.tokens)} tokens
+          </span>
+        ) : null}
         <StateBadge state={state} />
       </summary>
       <div className="border-border/60 space-y-2 border-t px-2.5 py-2">

@@ -52,6 +52,8 @@ export function useChatStream(chatId: string | null): {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unwatch: (() => void) | null = null;
     let retryOnOpen = false;
+    // A change to the chat (title, totals) that came while its snapshot was loading.
+    let newerChat: Chat | null = null;
 
     const cancelFlush = () => {
       cancelAnimationFrame(frame);
@@ -85,9 +87,11 @@ export function useChatStream(chatId: string | null): {
         queue = [];
         cancelFlush();
         lastSeq = snap.seq;
+        const chat = newerChat && newerChat.updatedAt > snap.chat.updatedAt ? newerChat : snap.chat;
+        newerChat = null;
         setLoaded({
           chatId,
-          chat: snap.chat,
+          chat,
           messages: snap.messages,
           snapshotRunning: snap.running,
           hasMore: snap.hasMore,
@@ -110,6 +114,7 @@ export function useChatStream(chatId: string | null): {
       if (f.type === 'chats.changed') {
         const chat = f.chat;
         if (chat?.id === chatId) {
+          if (lastSeq < 0) newerChat = chat;
           setLoaded((prev) => (prev?.chatId === chatId ? { ...prev, chat } : prev));
         }
         return;

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ModelCall } from '@boocode/protocol';
+import { ConfigError } from '../config.ts';
+
+/** Prices in US dollars per million tokens, as providers list them. */
+const PriceFile = z.record(
+  z.string().min(1),
+  z.object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+  }),
+);
+
+/** Per model, micro-dollars per million tokens: integers, so sums stay exact. */
+export type Prices = ReadonlyMap<string, { input: number; output: number }>;
+
+export function parsePrices(json: unknown): Prices {
+  const table = PriceFile.parse(json);
+  return new Map(
+    Object.entries(table).map(([model, p]) => [
+      model,
+      { input: Math.round(p.input * 1e6), output: Math.round(p.output * 1e6) },
+    ]),
+  );
+}
+
+/** The cost of one model call in micro-dollars, or null when the model has no price. */
+export function costOf(
+  prices: Prices,
+  model: string,
+  promptTokens: number,
+  completionTokens: number,
+): number | null {
+  const p = prices.get(model);
+  if (!p) return null;
+  return Math.round((promptTokens * p.input + completionTokens * p.output) / 1e6);
+}
+
+/** The sum of the calls' costs; null when one of them has no price. */
+export function totalCost(calls: ModelCall[]): number | null {
+  let sum = 0;
+  for (const c of calls) {
+    if (c.costMicros === null) return null;
+    sum += c.costMicros;
+  }
+  return calls.length ? sum : null;
+}
+
+/**
+ * Prices from BOOCODE_MODEL_PRICES (JSON) or else `$BOOCODE_HOME/models.json`:
+ * `{ "<model id>": { "input": 2.5, "output": 10 } }` in dollars per million tokens.
+ * A bad table stops the start with a message naming where it came from.
+ */
+export async function loadPrices(
+  home: string,
+  fromEnv: string | null | undefined,
+): Promise<Prices> {
+  let source = 'BOOCODE_MODEL_PRICES';
+  let text = fromEnv?.trim();
+  if (!text) {
+    source = path.join(home, 'models.json');
+    try {
+      text = await readFile(source, 'utf8');
+    } catch {
+      return new Map();
+    }
+  }
+  try {
+    return parsePrices(JSON.parse(text));
+  } catch (err) {
+    const why =
+      err instanceof z.ZodError ? (err.issues[0]?.message ?? 'invalid') : 'not valid JSON';
+    throw new ConfigError(`${source}: ${why}`);
+  }
+}
