@@ -1,26 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatRequest, Reply } from '@boocode/testkit';
+import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
 import { startWorld, type World } from './harness.ts';
 
 let w: World;
 let tmp: string;
 
-async function gitRepo(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  execFileSync('git', ['init', '-q', dir]);
-}
-
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-tools-'));
-  await gitRepo(path.join(tmp, 'shop'), { 'src/price.ts': 'export const price = 1999;\n' });
-  await gitRepo(path.join(tmp, 'blog'), { 'post.md': '# Hello\n' });
+  await makeGitRepo(path.join(tmp, 'shop'), { 'src/price.ts': 'export const price = 1999;\n' });
+  await makeGitRepo(path.join(tmp, 'blog'), { 'post.md': '# Hello\n' });
   w = await startWorld({ BOOCODE_PROJECTS: path.join(tmp, 'shop') });
 });
 afterAll(async () => {

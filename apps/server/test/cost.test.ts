@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot, Project } from '@boocode/protocol';
-import type { ChatRequest, Reply } from '@boocode/testkit';
+import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
 import { costOf, loadPrices, parsePrices, totalCost } from '../src/chat/pricing.ts';
 import { ConfigError } from '../src/config.ts';
 import { startHarness, WsClient, type Harness } from './helpers.ts';
@@ -51,10 +50,9 @@ describe('prices', () => {
 let h: Harness;
 let repo: string;
 beforeAll(async () => {
-  repo = await mkdtemp(path.join(os.tmpdir(), 'boocode-cost-'));
-  await mkdir(path.join(repo, 'src'));
-  await writeFile(path.join(repo, 'src/a.ts'), 'export const a = 1;\n');
-  execFileSync('git', ['init', '-q', repo]);
+  repo = await makeGitRepo(await mkdtemp(path.join(os.tmpdir(), 'boocode-cost-')), {
+    'src/a.ts': 'export const a = 1;\n',
+  });
   h = await startHarness(
     {},
     { prices: parsePrices({ 'scripted-small': { input: 2, output: 8 } }) },

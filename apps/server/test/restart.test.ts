@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot } from '@boocode/protocol';
 import {
   freePort,
+  makeGitRepo,
   startModelServer,
   startServerProcess,
   wordTokens,
@@ -123,9 +123,7 @@ describe('a restart in the middle of a reply', () => {
 
 describe('BOOCODE_PROJECTS', () => {
   it('registers the listed repositories at start, and a bad one stops the start naming the variable', async () => {
-    const repo = path.join(home, 'proj-a');
-    await mkdir(repo, { recursive: true });
-    execFileSync('git', ['init', '-q', repo]);
+    const repo = await makeGitRepo(path.join(home, 'proj-a'));
     const server = await startServer(await freePort(), { BOOCODE_PROJECTS: repo });
     const { projects } = await api<{ projects: { path: string }[] }>(
       server.url,

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot, Project } from '@boocode/protocol';
-import type { ChatRequest, Reply } from '@boocode/testkit';
+import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
 import { startHarness, WsClient, type Harness } from './helpers.ts';
 
 const SECRET = 'TOPSECRET-4f1c9e';
@@ -13,20 +12,12 @@ let tmp: string;
 let repo: string;
 let other: string;
 
-async function gitRepo(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  execFileSync('git', ['init', '-q', dir]);
-}
-
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'boocode-tools-'));
   repo = path.join(tmp, 'repo');
   other = path.join(tmp, 'other');
-  await gitRepo(repo, { 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# Demo\n' });
-  await gitRepo(other, { 'lib/util.ts': 'export const shared = "from other";\n' });
+  await makeGitRepo(repo, { 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# Demo\n' });
+  await makeGitRepo(other, { 'lib/util.ts': 'export const shared = "from other";\n' });
   await writeFile(path.join(tmp, 'secret.txt'), `${SECRET}\n`);
   // Ways out of the repo that a model may try.
   await symlink(path.join(tmp, 'secret.txt'), path.join(repo, 'link-to-secret'));

@@ -3,3 +3,4 @@ export * from './ports.ts';
 export * from './test-db.ts';
 export * from './server-process.ts';
 export * from './chromium.ts';
+export * from './git-repo.ts';
