@@ -16,9 +16,18 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 /** What each use needs from the system: command -> Debian package. */
+// node-pty is built from source at install: it needs a compiler and python.
+const build = { python3: 'python3', make: 'make', 'g++': 'g++' };
 const needs = {
-  run: { git: 'git' },
-  test: { git: 'git', rg: 'ripgrep', tmux: 'tmux', chromium: 'chromium' },
+  run: { git: 'git', tmux: 'tmux', ...build },
+  test: {
+    git: 'git',
+    rg: 'ripgrep',
+    tmux: 'tmux',
+    chromium: 'chromium',
+    sshd: 'openssh-server',
+    ...build,
+  },
 };
 const mode = process.argv.find((a) => a.startsWith('--system='))?.slice(9) ?? 'run';
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -64,6 +73,9 @@ if (
   mtime(path.join(root, 'node_modules/.modules.yaml')) < mtime(path.join(root, 'pnpm-lock.yaml'))
 ) {
   say('installing dependencies');
+  // Build native addons against the installed Node's headers: nothing is downloaded.
+  if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h'))
+    process.env.npm_config_nodedir = '/usr';
   run(['install', '--frozen-lockfile']);
 }
 

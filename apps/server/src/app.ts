@@ -16,6 +16,7 @@ import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
 import type { Prices } from './chat/pricing.ts';
+import { readToolbox } from './chat/read-tools.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -74,7 +75,14 @@ export async function buildApp({
   const onChatsChanged = (chat: Chat | null, deletedId: string | null) =>
     broadcast.publish('all', { type: 'chats.changed', chat, deletedId });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
-  const chats = new ChatService({ sql, models, prices, log: app.log, onChatsChanged });
+  const chats = new ChatService({
+    sql,
+    models,
+    prices,
+    log: app.log,
+    toolSources: [readToolbox],
+    onChatsChanged,
+  });
 
   // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
   app.addHook('preClose', async () => chats.shutdown());

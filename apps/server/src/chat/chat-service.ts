@@ -35,7 +35,7 @@ import { randomUUID } from 'node:crypto';
 import { ChatStream, type ChatEventInput } from './chat-stream.ts';
 import type { ChatTurn, ModelClient } from './model-client.ts';
 import { costOf, totalCost, type Prices } from './pricing.ts';
-import { toolboxFor, type Toolbox } from './read-tools.ts';
+import { toolsFor, type Toolbox, type ToolSource } from './toolbox.ts';
 import { toTurns } from './turns.ts';
 import type { Piece } from './think-parser.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -71,6 +71,8 @@ export interface ChatServiceDeps {
   models: ModelClient;
   prices: Prices;
   log: FastifyBaseLogger;
+  /** Where a chat's tools come from (read tools, skills, MCP servers ...). */
+  toolSources: ToolSource[];
   /** Told when the chat list changes (title, model, touched, deleted). */
   onChatsChanged: (chat: Chat | null, deletedId: string | null) => void;
 }
@@ -316,7 +318,10 @@ export class ChatService {
     ]);
     if (!chat) throw new AppError('not_found', 'No such chat.');
     const modelName = model ?? chat.model ?? (await this.defaultModel());
-    return { chat, stream, modelName, history, tools: toolboxFor(roots) };
+    const tools = await toolsFor(this.deps.toolSources, { chat: publicChat(chat), roots }, (err) =>
+      this.deps.log.warn({ err }, 'a tool source failed'),
+    );
+    return { chat, stream, modelName, history, tools };
   }
 
   private async defaultModel(): Promise<string> {
@@ -434,7 +439,9 @@ export class ChatService {
     try {
       const usage = { promptTokens: 0, completionTokens: 0 };
       let counted = false;
-      const convo = tools ? [tools.system, ...turns] : turns;
+      const convo: ChatTurn[] = tools
+        ? [{ role: 'system', content: tools.system }, ...turns]
+        : turns;
       // The tool loop: the model calls tools, gets their results, and goes on until it answers.
       for (let step = 0; ; step++) {
         emitPending();
@@ -491,7 +498,7 @@ export class ChatService {
             args: call.arguments,
             state: 'running',
           });
-          const out = await tools.run(call);
+          const out = await tools.run(call, signal);
           const done: Part = {
             type: 'tool_call',
             callId: call.id,

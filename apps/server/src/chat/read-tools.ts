@@ -1,10 +1,8 @@
 import { callReadTool, createPathGuard, readToolDefinitions, type PathGuard } from '@boocode/files';
 import type { Project } from '@boocode/protocol';
 import { z } from 'zod';
-import type { ChatTurn, ToolCall, ToolSpec } from './model-client.ts';
-
-/** What one tool call gives back to the model: more is cut, with a note. */
-const MAX_RESULT_CHARS = 64 * 1024;
+import type { ToolSpec } from './model-client.ts';
+import { capResult, parseArguments, type Toolbox } from './toolbox.ts';
 
 /** The read tools as the model sees them (JSON Schema arguments). */
 export const readToolSpecs: ToolSpec[] = readToolDefinitions.map((d) => ({
@@ -13,18 +11,11 @@ export const readToolSpecs: ToolSpec[] = readToolDefinitions.map((d) => ({
   parameters: z.toJSONSchema(d.parameters) as Record<string, unknown>,
 }));
 
-export interface Toolbox {
-  specs: ToolSpec[];
-  /** Tells the model which roots it may read. */
-  system: ChatTurn;
-  run(call: ToolCall): Promise<{ ok: boolean; text: string }>;
-}
-
 /**
- * The tools of a chat whose projects are `roots` (its own first, then its grants),
- * behind one path guard over exactly those roots; null when it has none.
+ * The read tools of a chat whose projects are `roots` (its own first, then its
+ * grants), behind one path guard over exactly those roots; null when it has none.
  */
-export function toolboxFor(roots: Project[]): Toolbox | null {
+export function readToolbox({ roots }: { roots: Project[] }): Toolbox | null {
   if (roots.length === 0) return null;
   const ids = new Set<string>();
   const named = roots.map((p) => {
@@ -43,31 +34,18 @@ export function toolboxFor(roots: Project[]): Toolbox | null {
   const list = named.map((r, i) => `- "${r.id}"${i === 0 ? ' (the default)' : ''}`).join('\n');
   return {
     specs: readToolSpecs,
-    system: {
-      role: 'system',
-      content: `You can read the user's code with the tools read_file, list_dir, search and find_files. Paths are relative to a root; the roots you may read are:\n${list}\nPass "root" to use another than the default. Nothing outside them can be read.`,
-    },
+    system: `You can read the user's code with the tools read_file, list_dir, search and find_files. Paths are relative to a root; the roots you may read are:\n${list}\nPass "root" to use another than the default. Nothing outside them can be read.`,
     async run(call) {
-      let args: unknown;
-      try {
-        args = call.arguments.trim() ? JSON.parse(call.arguments) : {};
-      } catch {
-        return { ok: false, text: `The arguments of ${call.name} are not valid JSON.` };
-      }
-      const result = await callReadTool(guard, call.name, args);
+      const parsed = parseArguments(call);
+      if (!parsed.ok) return parsed;
+      const result = await callReadTool(guard, call.name, parsed.args);
       if (!result.ok) return { ok: false, text: result.message };
       // A file reads best as itself, under a line saying what it is; the rest as JSON.
       const text =
         'content' in result && typeof result.content === 'string'
           ? `${describeRead(result)}\n${result.content}`
           : JSON.stringify(result);
-      return {
-        ok: true,
-        text:
-          text.length > MAX_RESULT_CHARS
-            ? `${text.slice(0, MAX_RESULT_CHARS)}\n[cut at ${MAX_RESULT_CHARS} characters]`
-            : text,
-      };
+      return { ok: true, text: capResult(text) };
     },
   };
 }
