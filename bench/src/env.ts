@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,15 +37,24 @@ export async function startBenchEnv(): Promise<BenchEnv> {
 /** The real server process, as `pnpm start` runs it, with a home of its own. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-home-'));
+  // The services the server starts get ports and a tmux socket of their own.
+  const tmuxSocket = `bench-${path.basename(home)}`;
   const server = await startServerProcess(path.join(root, 'apps/server'), {
     BOOCODE_HOME: home,
     PORT: String(await freePort()),
+    BOOTERM_PORT: String(await freePort()),
+    CODER_PORT: String(await freePort()),
+    BOOTERM_TMUX_SOCKET: tmuxSocket,
+    BOOTERM_SHELL: '/bin/bash --noprofile --norc',
     ...env,
   });
   return {
     ...server,
     stop: async () => {
       await server.stop();
+      spawnSync('tmux', ['-L', env.BOOTERM_TMUX_SOCKET ?? tmuxSocket, 'kill-server'], {
+        stdio: 'ignore',
+      });
       await rm(home, { recursive: true, force: true });
     },
   };

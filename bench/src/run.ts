@@ -2,12 +2,14 @@ import { startBenchEnv } from './env.ts';
 import { chatRelay } from './chat-relay.ts';
 import { longChat } from './long-chat.ts';
 import { pathGuardFuzz } from './path-guard-fuzz.ts';
+import { terminal } from './terminal.ts';
 
 const only = process.argv[2];
 const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) => Promise<void>> = {
   'chat-relay': chatRelay,
   'long-chat': longChat,
   'path-guard-fuzz': pathGuardFuzz,
+  terminal,
 };
 
 const env = await startBenchEnv();

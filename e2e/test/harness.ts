@@ -40,11 +40,18 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
   const model = await startModelServer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-'));
   const port = await freePort();
+  // The server starts booterm (and coder) itself: their own free ports, a private tmux
+  // socket, and a shell that starts at once (the user's rc files may be slow).
+  const tmuxSocket = `e2e-${path.basename(home)}`;
   const env = {
     PORT: String(port),
     BOOCODE_HOME: home,
     DATABASE_URL: db.url,
     LLM_BASE_URL: model.url,
+    BOOTERM_PORT: String(await freePort()),
+    CODER_PORT: String(await freePort()),
+    BOOTERM_TMUX_SOCKET: tmuxSocket,
+    BOOTERM_SHELL: '/bin/bash --noprofile --norc',
     ...extraEnv,
   };
   const browser = await launchChromium();
@@ -69,12 +76,22 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
     async close() {
       await browser.close();
       await world.server.stop();
+      // Terminals outlive booterm by design: their tmux server goes with the world.
+      await killTmuxServer(env.BOOTERM_TMUX_SOCKET);
       await model.close();
       await db.drop();
       await rm(home, { recursive: true, force: true });
     },
   };
   return world;
+}
+
+async function killTmuxServer(socket: string): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  await new Promise((resolve) => execFile('tmux', ['-L', socket, 'kill-server'], resolve));
+  await rm(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.()}`, socket), {
+    force: true,
+  });
 }
 
 export interface TcpProxy {

@@ -11,20 +11,29 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Chat, ServerFrame } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
-import { authPlugin } from './auth/auth-plugin.ts';
+import { authPlugin, registerErrorHandler } from '@boocode/service';
 import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
 import type { Prices } from './chat/pricing.ts';
 import { readToolbox } from './chat/read-tools.ts';
+import { writeToolSource } from './chat/write-tools.ts';
+import { AgentRegistry } from './agents.ts';
+import { skillToolSource } from './skills.ts';
+import { libraryRoutes } from './routes/library.ts';
 import type { Config } from './config.ts';
-import { registerErrorHandler } from './error-handler.ts';
+import type { Backoff } from './mcp/connection.ts';
+import { McpManager } from './mcp/manager.ts';
+import { mcpToolSource } from './mcp/tool-source.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { healthRoutes } from './routes/health.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 import { modelRoutes } from './routes/models.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { wsRoutes } from './routes/ws.ts';
+import { upstreamProxy } from './upstream-proxy.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
 
 export interface AppDeps {
   config: Config;
@@ -36,11 +45,18 @@ export interface AppDeps {
   slowConsumerBytes?: number;
   /** Model prices, for the cost of every call. */
   prices?: Prices;
+  /** Context windows of models the endpoint does not describe (models.json). */
+  contextWindows?: ReadonlyMap<string, number>;
+  /** Waits between restarts of a failed MCP server (tests make them short). */
+  mcpBackoff?: Backoff;
+  /** AUTH_MODE=proxy: what the server shows booterm and coder to vouch for a request. */
+  serviceToken?: string;
 }
 
 export interface App {
   app: FastifyInstance;
   chats: ChatService;
+  mcp: McpManager;
 }
 
 /** Builds the server without listening (tests use `inject` or listen on port 0). */
@@ -51,6 +67,9 @@ export async function buildApp({
   onRoute,
   slowConsumerBytes,
   prices = new Map(),
+  contextWindows = new Map(),
+  mcpBackoff,
+  serviceToken,
 }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: {
@@ -67,35 +86,79 @@ export async function buildApp({
   app.setSerializerCompiler(serializerCompiler);
   if (onRoute) app.addHook('onRoute', onRoute);
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
-  registerErrorHandler(app, { spaFallback: hasWeb });
+  registerErrorHandler(app, {
+    spaFallback: hasWeb ? (_req, reply) => reply.sendFile('index.html') : undefined,
+  });
 
   const broadcast = createBus<ServerFrame>((err) =>
     app.log.warn({ err }, 'broadcast listener failed'),
   );
   const onChatsChanged = (chat: Chat | null, deletedId: string | null) =>
     broadcast.publish('all', { type: 'chats.changed', chat, deletedId });
+  const mcp = new McpManager({
+    file: path.join(config.home, 'mcp.json'),
+    defaultTimeoutMs: config.mcpTimeoutMs,
+    log: app.log.child({ module: 'mcp' }),
+    onChange: (list) => broadcast.publish('all', { type: 'mcp.changed', ...list }),
+    backoff: mcpBackoff,
+  });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
+  const agents = new AgentRegistry(config.home);
   const chats = new ChatService({
     sql,
     models,
     prices,
     log: app.log,
-    toolSources: [readToolbox],
+    toolSources: [
+      readToolbox,
+      writeToolSource(sql),
+      skillToolSource(config.home),
+      mcpToolSource(mcp, sql),
+    ],
+    agents,
+    contextWindow: async (model) =>
+      (await models.listModels()).models.find((m) => m.id === model)?.contextLength ??
+      contextWindows.get(model) ??
+      config.contextWindow,
+    compactAt: config.compactAt,
     onChatsChanged,
   });
 
   // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
   app.addHook('preClose', async () => chats.shutdown());
+  // MCP servers (their process groups) go when the app does.
+  app.addHook('onClose', async () => mcp.close());
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(authPlugin, { config, token });
+  await app.register(authPlugin, {
+    host: config.host,
+    port: config.port,
+    authMode: config.authMode,
+    proxyHeader: config.proxyHeader,
+    trustedProxies: config.trustedProxies,
+    allowedOrigins: config.allowedOrigins,
+    token,
+  });
   await app.register(healthRoutes);
   await app.register(authRoutes, { token, secure: false });
   await app.register(modelRoutes, { models });
-  await app.register(chatRoutes, { sql, chats, onChatsChanged });
+  await app.register(chatRoutes, { sql, chats, agents, onChatsChanged });
+  await app.register(libraryRoutes, { sql, home: config.home, agents });
   await app.register(projectRoutes, { sql });
+  await app.register(mcpRoutes, { mcp, sql });
+  await app.register(workspaceRoutes, { sql });
   await app.register(wsRoutes, { chats, broadcast, slowConsumerBytes });
+  await app.register(upstreamProxy, {
+    upstreams: [
+      { name: 'BooTerm', prefix: '/api/term', url: `http://127.0.0.1:${config.bootermPort}` },
+      { name: 'BooCoder', prefix: '/api/coder', url: `http://127.0.0.1:${config.coderPort}` },
+    ],
+    proxyHeader: config.proxyHeader,
+    serviceToken: config.authMode === 'proxy' ? (serviceToken ?? null) : null,
+  });
 
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
-  return { app, chats };
+  // Reads mcp.json and starts the servers without waiting for them; a bad file is reported.
+  await mcp.start();
+  return { app, chats, mcp };
 }

@@ -28,6 +28,9 @@ const Env = z
     HOST: z.string().min(1).default('127.0.0.1'),
     BOOCODE_HOME: z.string().min(1).default(path.join(os.homedir(), '.boocode')),
     BOOCODE_PG_PORT: port(5500),
+    /** The services the server starts (services.ts) and proxies /api/term, /api/coder to. */
+    BOOTERM_PORT: port(9501),
+    CODER_PORT: port(9502),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -53,6 +56,12 @@ const Env = z
           .filter(Boolean),
       )
       .pipe(z.array(z.string().refine((p) => p.startsWith('/'), 'each path must be absolute'))),
+    /** How long an MCP request may take (ms) unless the server's entry says otherwise. */
+    BOOCODE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    /** Context window of models the endpoint does not describe (tokens). */
+    BOOCODE_CONTEXT_WINDOW: z.coerce.number().int().min(1024).default(32768),
+    /** Compact a chat after a reply that used this share of the model's context window. */
+    BOOCODE_COMPACT_AT: z.coerce.number().gt(0).max(1).default(0.8),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -67,6 +76,8 @@ export interface Config {
   host: string;
   home: string;
   pgPort: number;
+  bootermPort: number;
+  coderPort: number;
   databaseUrl: string | null;
   llmBaseUrl: string;
   llmApiKey: string | null;
@@ -78,6 +89,9 @@ export interface Config {
   logLevel: string;
   projects: string[];
   modelPrices: string | null;
+  contextWindow: number;
+  compactAt: number;
+  mcpTimeoutMs: number;
 }
 
 /** Never echoed back in an error: they may hold credentials. */
@@ -104,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     home: path.resolve(e.BOOCODE_HOME),
     pgPort: e.BOOCODE_PG_PORT,
+    bootermPort: e.BOOTERM_PORT,
+    coderPort: e.CODER_PORT,
     databaseUrl: e.DATABASE_URL ?? null,
     llmBaseUrl: normalizeBaseUrl(e.LLM_BASE_URL ?? e.LLAMA_SWAP_URL ?? 'http://127.0.0.1:8080'),
     llmApiKey: e.LLM_API_KEY || null,
@@ -115,6 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     projects: e.BOOCODE_PROJECTS,
     modelPrices: e.BOOCODE_MODEL_PRICES ?? null,
+    contextWindow: e.BOOCODE_CONTEXT_WINDOW,
+    compactAt: e.BOOCODE_COMPACT_AT,
+    mcpTimeoutMs: e.BOOCODE_MCP_TIMEOUT_MS,
   };
 }
 

@@ -7,16 +7,17 @@ import {
   startEmbedded,
   type EmbeddedCluster,
 } from '@boocode/db';
+import { loadOrCreateToken } from '@boocode/service';
 import { buildApp } from './app.ts';
-import { loadOrCreateToken } from './auth/token.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { loadPrices } from './chat/pricing.ts';
+import { loadModelTable } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
+import { serviceSpecs, startServices } from './services.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await mkdir(config.home, { recursive: true, mode: 0o700 });
-  const prices = await loadPrices(config.home, config.modelPrices);
+  const { prices, contextWindows } = await loadModelTable(config.home, config.modelPrices);
 
   let cluster: EmbeddedCluster | null = null;
   let databaseUrl = config.databaseUrl;
@@ -35,8 +36,20 @@ async function main(): Promise<void> {
     });
   }
 
-  const token = config.authMode === 'token' ? await loadOrCreateToken(config.home) : '';
-  const { app } = await buildApp({ config, sql, token, prices });
+  // booterm and coder, each watched and restarted; they use the database just migrated.
+  const services = startServices(serviceSpecs(config, databaseUrl));
+
+  // The token file also lets the server vouch for requests it forwards in proxy mode.
+  const fileToken = await loadOrCreateToken(config.home);
+  const token = config.authMode === 'token' ? fileToken : '';
+  const { app } = await buildApp({
+    config,
+    sql,
+    token,
+    prices,
+    contextWindows,
+    serviceToken: fileToken,
+  });
   if (interrupted)
     app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
 
@@ -46,6 +59,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info(`${signal}: shutting down`);
     await app.close();
+    await services.stop();
     await sql.end({ timeout: 5 });
     await cluster?.stop();
     process.exit(0);
@@ -54,6 +68,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  await services.ready();
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/`;
   const url = config.authMode === 'token' ? `${base}?token=${token}` : base;

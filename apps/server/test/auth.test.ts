@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
-import { PUBLIC_API } from '../src/auth/auth-plugin.ts';
+import { PUBLIC_API } from '@boocode/service';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHarness, TOKEN, WsClient, type Harness } from './helpers.ts';

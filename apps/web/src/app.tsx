@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { ConnectionStatus } from './components/connection-status.tsx';
 import { Toaster } from './components/toaster.tsx';
 import { AuthGate } from './features/auth/auth-gate.tsx';
-import { ChatView } from './features/chat/chat-view.tsx';
-import { COMPOSER_ID } from './features/chat/composer.tsx';
 import { SEARCH_ID, Sidebar } from './features/chat/sidebar.tsx';
-import { useChatStream } from './features/chat/use-chat-stream.ts';
 import { useLiveUpdates } from './features/chat/use-live-updates.ts';
 import { useShortcuts } from './features/chat/use-shortcuts.ts';
+import { useWorkspace } from './features/workspace/use-workspace.ts';
+import { WorkspaceSidebar } from './features/workspace/workspace-sidebar.tsx';
+import { WorkspaceView } from './features/workspace/workspace-view.tsx';
 import { navigate, useRoute } from './lib/router.ts';
 
 const WIDE = '(min-width: 768px)';
@@ -27,20 +27,22 @@ export function App() {
 function Workspace() {
   const route = useRoute();
   const chatId = route.name === 'chat' ? route.chatId : null;
-  const { stream, setChat } = useChatStream(chatId);
   const [sidebarOpen, setSidebarOpen] = useState(() => window.matchMedia(WIDE).matches);
   useLiveUpdates(chatId);
 
   const closeIfNarrow = useCallback(() => {
     if (!window.matchMedia(WIDE).matches) setSidebarOpen(false);
   }, []);
+  const toggleSidebar = useCallback(() => setSidebarOpen((open) => !open), []);
+  const model = useWorkspace({ routeChatId: chatId, sidebarOpen, toggleSidebar });
+  const { newUrlChat } = model.controls;
 
   const newChat = useCallback(() => {
     navigate('/');
     closeIfNarrow();
-    // The composer stays mounted across routes, so it can take the focus right away.
-    document.getElementById(COMPOSER_ID)?.focus();
-  }, [closeIfNarrow]);
+    // The chat pane stays mounted across routes, so its box can take the focus right away.
+    newUrlChat();
+  }, [closeIfNarrow, newUrlChat]);
   const search = useCallback(() => {
     // The search box lives in the sidebar, which may be folded away: show it first, in this
     // same keystroke, so the next keys land in the box.
@@ -49,11 +51,6 @@ function Workspace() {
   }, []);
   useShortcuts({ onNewChat: newChat, onSearch: search });
 
-  useEffect(() => {
-    const title = stream.status === 'ready' ? stream.chat.title : null;
-    document.title = title ? `${title} · boocode` : 'boocode';
-  }, [stream]);
-
   return (
     <div className="flex h-full overflow-hidden">
       <Sidebar
@@ -61,8 +58,10 @@ function Workspace() {
         open={sidebarOpen}
         onNewChat={newChat}
         onOpened={closeIfNarrow}
-        onRenamed={setChat}
-      />
+        onRenamed={model.chatRenamed}
+      >
+        <WorkspaceSidebar open={model.controls.open} />
+      </Sidebar>
       {sidebarOpen ? (
         <div
           aria-hidden="true"
@@ -70,14 +69,7 @@ function Workspace() {
           onClick={() => setSidebarOpen(false)}
         />
       ) : null}
-      <ChatView
-        chatId={chatId}
-        stream={stream}
-        setChat={setChat}
-        sidebarOpen={sidebarOpen}
-        onToggleSidebar={() => setSidebarOpen((open) => !open)}
-        onNewChat={newChat}
-      />
+      <WorkspaceView model={model} />
       <ConnectionStatus />
     </div>
   );

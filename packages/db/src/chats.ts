@@ -1,4 +1,4 @@
-import type { Chat } from '@boocode/protocol';
+import type { Chat, ChatKind } from '@boocode/protocol';
 import type { Queryable } from './sql.ts';
 
 interface ChatRow {
@@ -6,6 +6,9 @@ interface ChatRow {
   title: string;
   model: string | null;
   projectId: string | null;
+  agentId: string | null;
+  kind: ChatKind;
+  autoApply: boolean;
   lastSeq: string;
   promptTokens: string;
   completionTokens: string;
@@ -24,6 +27,9 @@ function toChat(r: ChatRow): ChatWithSeq {
     title: r.title,
     model: r.model,
     projectId: r.projectId,
+    agentId: r.agentId,
+    kind: r.kind,
+    autoApply: r.autoApply,
     usage: {
       promptTokens: Number(r.promptTokens),
       completionTokens: Number(r.completionTokens),
@@ -41,11 +47,19 @@ export function publicChat({ lastSeq: _, ...chat }: ChatWithSeq): Chat {
 
 export async function createChat(
   sql: Queryable,
-  input: { title: string; model: string | null; projectId?: string | null },
+  input: {
+    title: string;
+    model: string | null;
+    projectId?: string | null;
+    agentId?: string | null;
+    kind?: ChatKind;
+  },
 ): Promise<ChatWithSeq> {
   const [row] = await sql<ChatRow[]>`
-    insert into chats (title, model, project_id)
-    values (${input.title}, ${input.model}, ${input.projectId ?? null}) returning *`;
+    insert into chats (title, model, project_id, agent_id, kind)
+    values (${input.title}, ${input.model}, ${input.projectId ?? null}, ${input.agentId ?? null},
+      ${input.kind ?? 'chat'})
+    returning *`;
   return toChat(row!);
 }
 
@@ -58,16 +72,17 @@ export async function getChat(sql: Queryable, id: string): Promise<ChatWithSeq |
 export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq[]> {
   const term = q?.trim();
   if (!term) {
-    const rows = await sql<ChatRow[]>`select * from chats order by updated_at desc limit 500`;
+    const rows = await sql<ChatRow[]>`
+      select * from chats where kind = 'chat' order by updated_at desc limit 500`;
     return rows.map(toChat);
   }
   const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await sql<ChatRow[]>`
     select c.* from chats c
-    where c.title ilike ${like}
+    where c.kind = 'chat' and (c.title ilike ${like}
        or exists (
          select 1 from messages m, jsonb_array_elements(m.parts) p
-         where m.chat_id = c.id and p ->> 'type' = 'text' and p ->> 'text' ilike ${like})
+         where m.chat_id = c.id and p ->> 'type' = 'text' and p ->> 'text' ilike ${like}))
     order by c.updated_at desc limit 500`;
   return rows.map(toChat);
 }
@@ -111,5 +126,16 @@ export async function addChatUsage(
       cost_micros = cost_micros + ${use.costMicros},
       updated_at = now()
     where id = ${id} returning *`;
+  return row ? toChat(row) : null;
+}
+
+/** Lets a coder chat's agent apply its own changes and rewind, or not. */
+export async function setAutoApply(
+  sql: Queryable,
+  id: string,
+  autoApply: boolean,
+): Promise<ChatWithSeq | null> {
+  const [row] = await sql<ChatRow[]>`
+    update chats set auto_apply = ${autoApply}, updated_at = now() where id = ${id} returning *`;
   return row ? toChat(row) : null;
 }

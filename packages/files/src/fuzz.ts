@@ -136,13 +136,15 @@ export async function runPathGuardFuzz(opts: FuzzOptions = {}): Promise<FuzzRepo
   }
 }
 
-type FuzzCase = { input: string; root?: string };
+/** One generated input: a path and, sometimes, the root id it names. */
+export type FuzzCase = { input: string; root?: string };
 
 async function resolveCase(guard: PathGuard, c: FuzzCase) {
   return guard.resolve(c.input, c.root === undefined ? {} : { root: c.root });
 }
 
-function pathGenerator(farm: SymlinkFarm, rand: () => number): () => FuzzCase {
+/** Random and adversarial paths over a farm's names, links and tricks (seeded). */
+export function pathGenerator(farm: SymlinkFarm, rand: () => number): () => FuzzCase {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const prefixes = [
     '',
@@ -187,14 +189,20 @@ function pathGenerator(farm: SymlinkFarm, rand: () => number): () => FuzzCase {
   };
 }
 
-// Judges a result without trusting the guard: its own realpath of each root, its own containment
-// test, and an lstat of every existing component (a symlink anywhere would mean the path can be
-// redirected when it is opened). lstat answers are cached: the farm does not change during a run.
-class Checker {
+/**
+ * Judges a result without trusting the guard: its own realpath of each root, its own containment
+ * test, and an lstat of every existing component (a symlink anywhere would mean the path can be
+ * redirected when it is opened). lstat answers are cached unless `cache` is false (a farm that
+ * changes under the run, as the write fuzz's does).
+ */
+export class Checker {
   private readonly stats = new Map<string, Stats | null>();
-  constructor(private readonly rootReals: Record<string, string>) {}
+  constructor(
+    private readonly rootReals: Record<string, string>,
+    private readonly cache = true,
+  ) {}
 
-  check(r: ResolvedPath): string {
+  check(r: Pick<ResolvedPath, 'abs' | 'root' | 'rel'>): string {
     const rootReal = this.rootReals[r.root.id];
     if (rootReal === undefined) return `anomaly: unknown root ${r.root.id}`;
     if (!path.isAbsolute(r.abs) || path.normalize(r.abs) !== r.abs || r.abs.includes('\0')) {
@@ -217,7 +225,7 @@ class Checker {
   }
 
   private lstat(p: string): Stats | null {
-    const cached = this.stats.get(p);
+    const cached = this.cache ? this.stats.get(p) : undefined;
     if (cached !== undefined) return cached;
     let st: Stats | null;
     try {

@@ -8,3 +8,7 @@ export * from './find-files.ts';
 export { RG_PATH } from './ripgrep.ts';
 export * from './read-tools.ts';
 export * from './fuzz.ts';
+export * from './pending.ts';
+export * from './apply.ts';
+export * from './fuzz-write.ts';
+export * from './diff.ts';

@@ -11,6 +11,7 @@ export type ToolErrorCode =
   | 'binary_file'
   | 'bad_args'
   | 'tool_unavailable'
+  | 'conflict'
   | 'io_error';
 
 /** A refusal meant to be shown to a model: tools return it instead of throwing. */

@@ -13,6 +13,23 @@ export const ToolCallPart = z.object({
   args: z.string(),
   state: z.enum(['running', 'done', 'error']),
 });
+/**
+ * Where a chat was compacted: the messages before `keptFrom` (and any earlier summary) are
+ * replaced, in what the model sees, by `summary`. The messages themselves stay.
+ */
+export const CompactionPart = z.object({
+  type: z.literal('compaction'),
+  summary: z.string(),
+  /** The first message kept verbatim; null: none. */
+  keptFrom: z.uuid().nullable(),
+  /** How many messages the summary stands for (earlier summaries included). */
+  summarised: z.number().int().nonnegative(),
+  /** The context's size before, in tokens (as last reported, or estimated). */
+  tokensBefore: z.number().int().nonnegative(),
+  /** Started by the chat nearing its context window, not by the user. */
+  auto: z.boolean(),
+});
+export type CompactionPart = z.infer<typeof CompactionPart>;
 /** What the tool gave back to the model (or its error, `ok: false`). */
 export const ToolResultPart = z.object({
   type: z.literal('tool_result'),
@@ -29,6 +46,7 @@ export const Part = z.discriminatedUnion('type', [
   ErrorPart,
   ToolCallPart,
   ToolResultPart,
+  CompactionPart,
 ]);
 export type Part = z.infer<typeof Part>;
 export type PartType = Part['type'];
@@ -85,12 +103,22 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+/** A plain chat, or a coder pane's chat (write tools queue changes for review). */
+export const ChatKind = z.enum(['chat', 'coder']);
+export type ChatKind = z.infer<typeof ChatKind>;
+
 export const Chat = z.object({
   id: Id,
   title: z.string(),
   model: z.string().nullable(),
   /** The project whose files the chat's tools read; null: no tools. */
   projectId: Id.nullable(),
+  /** The agent the chat was started with (its system prompt, tools and model); null: none. */
+  agentId: z.string().nullable(),
+  /** 'coder': a coder pane's chat, with the write tools (BooCoder). */
+  kind: ChatKind,
+  /** Coder chats: the agent may apply its changes and rewind on its own. */
+  autoApply: z.boolean(),
   usage: ChatUsage,
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -127,6 +155,7 @@ export const CreateChatBody = z.object({
   title: Title.optional(),
   model: ModelName.optional(),
   projectId: Id.optional(),
+  agentId: z.string().min(1).max(200).optional(),
 });
 export const UpdateChatBody = z
   .object({

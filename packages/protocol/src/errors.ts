@@ -9,6 +9,8 @@ export const errorStatus = {
   conflict: 409,
   model_unreachable: 502,
   model_error: 502,
+  /** booterm or coder, behind the server, is not answering. */
+  upstream_unavailable: 502,
   internal: 500,
 } as const;
 

@@ -1,5 +1,10 @@
 export * from './errors.ts';
 export * from './chat.ts';
 export * from './ws.ts';
+export * from './mcp.ts';
 export * from './apply.ts';
 export { unreachable } from './unreachable.ts';
+export * from './library.ts';
+export * from './workspace.ts';
+export * from './term.ts';
+export * from './coder.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Chat, CostMicros, Id, Message, MessageStatus, ModelCall, Part, Usage } from './chat.ts';
+import { McpServerList } from './mcp.ts';
 
 /** Frames the browser sends on /api/ws. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -63,6 +64,8 @@ export const ServerFrame = z.union([
   z.object({ type: z.literal('chat.resync'), chatId: Id }),
   /** The chat list changed (created, renamed, deleted, touched). */
   z.object({ type: z.literal('chats.changed'), chat: Chat.nullable(), deletedId: Id.nullable() }),
+  /** An MCP server's status or the server list changed: the whole list, as GET returns it. */
+  z.object({ type: z.literal('mcp.changed'), ...McpServerList.shape }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -4,3 +4,5 @@ export * from './test-db.ts';
 export * from './server-process.ts';
 export * from './chromium.ts';
 export * from './git-repo.ts';
+export * from './mcp-scripts.ts';
+export * from './sshd.ts';

@@ -8,3 +8,5 @@ export { Spinner } from './spinner.tsx';
 export { Kbd } from './kbd.tsx';
 export { Toast, ToastViewport, toastVariants } from './toast.tsx';
 export { Popover } from './popover.tsx';
+export { Switch } from './switch.tsx';
+export { Dialog } from './dialog.tsx';

@@ -19,6 +19,7 @@ import {
   getChat,
   chatRoots,
   copyGrants,
+  copyChatMcpDisabled,
   copyMessagesUpTo,
   createChat,
   getMessage,
@@ -33,10 +34,21 @@ import {
 } from '@boocode/db';
 import { randomUUID } from 'node:crypto';
 import { ChatStream, type ChatEventInput } from './chat-stream.ts';
-import type { ChatTurn, ModelClient } from './model-client.ts';
+import type { ChatTurn, ModelClient, StreamResult } from './model-client.ts';
 import { costOf, totalCost, type Prices } from './pricing.ts';
 import { toolsFor, type Toolbox, type ToolSource } from './toolbox.ts';
 import { toTurns } from './turns.ts';
+import {
+  KEEP_TURNS,
+  effectiveHistory,
+  estimateTokens,
+  planCompaction,
+  rejectSummary,
+  summaryBlock,
+  summaryTurns,
+  type CompactionPlan,
+} from './compaction.ts';
+import { allowTools, type AgentDef, type AgentRegistry } from '../agents.ts';
 import type { Piece } from './think-parser.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
@@ -64,6 +76,15 @@ interface Run {
   /** Resolves true once the reply's rows and events exist, false if they never will. */
   ready: Promise<boolean>;
   done: Promise<void>;
+  /** The message as created, once it is. */
+  message: Message | null;
+}
+
+/** A compaction in progress: what it replaces, for the marker it leaves. */
+interface CompactionOp {
+  plan: CompactionPlan;
+  auto: boolean;
+  tokensBefore: number;
 }
 
 export interface ChatServiceDeps {
@@ -73,6 +94,11 @@ export interface ChatServiceDeps {
   log: FastifyBaseLogger;
   /** Where a chat's tools come from (read tools, skills, MCP servers ...). */
   toolSources: ToolSource[];
+  agents: AgentRegistry;
+  /** The model's context window in tokens (from the endpoint's list, else config). */
+  contextWindow: (model: string) => Promise<number>;
+  /** The share of the context window past which a chat is compacted after a reply (0-1]. */
+  compactAt: number;
   /** Told when the chat list changes (title, model, touched, deleted). */
   onChatsChanged: (chat: Chat | null, deletedId: string | null) => void;
 }
@@ -87,6 +113,7 @@ export class ChatService {
   private readonly runs = new Map<string, Run>();
   private readonly trimTimers = new Map<string, NodeJS.Timeout>();
   private readonly lock = new KeyedLock();
+  private closing = false;
 
   constructor(private readonly deps: ChatServiceDeps) {}
 
@@ -166,21 +193,19 @@ export class ChatService {
 
   send(chatId: string, content: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName, history, tools } = await this.prepare(chatId, model);
+      const { chat, stream, modelName, history, tools, turnsFor } = await this.prepare(
+        chatId,
+        model,
+      );
       const text: Part[] = [{ type: 'text', text: content }];
+      const user = { id: randomUUID(), role: 'user' as const, status: 'complete' as const };
       return this.startReply(stream, chat, modelName, {
         tools,
-        turns: toTurns([...history, { role: 'user', parts: text }]),
+        turns: turnsFor([...history, { ...user, parts: text }]),
         title: history.length === 0 ? content : null,
         write: async (tx) => {
-          const user = await appendMessage(tx, {
-            chatId,
-            role: 'user',
-            status: 'complete',
-            parts: text,
-            model: null,
-          });
-          return [{ type: 'chat.message.created', message: user }];
+          const created = await appendMessage(tx, { ...user, chatId, parts: text, model: null });
+          return [{ type: 'chat.message.created', message: created }];
         },
       });
     });
@@ -189,13 +214,14 @@ export class ChatService {
   /** Replaces the last reply with a new one. */
   regenerate(chatId: string, model?: string): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName, history: all, tools } = await this.prepare(chatId, model);
+      const ctx = await this.prepare(chatId, model);
+      const { chat, stream, modelName, history: all, tools } = ctx;
       const lastUser = all.findLastIndex((m) => m.role === 'user');
       if (lastUser < 0) throw new AppError('bad_request', 'There is no message to reply to.');
       const history = all.slice(0, lastUser + 1);
       return this.startReply(stream, chat, modelName, {
         tools,
-        turns: toTurns(history),
+        turns: ctx.turnsFor(history),
         title: null,
         write: async (tx) => {
           const deleted = await deleteMessagesFrom(tx, chatId, history.at(-1)!.position + 1);
@@ -213,7 +239,8 @@ export class ChatService {
     model?: string,
   ): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const { chat, stream, modelName, history: all, tools } = await this.prepare(chatId, model);
+      const ctx = await this.prepare(chatId, model);
+      const { chat, stream, modelName, history: all, tools } = ctx;
       const at = all.findIndex((m) => m.id === messageId);
       const target = all[at];
       if (!target) throw new AppError('not_found', 'No such message in this chat.');
@@ -222,7 +249,7 @@ export class ChatService {
       const edited: Message = { ...target, parts: [{ type: 'text', text: content }] };
       return this.startReply(stream, chat, modelName, {
         tools,
-        turns: toTurns([...all.slice(0, at), edited]),
+        turns: ctx.turnsFor([...all.slice(0, at), edited]),
         title: at === 0 ? content : null,
         write: async (tx) => {
           await saveMessage(tx, edited.id, {
@@ -262,9 +289,11 @@ export class ChatService {
         title: `Fork of ${chat.title}`.slice(0, 200),
         model: chat.model,
         projectId: chat.projectId,
+        agentId: chat.agentId,
       });
       await copyMessagesUpTo(tx, chatId, created.id, message.position);
       await copyGrants(tx, chatId, created.id);
+      await copyChatMcpDisabled(tx, chatId, created.id);
       return created;
     });
     const result = publicChat(forked);
@@ -298,13 +327,63 @@ export class ChatService {
 
   /** Ends every run as `interrupted`, with what arrived written down. */
   async shutdown(): Promise<void> {
+    this.closing = true;
     const runs = [...this.runs.values()];
     for (const r of runs) r.abort.abort('shutdown' satisfies StopReason);
     await Promise.all(runs.map((r) => r.done));
     for (const t of this.trimTimers.values()) clearTimeout(t);
   }
 
-  private async prepare(chatId: string, model: string | undefined) {
+  /**
+   * Summarises the older turns of a chat so that it fits its model's context
+   * again: a system message marks the place and holds the summary, which stands
+   * for those turns in what the model sees from then on. The messages stay.
+   */
+  compact(chatId: string, opts: { model?: string; auto: boolean }): Promise<{ messageId: string }> {
+    return this.lock.run(chatId, async () => {
+      const { chat, stream, modelName, history, turnsFor } = await this.prepare(
+        chatId,
+        opts.model,
+        false,
+      );
+      const plan = planCompaction(history);
+      if (!plan)
+        throw new AppError(
+          'bad_request',
+          `Nothing to compact yet: the last ${KEEP_TURNS} turns are always kept as they are.`,
+        );
+      const last = history.findLast((m) => m.role === 'assistant' && m.calls.length);
+      const call = last?.calls.at(-1);
+      const tokensBefore = call
+        ? call.promptTokens + call.completionTokens
+        : estimateTokens(turnsFor(history));
+      return this.startReply(stream, chat, modelName, {
+        role: 'system',
+        compaction: { plan, auto: opts.auto, tokensBefore },
+        tools: null,
+        turns: summaryTurns(plan),
+        title: null,
+        write: async () => [],
+      });
+    });
+  }
+
+  /** After a reply: compacts the chat when it has come near its model's context window. */
+  private async compactIfFull(chatId: string, model: string, run: Run): Promise<void> {
+    if (run.status !== 'complete' || this.closing) return;
+    const call = run.calls.at(-1);
+    if (!call) return; // no usage reported: the next reply's own estimate decides
+    const window = await this.deps.contextWindow(model);
+    if (call.promptTokens + call.completionTokens < window * this.deps.compactAt) return;
+    try {
+      await this.compact(chatId, { model, auto: true });
+    } catch (err) {
+      // The user moved on (a new reply runs) or there is nothing old to summarise.
+      this.deps.log.info({ err }, 'automatic compaction skipped');
+    }
+  }
+
+  private async prepare(chatId: string, model: string | undefined, withTools = true) {
     if (this.isRunning(chatId)) {
       throw new AppError('conflict', 'A reply is still being written in this chat: stop it first.');
     }
@@ -318,10 +397,19 @@ export class ChatService {
     ]);
     if (!chat) throw new AppError('not_found', 'No such chat.');
     const modelName = model ?? chat.model ?? (await this.defaultModel());
-    const tools = await toolsFor(this.deps.toolSources, { chat: publicChat(chat), roots }, (err) =>
-      this.deps.log.warn({ err }, 'a tool source failed'),
-    );
-    return { chat, stream, modelName, history, tools };
+    const agent = chat.agentId ? await this.deps.agents.get(chat.agentId) : null;
+    const tools = withTools
+      ? allowTools(
+          await toolsFor(this.deps.toolSources, { chat: publicChat(chat), roots }, (err) =>
+            this.deps.log.warn({ err }, 'a tool source failed'),
+          ),
+          agent?.tools ?? null,
+        )
+      : null;
+    /** What the model sees of these messages: the agent, the tools, a summary, the turns. */
+    const turnsFor = (messages: Pick<Message, 'id' | 'role' | 'status' | 'parts'>[]) =>
+      contextTurns(messages, agent, tools);
+    return { chat, stream, modelName, history, tools, turnsFor };
   }
 
   private async defaultModel(): Promise<string> {
@@ -347,6 +435,9 @@ export class ChatService {
       tools: Toolbox | null;
       title: string | null;
       write: (tx: Queryable) => Promise<ChatEventInput[]>;
+      /** The message the run writes: the reply (default), or a compaction's marker. */
+      role?: 'assistant' | 'system';
+      compaction?: CompactionOp;
     },
   ): Promise<{ messageId: string }> {
     clearTimeout(this.trimTimers.get(stream.chatId));
@@ -363,11 +454,13 @@ export class ChatService {
       flushing: null,
       ready: new Promise<boolean>((r) => (open = r)),
       done: Promise.resolve(),
+      message: null,
     };
     this.runs.set(stream.chatId, run);
-    run.done = this.execute(stream, run, op.turns, model, op.tools).finally(() => {
+    run.done = this.execute(stream, run, op.turns, model, op.tools, op.compaction).finally(() => {
       this.runs.delete(stream.chatId);
       this.scheduleTrim(stream);
+      if (!op.compaction) void this.compactIfFull(stream.chatId, model, run);
     });
     try {
       const { events, assistant, updated } = await this.sql.begin(async (tx) => {
@@ -378,7 +471,7 @@ export class ChatService {
           appendMessage(tx, {
             id: run.messageId,
             chatId: chat.id,
-            role: 'assistant',
+            role: op.role ?? 'assistant',
             status: 'streaming',
             parts: [],
             model,
@@ -388,6 +481,7 @@ export class ChatService {
         return { events, assistant, updated };
       });
       for (const ev of events) stream.emit(ev);
+      run.message = assistant;
       stream.emit({ type: 'chat.message.created', message: assistant });
       open(true);
       if (updated) this.deps.onChatsChanged(publicChat(updated), null);
@@ -407,6 +501,7 @@ export class ChatService {
     turns: ChatTurn[],
     model: string,
     tools: Toolbox | null,
+    compaction?: CompactionOp,
   ): Promise<void> {
     const timer = setInterval(() => void this.flush(stream, run), FLUSH_MS);
     // Pieces that arrive in one burst (one network read holds many chunks) go out
@@ -439,21 +534,7 @@ export class ChatService {
     try {
       const usage = { promptTokens: 0, completionTokens: 0 };
       let counted = false;
-      const convo: ChatTurn[] = tools
-        ? [{ role: 'system', content: tools.system }, ...turns]
-        : turns;
-      // The tool loop: the model calls tools, gets their results, and goes on until it answers.
-      for (let step = 0; ; step++) {
-        emitPending();
-        const stepStart = run.parts.length;
-        const result = await this.deps.models.stream(
-          model,
-          convo,
-          signal,
-          onPiece,
-          run.ready,
-          tools && step < MAX_TOOL_STEPS ? tools.specs : [],
-        );
+      const record = (result: StreamResult) => {
         if (result.usage) {
           usage.promptTokens += result.usage.promptTokens;
           usage.completionTokens += result.usage.completionTokens;
@@ -474,6 +555,45 @@ export class ChatService {
           });
         }
         run.usage = counted ? { ...usage } : null;
+      };
+      if (compaction) {
+        const result = await this.deps.models.stream(model, turns, signal, onPiece, run.ready, []);
+        record(result);
+        emitPending();
+        const text = run.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+        const why = rejectSummary(text, result.finishReason, result.toolCalls.length);
+        if (why)
+          throw new AppError('bad_request', `Compaction failed: ${why}. The chat is unchanged.`);
+        run.parts = [
+          {
+            type: 'compaction',
+            summary: text.trim(),
+            keptFrom: compaction.plan.keptFrom,
+            summarised: compaction.plan.summarised,
+            tokensBefore: compaction.tokensBefore,
+            auto: compaction.auto,
+          },
+        ];
+        stream.emit({
+          type: 'chat.message.updated',
+          message: { ...run.message!, parts: run.parts },
+        });
+        run.dirty = true;
+      }
+      const convo = [...turns];
+      // The tool loop: the model calls tools, gets their results, and goes on until it answers.
+      for (let step = 0; !compaction; step++) {
+        emitPending();
+        const stepStart = run.parts.length;
+        const result = await this.deps.models.stream(
+          model,
+          convo,
+          signal,
+          onPiece,
+          run.ready,
+          tools && step < MAX_TOOL_STEPS ? tools.specs : [],
+        );
+        record(result);
         if (!tools || result.toolCalls.length === 0) break;
         emitPending();
         const text = run.parts
@@ -654,4 +774,18 @@ export class ChatService {
 export function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0]!.trim();
   return line.length > 60 ? `${line.slice(0, 57)}...` : line || DEFAULT_TITLE;
+}
+
+/** The turns the model gets: a system prompt (agent, tools, summary), then the conversation. */
+function contextTurns(
+  messages: Pick<Message, 'id' | 'role' | 'status' | 'parts'>[],
+  agent: AgentDef | null,
+  tools: Toolbox | null,
+): ChatTurn[] {
+  const { summary, messages: kept } = effectiveHistory(messages);
+  const system = [agent?.systemPrompt, tools?.system, summary ? summaryBlock(summary) : null]
+    .filter(Boolean)
+    .join('\n\n');
+  const turns = toTurns(kept);
+  return system ? [{ role: 'system', content: system }, ...turns] : turns;
 }

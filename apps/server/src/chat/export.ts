@@ -35,6 +35,8 @@ function partToMarkdown(p: Part): string {
       return `**Tool call** \`${p.name}\` \`${p.args}\``;
     case 'tool_result':
       return `<details><summary>Result of ${p.name}${p.ok ? '' : ' (error)'}</summary>\n\n${fence(p.text)}\n\n</details>`;
+    case 'compaction':
+      return `> **Compacted:** ${p.summarised} earlier messages summarised:\n\n${p.summary}`;
     default:
       return unreachable(p);
   }

@@ -4,26 +4,49 @@ import { z } from 'zod';
 import type { ModelCall } from '@boocode/protocol';
 import { ConfigError } from '../config.ts';
 
-/** Prices in US dollars per million tokens, as providers list them. */
-const PriceFile = z.record(
+/**
+ * Per model: prices in US dollars per million tokens, as providers list them, and
+ * the context window in tokens for an endpoint that does not list it.
+ */
+const ModelFile = z.record(
   z.string().min(1),
-  z.object({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-  }),
+  z
+    .object({
+      input: z.number().nonnegative().optional(),
+      output: z.number().nonnegative().optional(),
+      contextWindow: z.number().int().positive().optional(),
+    })
+    .refine((m) => (m.input === undefined) === (m.output === undefined), {
+      message: 'give both input and output prices, or neither',
+    }),
 );
 
 /** Per model, micro-dollars per million tokens: integers, so sums stay exact. */
 export type Prices = ReadonlyMap<string, { input: number; output: number }>;
 
 export function parsePrices(json: unknown): Prices {
-  const table = PriceFile.parse(json);
-  return new Map(
-    Object.entries(table).map(([model, p]) => [
-      model,
-      { input: Math.round(p.input * 1e6), output: Math.round(p.output * 1e6) },
-    ]),
-  );
+  return parseModelTable(json).prices;
+}
+
+export interface ModelTable {
+  prices: Prices;
+  contextWindows: ReadonlyMap<string, number>;
+}
+
+export function parseModelTable(json: unknown): ModelTable {
+  const table = Object.entries(ModelFile.parse(json));
+  return {
+    prices: new Map(
+      table.flatMap(([model, p]) =>
+        p.input === undefined || p.output === undefined
+          ? []
+          : [[model, { input: Math.round(p.input * 1e6), output: Math.round(p.output * 1e6) }]],
+      ),
+    ),
+    contextWindows: new Map(
+      table.flatMap(([model, p]) => (p.contextWindow ? [[model, p.contextWindow]] : [])),
+    ),
+  };
 }
 
 /** The cost of one model call in micro-dollars, or null when the model has no price. */
@@ -57,6 +80,14 @@ export async function loadPrices(
   home: string,
   fromEnv: string | null | undefined,
 ): Promise<Prices> {
+  return (await loadModelTable(home, fromEnv)).prices;
+}
+
+/** The model table (prices, context windows) from the environment or models.json. */
+export async function loadModelTable(
+  home: string,
+  fromEnv: string | null | undefined,
+): Promise<ModelTable> {
   let source = 'BOOCODE_MODEL_PRICES';
   let text = fromEnv?.trim();
   if (!text) {
@@ -64,11 +95,11 @@ export async function loadPrices(
     try {
       text = await readFile(source, 'utf8');
     } catch {
-      return new Map();
+      return { prices: new Map(), contextWindows: new Map() };
     }
   }
   try {
-    return parsePrices(JSON.parse(text));
+    return parseModelTable(JSON.parse(text));
   } catch (err) {
     const why =
       err instanceof z.ZodError ? (err.issues[0]?.message ?? 'invalid') : 'not valid JSON';

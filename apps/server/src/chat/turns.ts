@@ -52,6 +52,7 @@ export function toTurns(messages: Pick<Message, 'role' | 'parts'>[]): ChatTurn[]
         }
         case 'reasoning':
         case 'error':
+        case 'compaction':
           break;
       }
     }

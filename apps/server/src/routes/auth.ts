@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '@boocode/protocol';
-import { COOKIE } from '../auth/auth-plugin.ts';
-import { tokensEqual } from '../auth/token.ts';
+import { COOKIE, tokensEqual } from '@boocode/service';
 
 export const authRoutes: FastifyPluginAsyncZod<{ token: string; secure: boolean }> = async (
   app,

@@ -7,6 +7,7 @@ import {
   ChatListQuery,
   ChatParams,
   ChatSnapshot,
+  CompactBody,
   CreateChatBody,
   EditBody,
   ExportQuery,
@@ -22,16 +23,18 @@ import {
 import { createChat, getProject, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
 import { DEFAULT_TITLE, type ChatService } from '../chat/chat-service.ts';
 import { chatToMarkdown, exportSlug } from '../chat/export.ts';
+import type { AgentRegistry } from '../agents.ts';
 
 export interface ChatRoutesOptions {
   sql: Sql;
   chats: ChatService;
+  agents: AgentRegistry;
   onChatsChanged: (chat: Chat | null, deletedId: string | null) => void;
 }
 
 export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
   app,
-  { sql, chats, onChatsChanged },
+  { sql, chats, agents, onChatsChanged },
 ) => {
   app.get(
     '/api/chats',
@@ -46,11 +49,14 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
       if (req.body.projectId && !(await getProject(sql, req.body.projectId))) {
         throw new AppError('bad_request', 'No such project.');
       }
+      const agent = req.body.agentId ? await agents.get(req.body.agentId) : null;
+      if (req.body.agentId && !agent) throw new AppError('bad_request', 'No such agent.');
       const chat = publicChat(
         await createChat(sql, {
           title: req.body.title ?? DEFAULT_TITLE,
-          model: req.body.model ?? null,
+          model: req.body.model ?? agent?.model ?? null,
           projectId: req.body.projectId ?? null,
+          agentId: agent?.id ?? null,
         }),
       );
       onChatsChanged(chat, null);
@@ -137,6 +143,17 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     },
     async (req, reply) =>
       reply.code(202).send(await chats.regenerate(req.params.chatId, req.body?.model)),
+  );
+
+  app.post(
+    '/api/chats/:chatId/compact',
+    {
+      schema: { params: ChatParams, body: CompactBody.optional(), response: { 202: Accepted } },
+    },
+    async (req, reply) =>
+      reply
+        .code(202)
+        .send(await chats.compact(req.params.chatId, { model: req.body?.model, auto: false })),
   );
 
   app.post(

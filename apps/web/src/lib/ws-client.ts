@@ -26,7 +26,7 @@ export class WsClient {
   private readonly frameListeners = new Set<FrameListener>();
   private readonly statusListeners = new Set<() => void>();
   private readonly openListeners = new Set<() => void>();
-  private readonly watches = new Map<string, Watch>();
+  private readonly watches = new Map<string, Set<Watch>>();
 
   constructor(private readonly url: () => string) {}
 
@@ -66,15 +66,20 @@ export class WsClient {
   }
 
   /**
-   * Subscribes to a chat now (if open) and after every reconnect, from `afterSeq()`.
-   * A later watch of the same chat replaces this one; the returned stop is idempotent.
+   * Subscribes to a chat now (if open) and after every reconnect, from `afterSeq()`. Several
+   * watchers of one chat (two panes showing it) share one subscription, from the lowest seq any
+   * of them needs (each drops what it already has); it ends with the last one's idempotent stop.
    */
   watch(chatId: string, afterSeq: () => number): () => void {
     const w: Watch = { chatId, afterSeq };
-    this.watches.set(chatId, w);
-    this.send({ type: 'chat.subscribe', chatId, afterSeq: afterSeq() });
+    const set = this.watches.get(chatId) ?? new Set<Watch>();
+    set.add(w);
+    this.watches.set(chatId, set);
+    this.send({ type: 'chat.subscribe', chatId, afterSeq: lowestSeq(set) });
     return () => {
-      if (this.watches.get(chatId) !== w) return;
+      const current = this.watches.get(chatId);
+      if (!current?.delete(w)) return;
+      if (current.size > 0) return;
       this.watches.delete(chatId);
       this.send({ type: 'chat.unsubscribe', chatId });
     };
@@ -101,8 +106,8 @@ export class WsClient {
       this.backoff = MIN_BACKOFF_MS;
       this.failures = 0;
       this.everOpened = true;
-      for (const w of this.watches.values()) {
-        this.send({ type: 'chat.subscribe', chatId: w.chatId, afterSeq: w.afterSeq() });
+      for (const [chatId, set] of this.watches) {
+        this.send({ type: 'chat.subscribe', chatId, afterSeq: lowestSeq(set) });
       }
       this.setStatus('open');
       for (const l of this.openListeners) safely(l);
@@ -152,6 +157,10 @@ function parseFrame(data: string): ServerFrame | null {
     console.warn('boocode: ignoring a non-JSON frame');
   }
   return null;
+}
+
+function lowestSeq(watches: Set<Watch>): number {
+  return Math.min(...[...watches].map((w) => w.afterSeq()));
 }
 
 function subscribe<T>(set: Set<T>, item: T): () => void {

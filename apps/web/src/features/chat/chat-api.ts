@@ -78,7 +78,7 @@ export function useRefreshModels() {
 export function useCreateChat() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { title?: string; model?: string; projectId?: string }) =>
+    mutationFn: (body: { title?: string; model?: string; projectId?: string; agentId?: string }) =>
       api('/api/chats', { method: 'POST', body, schema: Chat }),
     onSuccess: () => qc.invalidateQueries({ queryKey: chatsKey }),
   });
@@ -140,6 +140,8 @@ export const replyApi = {
       schema: Accepted,
     }),
   stop: (chatId: string) => api(`${chatUrl(chatId)}/stop`, { method: 'POST' }),
+  compact: (chatId: string, model?: string) =>
+    api(`${chatUrl(chatId)}/compact`, { method: 'POST', body: { model }, schema: Accepted }),
   regenerate: (chatId: string, model?: string) =>
     api(`${chatUrl(chatId)}/regenerate`, { method: 'POST', body: { model } }),
   edit: (chatId: string, messageId: string, content: string, model?: string) =>

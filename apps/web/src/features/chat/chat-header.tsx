@@ -1,9 +1,12 @@
+import type { ReactNode } from 'react';
 import type { ChatUsage } from '@boocode/protocol';
 import { Button } from '@boocode/ui';
-import { PanelLeft } from 'lucide-react';
+import { FoldVertical, PanelLeft } from 'lucide-react';
 import { formatCost, formatTokens } from '../../lib/money.ts';
 import { ProjectPicker } from '../projects/project-picker.tsx';
 import { ReadAccess } from '../projects/read-access.tsx';
+import { ChatMcpPopover } from '../mcp/chat-mcp-popover.tsx';
+import { SkillsPopover } from '../library/skills-popover.tsx';
 import { ExportMenu } from './export-menu.tsx';
 import { ModelPicker } from './model-picker.tsx';
 
@@ -19,7 +22,16 @@ interface Props {
   onProjectChange: (projectId: string | null) => void;
   onProjectRemoved: (projectId: string) => void;
   sidebarOpen: boolean;
-  onToggleSidebar: () => void;
+  /** Absent: no sidebar toggle (a pane that is not the first). */
+  onToggleSidebar?: () => void;
+  /** Buttons of the pane the chat is in, last in the header. */
+  actions?: ReactNode;
+  /** The project cannot change (a coder chat writes to the project its pane was opened on). */
+  projectLocked?: boolean;
+  /** The name of the agent the chat started with, if any. */
+  agentName?: string | null;
+  /** Summarises the older turns; null when there is nothing to compact (no chat, or a reply runs). */
+  onCompact?: (() => void) | null;
 }
 
 export function ChatHeader({
@@ -33,30 +45,65 @@ export function ChatHeader({
   onProjectRemoved,
   sidebarOpen,
   onToggleSidebar,
+  actions,
+  agentName = null,
+  projectLocked = false,
+  onCompact = null,
 }: Props) {
   return (
     <header className="border-border flex h-12 shrink-0 items-center gap-2 border-b px-2 sm:px-3">
-      <Button
-        variant="ghost"
-        size="icon"
-        aria-label="Toggle sidebar"
-        aria-expanded={sidebarOpen}
-        aria-controls="sidebar"
-        title="Toggle sidebar"
-        onClick={onToggleSidebar}
-      >
-        <PanelLeft />
-      </Button>
+      {onToggleSidebar ? (
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label="Toggle sidebar"
+          aria-expanded={sidebarOpen}
+          aria-controls="sidebar"
+          title="Toggle sidebar"
+          onClick={onToggleSidebar}
+        >
+          <PanelLeft />
+        </Button>
+      ) : null}
       <h1 className="min-w-0 flex-1 truncate text-sm font-medium" title={title}>
         {title}
       </h1>
+      {agentName ? (
+        <span
+          title="The agent this chat started with"
+          className="bg-muted text-muted-foreground hidden shrink-0 rounded-full px-2 py-0.5 text-xs sm:inline"
+        >
+          {agentName}
+        </span>
+      ) : null}
       {usage ? <UsageTotals usage={usage} /> : null}
       <div className="flex min-w-0 items-center gap-0.5">
-        <ProjectPicker value={projectId} onChange={onProjectChange} onRemoved={onProjectRemoved} />
+        {projectLocked ? null : (
+          <ProjectPicker
+            value={projectId}
+            onChange={onProjectChange}
+            onRemoved={onProjectRemoved}
+          />
+        )}
         {chatId ? <ReadAccess chatId={chatId} projectId={projectId} /> : null}
+        {chatId ? <ChatMcpPopover chatId={chatId} /> : null}
+        <SkillsPopover chatId={chatId} projectId={projectId} />
+        {chatId ? (
+          <Button
+            variant="ghost"
+            size="icon"
+            aria-label="Compact"
+            title="Compact: summarise the older turns to free the context window"
+            disabled={!onCompact}
+            onClick={onCompact ?? undefined}
+          >
+            <FoldVertical />
+          </Button>
+        ) : null}
         {chatId ? <ExportMenu chatId={chatId} /> : null}
       </div>
       <ModelPicker value={model} onChange={onModelChange} />
+      {actions}
     </header>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { Chat } from '@boocode/protocol';
 import { Alert, Button, Spinner } from '@boocode/ui';
 import { ApiError, errorMessage } from '../../lib/api.ts';
@@ -8,12 +8,15 @@ import { chatPath, navigate } from '../../lib/router.ts';
 import { toastError } from '../../lib/toast.ts';
 import { useProjects } from '../projects/project-api.ts';
 import { defaultProject } from '../projects/project-picker.tsx';
+import { ArtifactWorkspace } from '../artifacts/artifact-workspace.tsx';
 import { replyApi, useCreateChat, useForkChat, useModels, useUpdateChat } from './chat-api.ts';
 import { ChatHeader } from './chat-header.tsx';
 import { Composer } from './composer.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { MessageList } from './message-list.tsx';
 import { defaultModel } from './model-picker.tsx';
+import { AgentPicker } from '../library/agent-picker.tsx';
+import { useAgents } from '../library/library-api.ts';
 import type { ChatStream } from './use-chat-stream.ts';
 
 interface Props {
@@ -21,8 +24,13 @@ interface Props {
   stream: ChatStream;
   setChat: (chat: Chat) => void;
   sidebarOpen: boolean;
-  onToggleSidebar: () => void;
+  /** Absent: no sidebar toggle in the header (a pane that is not the first). */
+  onToggleSidebar?: () => void;
   onNewChat: () => void;
+  /** Shows another chat here (a new one just sent, a fork); default: go to its address. */
+  onOpenChat?: (chatId: string) => void;
+  /** The pane's buttons, at the end of the header. */
+  headerActions?: ReactNode;
 }
 
 /** The open chat (or the new-chat screen): header, messages, composer. */
@@ -33,6 +41,8 @@ export function ChatView({
   sidebarOpen,
   onToggleSidebar,
   onNewChat,
+  onOpenChat = openByAddress,
+  headerActions,
 }: Props) {
   const models = useModels();
   const createChat = useCreateChat();
@@ -43,6 +53,8 @@ export function ChatView({
   const projects = useProjects();
   const [lastProject, setLastProjectState] = useState(getLastProject);
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [draftAgent, setDraftAgent] = useState<string | null>(null);
+  const agents = useAgents();
   const [editingIn, setEditingIn] = useState(chatId);
   if (editingIn !== chatId) {
     setEditingIn(chatId);
@@ -96,9 +108,11 @@ export function ChatView({
         const created = await createChat.mutateAsync({
           model: m,
           projectId: projectId ?? undefined,
+          agentId: draftAgent ?? undefined,
         });
+        setDraftAgent(null);
         id = created.id;
-        navigate(chatPath(id));
+        onOpenChat(id);
       }
       await replyApi.send(id, content, m);
       return true;
@@ -133,18 +147,33 @@ export function ChatView({
       if (!chatId) return;
       try {
         const fork = await forkChat({ chatId, messageId });
-        navigate(chatPath(fork.id));
+        onOpenChat(fork.id);
       } catch (err) {
         toastError(errorMessage(err));
       }
     },
-    [chatId, forkChat],
+    [chatId, forkChat, onOpenChat],
   );
 
   const title = chat?.title || (chatId ? '' : 'New chat');
+  const agentName = chat?.agentId
+    ? (agents.data?.agents.find((a) => a.id === chat.agentId)?.name ?? chat.agentId)
+    : null;
+  const onCompact =
+    chat && !running && stream.status === 'ready' && stream.messages.length > 0
+      ? () => {
+          replyApi.compact(chat.id, m).catch((err: unknown) => toastError(errorMessage(err)));
+        }
+      : null;
+  const onAgentChange = (agentId: string | null) => {
+    setDraftAgent(agentId);
+    // An agent that names its model starts on it.
+    const agentModel = agents.data?.agents.find((a) => a.id === agentId)?.model;
+    if (agentModel) setDraftModel(agentModel);
+  };
 
   return (
-    <main className="flex h-full min-w-0 flex-1 flex-col">
+    <div className="flex h-full min-w-0 flex-1 flex-col">
       <ChatHeader
         title={title}
         chatId={chat?.id ?? null}
@@ -156,43 +185,58 @@ export function ChatView({
         onProjectRemoved={onProjectRemoved}
         sidebarOpen={sidebarOpen}
         onToggleSidebar={onToggleSidebar}
+        actions={headerActions}
+        agentName={agentName}
+        projectLocked={chat?.kind === 'coder'}
+        onCompact={onCompact}
       />
-      {stream.status === 'loading' ? (
-        <div className="text-muted-foreground flex flex-1 items-center justify-center">
-          <Spinner />
-          <span className="sr-only">Loading chat…</span>
-        </div>
-      ) : stream.status === 'error' ? (
-        <div className="flex flex-1 items-center justify-center p-6">
-          <Alert variant="destructive" className="flex max-w-md flex-col items-start gap-3">
-            <span>
-              {stream.error instanceof ApiError && stream.error.status === 404
-                ? 'This chat does not exist: it may have been deleted.'
-                : errorMessage(stream.error)}
-            </span>
-            <Button variant="outline" size="sm" onClick={onNewChat}>
-              Start a new chat
-            </Button>
-          </Alert>
-        </div>
-      ) : stream.status === 'ready' && stream.messages.length > 0 ? (
-        <MessageList
-          key={chatId}
-          messages={stream.messages}
-          hasMore={stream.hasMore}
-          loadOlder={stream.loadOlder}
-          running={running}
-          editingId={editingId}
-          onEditStart={setEditingId}
-          onEditCancel={onEditCancel}
-          onEditSave={onEditSave}
-          onRegenerate={onRegenerate}
-          onFork={onFork}
-        />
-      ) : (
-        <EmptyState />
-      )}
-      <Composer chatKey={chatId} running={running} onSend={send} onStop={stop} />
-    </main>
+      <ArtifactWorkspace
+        chatId={chatId}
+        messages={stream.status === 'ready' ? stream.messages : null}
+      >
+        {stream.status === 'loading' ? (
+          <div className="text-muted-foreground flex flex-1 items-center justify-center">
+            <Spinner />
+            <span className="sr-only">Loading chat…</span>
+          </div>
+        ) : stream.status === 'error' ? (
+          <div className="flex flex-1 items-center justify-center p-6">
+            <Alert variant="destructive" className="flex max-w-md flex-col items-start gap-3">
+              <span>
+                {stream.error instanceof ApiError && stream.error.status === 404
+                  ? 'This chat does not exist: it may have been deleted.'
+                  : errorMessage(stream.error)}
+              </span>
+              <Button variant="outline" size="sm" onClick={onNewChat}>
+                Start a new chat
+              </Button>
+            </Alert>
+          </div>
+        ) : stream.status === 'ready' && stream.messages.length > 0 ? (
+          <MessageList
+            key={chatId}
+            messages={stream.messages}
+            hasMore={stream.hasMore}
+            loadOlder={stream.loadOlder}
+            running={running}
+            editingId={editingId}
+            onEditStart={setEditingId}
+            onEditCancel={onEditCancel}
+            onEditSave={onEditSave}
+            onRegenerate={onRegenerate}
+            onFork={onFork}
+          />
+        ) : (
+          <EmptyState>
+            {chatId ? null : <AgentPicker value={draftAgent} onChange={onAgentChange} />}
+          </EmptyState>
+        )}
+        <Composer chatKey={chatId} running={running} onSend={send} onStop={stop} />
+      </ArtifactWorkspace>
+    </div>
   );
+}
+
+function openByAddress(chatId: string): void {
+  navigate(chatPath(chatId));
 }

@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import { Kbd } from '@boocode/ui';
 import { MessageSquare } from 'lucide-react';
 
 /** What an empty chat shows above the composer. */
-export function EmptyState() {
+export function EmptyState({ children }: { children?: ReactNode }) {
   return (
     <div className="flex min-h-0 flex-1 items-center justify-center p-6">
       <div className="max-w-sm text-center">
@@ -22,6 +23,7 @@ export function EmptyState() {
             <Kbd>/</Kbd> search chats · <Kbd>Esc</Kbd> stop a reply
           </li>
         </ul>
+        {children}
       </div>
     </div>
   );

@@ -19,6 +19,7 @@ export function asChatEvent(frame: ServerFrame): ChatEvent | null {
       return frame;
     case 'chat.resync':
     case 'chats.changed':
+    case 'mcp.changed':
     case 'error':
       return null;
     default:

@@ -95,6 +95,7 @@ const aliases: Record<string, string> = {
   rs: 'rust',
   htm: 'html',
   xml: 'html',
+  svg: 'html',
   yml: 'yaml',
   md: 'markdown',
   patch: 'diff',

@@ -1,6 +1,7 @@
-import { memo, useMemo } from 'react';
+import { createContext, memo, useContext, useMemo } from 'react';
 import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import { fenceClosedAt } from '../artifacts/artifact.ts';
 import { CodeBlock } from './code-block.tsx';
 import { splitBlocks } from './split-blocks.ts';
 
@@ -12,19 +13,27 @@ function textOf(node: HastNode): string {
   return '';
 }
 
+/** The Markdown of the block being rendered, while it is still growing (else null). */
+const GrowingSource = createContext<string | null>(null);
+
+function Pre({ node }: ExtraProps) {
+  const growing = useContext(GrowingSource);
+  const code = node?.children[0];
+  if (code?.type !== 'element' || code.tagName !== 'code') return <pre>{node && textOf(node)}</pre>;
+  const classes = code.properties.className;
+  const langClass = Array.isArray(classes)
+    ? classes.find((c) => typeof c === 'string' && c.startsWith('language-'))
+    : undefined;
+  const lang = typeof langClass === 'string' ? langClass.slice('language-'.length) : '';
+  // A fence still open in a streaming reply runs to the end of the text: not complete yet.
+  const end = node?.position?.end.offset;
+  const complete = growing === null || end === undefined || fenceClosedAt(growing, end);
+  // The parser keeps the newline before the closing fence; drop it so the box has no blank line.
+  return <CodeBlock code={textOf(code).replace(/\n$/, '')} lang={lang} complete={complete} />;
+}
+
 const components: Components = {
-  pre({ node }) {
-    const code = node?.children[0];
-    if (code?.type !== 'element' || code.tagName !== 'code')
-      return <pre>{node && textOf(node)}</pre>;
-    const classes = code.properties.className;
-    const langClass = Array.isArray(classes)
-      ? classes.find((c) => typeof c === 'string' && c.startsWith('language-'))
-      : undefined;
-    const lang = typeof langClass === 'string' ? langClass.slice('language-'.length) : '';
-    // The parser keeps the newline before the closing fence; drop it so the box has no blank line.
-    return <CodeBlock code={textOf(code).replace(/\n$/, '')} lang={lang} />;
-  },
+  pre: Pre,
   a({ node: _node, href, children, ...props }) {
     return (
       <a href={href} target="_blank" rel="noopener noreferrer" {...props}>
@@ -43,21 +52,32 @@ const components: Components = {
 
 const remarkPlugins = [remarkGfm];
 
-const Block = memo(function Block({ text }: { text: string }) {
+const Block = memo(function Block({ text, growing }: { text: string; growing: boolean }) {
   return (
-    <ReactMarkdown remarkPlugins={remarkPlugins} components={components}>
-      {text}
-    </ReactMarkdown>
+    <GrowingSource value={growing ? text : null}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} components={components}>
+        {text}
+      </ReactMarkdown>
+    </GrowingSource>
   );
 });
 
-/** Assistant text as GitHub-flavoured Markdown. */
-export const Markdown = memo(function Markdown({ text }: { text: string }) {
+/**
+ * Assistant text as GitHub-flavoured Markdown. `streaming`: the text is still being written, so
+ * its last code fence may be open.
+ */
+export const Markdown = memo(function Markdown({
+  text,
+  streaming = false,
+}: {
+  text: string;
+  streaming?: boolean;
+}) {
   const blocks = useMemo(() => splitBlocks(text), [text]);
   return (
     <div className="markdown">
       {blocks.map((block, i) => (
-        <Block key={i} text={block} />
+        <Block key={i} text={block} growing={streaming && i === blocks.length - 1} />
       ))}
     </div>
   );

@@ -4,6 +4,7 @@ import { Button, Textarea, cn } from '@boocode/ui';
 import { ChevronDown, GitFork, Pencil, RotateCcw } from 'lucide-react';
 import { formatUsage } from '../../lib/money.ts';
 import { CopyButton } from './copy-button.tsx';
+import { CompactionMarker } from './compaction-marker.tsx';
 import { MessageParts } from './message-parts.tsx';
 
 export interface MessageActions {
@@ -26,6 +27,7 @@ interface Props extends MessageActions {
 export const MessageItem = memo(function MessageItem(props: Props) {
   const { message } = props;
   if (message.role === 'user') return <UserMessage {...props} />;
+  if (message.role === 'system') return <CompactionMarker message={message} />;
   return <AssistantMessage {...props} />;
 });
 

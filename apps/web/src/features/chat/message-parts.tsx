@@ -36,7 +36,7 @@ interface PartViewProps {
 function PartView({ part, streaming, results, calls }: PartViewProps) {
   switch (part.type) {
     case 'text':
-      return <Markdown text={part.text} />;
+      return <Markdown text={part.text} streaming={streaming} />;
     case 'reasoning':
       return <Reasoning text={part.text} streaming={streaming} />;
     case 'error':
@@ -50,6 +50,8 @@ function PartView({ part, streaming, results, calls }: PartViewProps) {
     case 'tool_result':
       // Shown inside its call; a result whose call is missing still gets a block of its own.
       return calls.has(part.callId) ? null : <ToolCall call={null} result={part} />;
+    case 'compaction':
+      return null; // a compaction marker shows on its own (compaction-marker.tsx)
     default:
       return unreachable(part);
   }

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Chat } from '@boocode/protocol';
 import { Alert, Button, Input, Kbd, Spinner, cn } from '@boocode/ui';
 import { Plus, Search } from 'lucide-react';
 import { errorMessage } from '../../lib/api.ts';
 import { useDebouncedValue } from '../../lib/use-debounced-value.ts';
+import { SettingsButton } from '../settings/settings-dialog.tsx';
 import { useChats } from './chat-api.ts';
 import { ChatListItem } from './chat-list-item.tsx';
 
@@ -16,9 +17,11 @@ interface Props {
   /** After a chat is opened from the list (narrow screens close the sidebar then). */
   onOpened: () => void;
   onRenamed: (chat: Chat) => void;
+  /** Below the chat list: the workspace's other kinds of pane (terminals...). */
+  children?: ReactNode;
 }
 
-export function Sidebar({ currentChatId, open, onNewChat, onOpened, onRenamed }: Props) {
+export function Sidebar({ currentChatId, open, onNewChat, onOpened, onRenamed, children }: Props) {
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search, 200);
   const chats = useChats(q);
@@ -91,6 +94,10 @@ export function Sidebar({ currentChatId, open, onNewChat, onOpened, onRenamed }:
           </ul>
         )}
       </nav>
+      {children}
+      <div className="border-border shrink-0 border-t p-2">
+        <SettingsButton />
+      </div>
     </aside>
   );
 }

@@ -97,8 +97,11 @@ export function useChatStream(chatId: string | null): {
           hasMore: snap.hasMore,
         });
         setFailure(null);
-        // Re-watching replaces the previous watch, which sends a fresh subscribe from this seq.
+        // A new watch sends a fresh subscribe from this seq; the previous one (a resync) is
+        // dropped after, so the chat is never unsubscribed in between.
+        const previous = unwatch;
         unwatch = wsClient.watch(chatId, () => lastSeq);
+        previous?.();
       } catch (error) {
         if (disposed || id !== loadId) return;
         retryOnOpen = !(error instanceof ApiError && error.status >= 400 && error.status < 500);

@@ -1,9 +1,14 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '@boocode/protocol';
 
+export interface ErrorHandlerOptions {
+  /** Answers an unknown non-API GET (the web app routes by path); absent = 404. */
+  spaFallback?: (req: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
+}
+
 /** One place turns every failure into `{ code, message }`; 5xx details stay in the log. */
-export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: boolean }): void {
+export function registerErrorHandler(app: FastifyInstance, opts: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, err.message);
@@ -31,7 +36,7 @@ export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback: 
   app.setNotFoundHandler((req, reply) => {
     // The web app routes by path (/c/<id>): unknown non-API pages get its index.html.
     if (opts.spaFallback && req.method === 'GET' && !req.url.startsWith('/api')) {
-      return reply.sendFile('index.html');
+      return opts.spaFallback(req, reply);
     }
     return reply
       .code(404)

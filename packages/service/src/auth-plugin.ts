@@ -1,13 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import { AppError } from '@boocode/protocol';
-import type { Config } from '../config.ts';
 import { tokensEqual } from './token.ts';
 
+/** The cookie the token is traded for at `POST /api/auth/login`. */
 export const COOKIE = 'boocode_token';
 
 /** Routes that answer without auth: health, and the door itself. */
-const PUBLIC_API = new Set(['GET /api/health', 'POST /api/auth/login']);
+export const PUBLIC_API = new Set(['GET /api/health', 'POST /api/auth/login']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,9 +16,28 @@ declare module 'fastify' {
   }
 }
 
+/** What the gate needs to know; every service passes the front door's (the server's) values. */
 export interface AuthOptions {
-  config: Config;
+  /** The public bind address (the server's HOST). A loopback one turns the Host check on. */
+  host: string;
+  /** The public port (the server's PORT). */
+  port: number;
+  authMode: 'token' | 'proxy';
+  /** Lower-case header name the proxy puts the user in (`remote-user`). */
+  proxyHeader: string;
+  trustedProxies: string[];
+  /** Origins allowed besides the one the request was addressed to. */
+  allowedOrigins: string[];
+  /** The access token (token mode). '' = none. */
   token: string;
+  /**
+   * Services only: a Bearer token the server adds when it forwards a request in proxy
+   * mode (its own peer address is not a trusted proxy). The user is then the one the
+   * server saw, in the proxy header. Never set on the server itself.
+   */
+  serviceToken?: string;
+  /** More `host:port` values to accept, e.g. a service's own loopback address. */
+  extraHosts?: string[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -28,18 +48,19 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * or bearer header (AUTH_MODE=token) or from the proxy's header when the peer
  * is a trusted proxy (AUTH_MODE=proxy). Anything else is 401.
  */
-export const authPlugin = fp<AuthOptions>(async (app, { config, token }) => {
+export const authPlugin = fp<AuthOptions>(async (app, opts) => {
+  const { authMode, proxyHeader, trustedProxies, allowedOrigins, token } = opts;
   app.decorateRequest('user', null);
 
-  const bindIsLoopback = LOOPBACK.has(config.host);
-  const allowedHosts = new Set<string>();
-  for (const h of ['127.0.0.1', 'localhost', '[::1]', config.host]) {
-    allowedHosts.add(`${h}:${config.port}`);
+  const bindIsLoopback = LOOPBACK.has(opts.host);
+  const allowedHosts = new Set<string>(opts.extraHosts ?? []);
+  for (const h of ['127.0.0.1', 'localhost', '[::1]', opts.host]) {
+    allowedHosts.add(`${h}:${opts.port}`);
   }
-  for (const o of config.allowedOrigins) allowedHosts.add(new URL(o).host);
+  for (const o of allowedOrigins) allowedHosts.add(new URL(o).host);
 
   const originAllowed = (req: FastifyRequest, origin: string): boolean => {
-    if (config.allowedOrigins.includes(origin)) return true;
+    if (allowedOrigins.includes(origin)) return true;
     try {
       return new URL(origin).host === req.headers.host;
     } catch {
@@ -48,14 +69,17 @@ export const authPlugin = fp<AuthOptions>(async (app, { config, token }) => {
   };
 
   const userOf = (req: FastifyRequest): string | null => {
-    if (config.authMode === 'proxy') {
-      if (!config.trustedProxies.includes(normalizeIp(req.socket.remoteAddress ?? ''))) return null;
-      const u = req.headers[config.proxyHeader];
+    const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (authMode === 'proxy') {
+      const fromServer = !!opts.serviceToken && !!bearer && tokensEqual(bearer, opts.serviceToken);
+      if (!fromServer && !trustedProxies.includes(normalizeIp(req.socket.remoteAddress ?? ''))) {
+        return null;
+      }
+      const u = req.headers[proxyHeader];
       return typeof u === 'string' && u.trim() ? u.trim() : null;
     }
-    const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
     const given = bearer ?? req.cookies[COOKIE];
-    return given && tokensEqual(given, token) ? 'owner' : null;
+    return token && given && tokensEqual(given, token) ? 'owner' : null;
   };
 
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
@@ -83,5 +107,3 @@ export const authPlugin = fp<AuthOptions>(async (app, { config, token }) => {
 function normalizeIp(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
-
-export { PUBLIC_API };

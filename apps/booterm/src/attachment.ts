@@ -1,0 +1,301 @@
+import { spawn, type IPty } from 'node-pty';
+import type { WebSocket } from 'ws';
+import {
+  FLOW_HIGH_WATERMARK,
+  FLOW_LOW_WATERMARK,
+  TERMINAL_WS_BAD_FRAME,
+  TerminalClientFrame,
+  type TerminalServerFrame,
+} from '@boocode/protocol';
+import type { NewSession, Tmux } from './tmux.ts';
+
+/** Output waits up to this long to go out in one frame with what follows it ... */
+const COALESCE_MS = 5;
+/** ... or until this much is waiting. (An echo of recent input goes at once: see onOutput.) */
+const COALESCE_BYTES = 64 * 1024;
+
+/** What a test or the bench can read about one socket's flow control. */
+export interface AttachmentStats {
+  /** Output bytes sent and not acknowledged yet. */
+  unacked: number;
+  peakUnacked: number;
+  /** Highest `ws.bufferedAmount` seen right after a send. */
+  peakBuffered: number;
+  paused: boolean;
+  /** How many times the pty was paused. */
+  pauses: number;
+  bytesSent: number;
+  framesSent: number;
+}
+
+/** Thrown by `AttachOptions.prepare` to end the socket at once with `code`. */
+export class Refusal extends Error {
+  constructor(
+    readonly code: number,
+    readonly frame: TerminalServerFrame | null,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface AttachOptions {
+  tmux: Tmux;
+  name: string;
+  /** The size the socket asked for. */
+  size: { cols: number; rows: number };
+  /** Checks the terminal and gives its session; throws Refusal when it cannot be had. */
+  prepare: () => Promise<NewSession>;
+  replayLines: number;
+  /** The tmux client exited and the session is gone: record it, the socket closes next. */
+  onSessionEnded: () => Promise<void>;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * One WebSocket attached to one terminal: its own tmux client in a node-pty, so each view
+ * has its own flow control and size (tmux's `window-size latest` picks the newest).
+ * On attach the scrollback goes first, then live output: the tmux client's first bytes
+ * repaint the screen, so nothing is shown twice.
+ */
+export class Attachment {
+  private pty: IPty | null = null;
+  private closed = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = 0;
+  private lastInput = 0;
+  /**
+   * Input that came before the tmux client was attached: it sets raw mode with a flush,
+   * so anything written earlier would be lost. Its first output (the repaint) means ready.
+   */
+  private earlyInput: (string | Buffer)[] | null = [];
+  private size: { cols: number; rows: number };
+  private session: NewSession | null = null;
+  readonly stats: AttachmentStats = {
+    unacked: 0,
+    peakUnacked: 0,
+    peakBuffered: 0,
+    paused: false,
+    pauses: 0,
+    bytesSent: 0,
+    framesSent: 0,
+  };
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly opts: AttachOptions,
+  ) {
+    this.size = { ...opts.size };
+    // Listening from the first moment: frames sent right after the upgrade are kept.
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+  }
+
+  /** Checks the terminal, sends the scrollback, then starts the tmux client. */
+  async start(): Promise<void> {
+    try {
+      this.session = await this.opts.prepare();
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      if (err.frame) this.sendControl(err.frame);
+      return this.close(err.code, err.message);
+    }
+    if (this.closed) return;
+    const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
+    if (this.closed) return;
+    if (!history) {
+      await this.opts.onSessionEnded();
+      this.sendControl({ type: 'terminal.exit' });
+      return this.close(1000, 'session ended');
+    }
+    let replayed = 0;
+    if (history.length > 0) {
+      // `\n` -> `\r\n`, colours reset, then enough new lines to push all of it into
+      // xterm.js's scrollback: the screen tmux repaints next must start out blank.
+      const out = Buffer.concat([
+        crlf(history),
+        Buffer.from(`\x1b[0m${'\r\n'.repeat(Math.max(0, this.size.rows - 1))}`),
+      ]);
+      this.sendOutput(out);
+      replayed = out.length;
+    }
+    this.sendControl({ type: 'terminal.replayed', bytes: replayed });
+
+    const { cols, rows } = this.size;
+    const session = { ...this.session, cols, rows };
+    const pty = spawn('tmux', this.opts.tmux.attachArgs(this.opts.name, session), {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: session.cwd,
+      env: this.opts.tmux.env,
+      encoding: null,
+    });
+    this.pty = pty;
+    if (this.stats.unacked > FLOW_HIGH_WATERMARK) this.pause();
+    pty.onData((chunk) => {
+      this.onOutput(chunk as unknown as Buffer);
+      if (this.earlyInput) {
+        for (const input of this.earlyInput) pty.write(input);
+        this.earlyInput = null;
+      }
+    });
+    pty.onExit(() => void this.onPtyExit());
+  }
+
+  resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+    if (this.pty && !this.closed) this.pty.resize(cols, rows);
+  }
+
+  /** Ends this view (the session lives on); `code` tells the browser why. */
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, reason);
+    this.dispose();
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (isBinary) return this.input(data);
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      json = null;
+    }
+    const frame = TerminalClientFrame.safeParse(json);
+    if (!frame.success) return this.close(TERMINAL_WS_BAD_FRAME, 'bad frame');
+    const f = frame.data;
+    switch (f.type) {
+      case 'terminal.input':
+        return this.input(f.data);
+      case 'terminal.resize':
+        return this.resize(f.cols, f.rows);
+      case 'terminal.ack':
+        return this.ack(f.bytes);
+    }
+  }
+
+  private input(data: string | Buffer): void {
+    this.lastInput = performance.now();
+    if (this.earlyInput) this.earlyInput.push(data);
+    else this.pty?.write(data);
+  }
+
+  private ack(bytes: number): void {
+    this.stats.unacked = Math.max(0, this.stats.unacked - bytes);
+    if (this.stats.paused && this.stats.unacked < FLOW_LOW_WATERMARK) {
+      this.stats.paused = false;
+      this.pty?.resume();
+    }
+  }
+
+  private pause(): void {
+    if (this.stats.paused || !this.pty) return;
+    this.stats.paused = true;
+    this.stats.pauses++;
+    this.pty.pause();
+  }
+
+  /**
+   * Coalesces tmux's many small writes (a stream of them costs every hop per frame): output
+   * goes as one frame per COALESCE_MS or COALESCE_BYTES, except that the first chunk after
+   * a quiet spell, and whatever answers recent input (an echoed key), goes at once.
+   */
+  private onOutput(chunk: Buffer): void {
+    if (this.closed) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    const now = performance.now();
+    if (
+      this.pendingBytes >= COALESCE_BYTES ||
+      now - this.lastInput < COALESCE_MS ||
+      now - this.lastFlush >= COALESCE_MS
+    ) {
+      return this.flush();
+    }
+    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS - (now - this.lastFlush));
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pendingBytes === 0) return;
+    const out = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lastFlush = performance.now();
+    this.sendOutput(out);
+  }
+
+  private sendOutput(out: Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(out, { binary: true });
+    const s = this.stats;
+    s.bytesSent += out.length;
+    s.framesSent++;
+    s.unacked += out.length;
+    s.peakUnacked = Math.max(s.peakUnacked, s.unacked);
+    s.peakBuffered = Math.max(s.peakBuffered, this.ws.bufferedAmount);
+    if (s.unacked > FLOW_HIGH_WATERMARK) this.pause();
+  }
+
+  private sendControl(frame: TerminalServerFrame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private async onPtyExit(): Promise<void> {
+    this.flush();
+    this.pty = null;
+    if (this.closed) return;
+    try {
+      if (await this.opts.tmux.hasSession(this.opts.name)) {
+        // Our client went (detached from inside tmux, killed): the browser may reattach.
+        return this.close(1011, 'detached');
+      }
+      await this.opts.onSessionEnded();
+      this.sendControl({ type: 'terminal.exit' });
+      this.close(1000, 'session ended');
+    } catch (err) {
+      this.opts.onError(err);
+      this.close(1011, 'error');
+    }
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = [];
+    const pty = this.pty;
+    this.pty = null;
+    // SIGHUP makes the tmux client detach; the session and its programs run on.
+    if (pty) {
+      try {
+        pty.kill('SIGHUP');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+function crlf(buf: Buffer): Buffer {
+  let n = 0;
+  for (const b of buf) if (b === 0x0a) n++;
+  const out = Buffer.allocUnsafe(buf.length + n);
+  let j = 0;
+  for (const b of buf) {
+    if (b === 0x0a) out[j++] = 0x0d;
+    out[j++] = b;
+  }
+  return out;
+}

@@ -1,0 +1,203 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { WebSocket } from 'ws';
+import {
+  AppError,
+  TERMINAL_WS_NOT_FOUND,
+  type CreateTerminalBody,
+  type SshHost,
+  type Terminal,
+} from '@boocode/protocol';
+import {
+  deleteTerminal,
+  getProject,
+  getSshHost,
+  getTerminal,
+  insertTerminal,
+  listTerminals,
+  markTerminalsDead,
+  renameTerminal,
+  setTerminalSize,
+  type Sql,
+} from '@boocode/db';
+import { createPathGuard } from '@boocode/files';
+import { Attachment, Refusal, type AttachmentStats } from './attachment.ts';
+import type { NewSession, Tmux } from './tmux.ts';
+
+interface Log {
+  warn(obj: unknown, msg?: string): void;
+}
+
+export interface TerminalServiceDeps {
+  sql: Sql;
+  tmux: Tmux;
+  /** argv of a local terminal; null: the login shell. */
+  shell: string[] | null;
+  /** `$BOOCODE_HOME`: SSH's known_hosts lives there. */
+  home: string;
+  replayLines: number;
+  log: Log;
+}
+
+/** The `ssh` argv of a terminal on `host`: a first connection accepts and records the key. */
+export function sshCommand(host: SshHost, home: string): string[] {
+  return [
+    'ssh',
+    '-p',
+    String(host.port),
+    ...(host.identityFile ? ['-i', host.identityFile] : []),
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-o',
+    `UserKnownHostsFile=${path.join(home, 'known_hosts')}`,
+    '-l',
+    host.user,
+    '--',
+    host.host,
+  ];
+}
+
+/** Terminals: rows in PostgreSQL, sessions in tmux, sockets attached to them. */
+export class TerminalService {
+  private readonly attachments = new Map<string, Set<Attachment>>();
+
+  constructor(private readonly d: TerminalServiceDeps) {}
+
+  /** Marks the rows whose session is gone (the tmux server died, the machine restarted). */
+  async reconcile(): Promise<number> {
+    const live = await this.d.tmux.listSessions();
+    const rows = await listTerminals(this.d.sql);
+    return markTerminalsDead(
+      this.d.sql,
+      rows.filter((t) => t.alive && !live.has(t.id)).map((t) => t.id),
+    );
+  }
+
+  async list(): Promise<Terminal[]> {
+    await this.reconcile();
+    return listTerminals(this.d.sql);
+  }
+
+  async create(body: CreateTerminalBody & { cols: number; rows: number }): Promise<Terminal> {
+    let cwd = os.homedir();
+    let title = 'Terminal';
+    let host: SshHost | null = null;
+    if (body.projectId) {
+      const project = await getProject(this.d.sql, body.projectId);
+      if (!project) throw new AppError('not_found', 'No such project.');
+      cwd = await projectDir(project.id, project.path);
+      title = project.name;
+    } else if (body.sshHostId) {
+      host = await getSshHost(this.d.sql, body.sshHostId);
+      if (!host) throw new AppError('not_found', 'No such SSH host.');
+      title = host.name;
+    }
+    const terminal = await insertTerminal(this.d.sql, {
+      title: body.title ?? title,
+      projectId: body.projectId ?? null,
+      cwd,
+      sshHostId: host?.id ?? null,
+      cols: body.cols,
+      rows: body.rows,
+    });
+    try {
+      await this.d.tmux.newSession(terminal.id, this.sessionOf(terminal, host));
+    } catch (err) {
+      await deleteTerminal(this.d.sql, terminal.id);
+      throw err;
+    }
+    return terminal;
+  }
+
+  async rename(id: string, title: string): Promise<Terminal> {
+    const t = await renameTerminal(this.d.sql, id, title);
+    if (!t) throw new AppError('not_found', 'No such terminal.');
+    return t;
+  }
+
+  /** Sizes every attached view; the size is kept for the next attach. */
+  async resize(id: string, cols: number, rows: number): Promise<Terminal> {
+    const t = await setTerminalSize(this.d.sql, id, { cols, rows });
+    if (!t) throw new AppError('not_found', 'No such terminal.');
+    for (const a of this.attachments.get(id) ?? []) a.resize(cols, rows);
+    return t;
+  }
+
+  /** Kills the session (its programs get SIGHUP) and forgets the terminal. */
+  async kill(id: string): Promise<void> {
+    const t = await getTerminal(this.d.sql, id);
+    if (!t) throw new AppError('not_found', 'No such terminal.');
+    await this.d.tmux.killSession(id);
+    await deleteTerminal(this.d.sql, id);
+  }
+
+  /**
+   * Attaches a socket: scrollback, then live bytes; ends it when the terminal cannot be
+   * had. Call it as soon as the socket opens: it listens from then on.
+   */
+  attach(ws: WebSocket, id: string, size: { cols: number; rows: number }): Promise<void> {
+    const a = new Attachment(ws, {
+      tmux: this.d.tmux,
+      name: id,
+      size,
+      replayLines: this.d.replayLines,
+      prepare: async () => {
+        const t = await getTerminal(this.d.sql, id);
+        if (!t) throw new Refusal(TERMINAL_WS_NOT_FOUND, null, 'no such terminal');
+        // A session that ended is found by the scrollback's tmux call, next.
+        if (!t.alive) throw new Refusal(1000, { type: 'terminal.exit' }, 'session ended');
+        // Kept for the next attach: nothing waits on it.
+        setTerminalSize(this.d.sql, id, size).catch((err: unknown) =>
+          this.d.log.warn({ err }, 'could not record the terminal size'),
+        );
+        const host = t.sshHostId ? await getSshHost(this.d.sql, t.sshHostId) : null;
+        return { ...this.sessionOf(t, host), ...size };
+      },
+      onSessionEnded: async () => {
+        await markTerminalsDead(this.d.sql, [id]);
+      },
+      onError: (err) => this.d.log.warn({ err }, 'terminal socket failed'),
+    });
+    let set = this.attachments.get(id);
+    if (!set) this.attachments.set(id, (set = new Set()));
+    set.add(a);
+    ws.on('close', () => {
+      set.delete(a);
+      if (set.size === 0) this.attachments.delete(id);
+    });
+    return a.start();
+  }
+
+  /** Flow-control figures of the sockets attached to a terminal (tests, bench). */
+  stats(id: string): AttachmentStats[] {
+    return [...(this.attachments.get(id) ?? [])].map((a) => ({ ...a.stats }));
+  }
+
+  /** Detaches every socket (1001: the browser reconnects); the sessions run on in tmux. */
+  shutdown(): void {
+    for (const set of this.attachments.values()) {
+      for (const a of set) a.close(1001, 'booterm stopping');
+    }
+    this.attachments.clear();
+  }
+
+  private sessionOf(t: Terminal, host: SshHost | null): NewSession {
+    return {
+      cwd: t.cwd,
+      cols: t.cols,
+      rows: t.rows,
+      command: host ? sshCommand(host, this.d.home) : this.d.shell,
+    };
+  }
+}
+
+/** A project's directory, through the path guard (real path, must be a directory). */
+async function projectDir(id: string, dir: string): Promise<string> {
+  try {
+    const r = await createPathGuard([{ id, path: dir }]).resolve('.');
+    if (!r.ok) throw new Error(r.message);
+    return r.abs;
+  } catch {
+    throw new AppError('conflict', `The project's directory ${dir} is not there any more.`);
+  }
+}

@@ -1,0 +1,55 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createSql, migrate } from '@boocode/db';
+import { loadOrCreateToken } from '@boocode/service';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+/** The database: DATABASE_URL, or the embedded cluster the server keeps in BOOCODE_HOME. */
+async function databaseUrl(config: ReturnType<typeof loadConfig>): Promise<string> {
+  if (config.databaseUrl) return config.databaseUrl;
+  const secretFile = path.join(config.home, 'pg.secret');
+  let secret: string;
+  try {
+    secret = (await readFile(secretFile, 'utf8')).trim();
+  } catch {
+    throw new ConfigError(
+      `DATABASE_URL is not set and there is no embedded database in ${config.home}: start the server first (pnpm start), or set DATABASE_URL`,
+    );
+  }
+  return `postgres://postgres:${encodeURIComponent(secret)}@127.0.0.1:${config.pgPort}/postgres`;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const sql = createSql(await databaseUrl(config));
+  // A no-op when the server started us (it migrated first); needed when run alone.
+  await migrate(sql);
+  const token = await loadOrCreateToken(config.home);
+  const app = await buildApp({ config, sql, token });
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${why}: shutting down`);
+    await app.close();
+    await sql.end({ timeout: 5 });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by the server with an IPC channel: when the server goes, so do we.
+  if (process.connected) process.on('disconnect', () => void stop('server gone'));
+  await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`coder is running on http://${config.host}:${config.port}/\n`);
+}
+
+main().catch((err: unknown) => {
+  const what = err instanceof ConfigError ? 'bad configuration' : 'could not start';
+  process.stderr.write(
+    `boocode coder: ${what}: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

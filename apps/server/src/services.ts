@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.ts';
+
+const appsDir = path.resolve(import.meta.dirname, '../..');
+
+/** A service the server runs as a child: `node --import tsx src/main.ts` in `dir`. */
+export interface ServiceSpec {
+  name: string;
+  dir: string;
+  /** Its health URL: ready once it answers 200. */
+  healthUrl: string;
+  env: Record<string, string>;
+}
+
+export interface Services {
+  /** Resolves once every service answers its health check (or has failed to start). */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Stops them all (SIGTERM, then SIGKILL after 10 s) and restarts none. */
+  stop(): Promise<void>;
+  /** The running child of a service, if any (tests). */
+  child(name: string): ChildProcess | undefined;
+}
+
+/** Restart delays: 1 s, doubling up to 30 s; back to 1 s after a minute of good running. */
+export const BACKOFF = { firstMs: 1000, maxMs: 30_000, stableMs: 60_000 };
+
+/** booterm, and coder when its entry point exists, with the server's settings. */
+export function serviceSpecs(config: Config, databaseUrl: string): ServiceSpec[] {
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    BOOCODE_HOME: config.home,
+    BOOCODE_PG_PORT: String(config.pgPort),
+    // The front door, for the services' Host and Origin checks of forwarded requests.
+    HOST: config.host,
+    PORT: String(config.port),
+    BOOTERM_PORT: String(config.bootermPort),
+    CODER_PORT: String(config.coderPort),
+    AUTH_MODE: config.authMode,
+    AUTH_PROXY_HEADER: config.proxyHeader,
+    TRUSTED_PROXIES: config.trustedProxies.join(','),
+    ALLOWED_ORIGINS: config.allowedOrigins.join(','),
+    LOG_LEVEL: config.logLevel,
+  };
+  const specs: ServiceSpec[] = [
+    {
+      name: 'booterm',
+      dir: path.join(appsDir, 'booterm'),
+      healthUrl: `http://127.0.0.1:${config.bootermPort}/api/health`,
+      env,
+    },
+  ];
+  if (existsSync(path.join(appsDir, 'coder/src/main.ts'))) {
+    specs.push({
+      name: 'coder',
+      dir: path.join(appsDir, 'coder'),
+      healthUrl: `http://127.0.0.1:${config.coderPort}/api/health`,
+      env,
+    });
+  }
+  return specs;
+}
+
+/**
+ * Starts each service and keeps it running: a child that exits is started again after a
+ * backoff. Their output goes to our stdout, each line prefixed with the service's name.
+ * Each child has an IPC channel: if the server dies, the channel closes and they stop.
+ */
+export function startServices(
+  specs: ServiceSpec[],
+  out: NodeJS.WritableStream = process.stdout,
+  backoff = BACKOFF,
+): Services {
+  let stopping = false;
+  const running = new Map<string, ChildProcess>();
+  const timers = new Set<NodeJS.Timeout>();
+  const say = (name: string, line: string) => out.write(`[${name}] ${line}\n`);
+
+  const run = (spec: ServiceSpec, delayMs: number) => {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(spec.dir, 'src/main.ts')], {
+      cwd: spec.dir,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    running.set(spec.name, child);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) if (line) say(spec.name, line);
+      });
+      stream.on('end', () => rest && say(spec.name, rest));
+    }
+    child.on('error', (err) => say(spec.name, `could not start: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      if (running.get(spec.name) === child) running.delete(spec.name);
+      if (stopping) return;
+      // This run was started `delayMs` after the last exit: wait twice that now.
+      const wait =
+        delayMs === 0 || Date.now() - startedAt >= backoff.stableMs
+          ? backoff.firstMs
+          : Math.min(backoff.maxMs, delayMs * 2);
+      say(spec.name, `exited (${signal ?? `code ${code}`}); starting it again in ${wait} ms`);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (!stopping) run(spec, wait);
+      }, wait);
+      timers.add(t);
+    });
+  };
+  for (const spec of specs) run(spec, 0);
+
+  return {
+    child: (name) => running.get(name),
+    async ready(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      await Promise.all(
+        specs.map(async (spec) => {
+          while (!stopping && Date.now() < deadline) {
+            try {
+              const res = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) });
+              if (res.ok) return;
+            } catch {
+              // not listening yet
+            }
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          if (!stopping) say(spec.name, `not answering ${spec.healthUrl} yet; going on without it`);
+        }),
+      );
+    },
+    async stop() {
+      stopping = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.all(
+        [...running.values()].map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+              child.once('exit', () => {
+                clearTimeout(kill);
+                resolve();
+              });
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+      running.clear();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { memo, useEffect, useMemo, useRef } from 'react';
+import type { Artifact } from './artifact.ts';
+
+const ESCAPE_MESSAGE = 'boocode:artifact-escape';
+
+// Keys pressed inside the frame never reach the app: this script passes Escape on, unless the
+// page kept it for itself (it looks once every handler, the page's own window ones too, has run).
+// The message carries nothing the frame could not send anyway.
+const ESCAPE_BRIDGE = `<script>addEventListener('keydown',function(e){if(e.key==='Escape')setTimeout(function(){if(!e.defaultPrevented)parent.postMessage('${ESCAPE_MESSAGE}','*')})})</script>`;
+
+const SVG_HEAD = `<meta charset="utf-8"><style>html,body{margin:0;height:100%}body{display:grid;place-items:center}body>svg{max-width:100%;max-height:100%}</style>`;
+
+const DOCTYPE = /^\s*<!doctype[^>]*>/i;
+
+/**
+ * The document the frame shows: the HTML as written, an SVG centred on a page of its own; the
+ * bridge goes first, where the parser puts it in the head (after a doctype, which must stay first
+ * to keep the page out of quirks mode), so the page's body is exactly what it wrote.
+ */
+export function frameDocument(artifact: Artifact): string {
+  if (artifact.kind === 'svg') {
+    return `<!doctype html><html><head>${ESCAPE_BRIDGE}${SVG_HEAD}</head><body>${artifact.code}</body></html>`;
+  }
+  const code = artifact.code;
+  const doctype = DOCTYPE.exec(code)?.[0] ?? '';
+  return doctype + ESCAPE_BRIDGE + code.slice(doctype.length);
+}
+
+/**
+ * Runs an HTML or SVG artifact. `sandbox="allow-scripts"` without `allow-same-origin` gives the
+ * frame an opaque origin: its scripts run, but it has no cookies or storage of ours, and a request
+ * to our API is cross-origin without credentials (and without CORS headers, so unreadable).
+ * Content goes in through `srcdoc`, never a URL of ours. The document only changes when the
+ * artifact does, so a re-render never reloads the frame.
+ */
+export const ArtifactFrame = memo(function ArtifactFrame({
+  artifact,
+  onEscape,
+}: {
+  artifact: Artifact;
+  onEscape: () => void;
+}) {
+  const ref = useRef<HTMLIFrameElement>(null);
+  const srcDoc = useMemo(() => frameDocument(artifact), [artifact]);
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      if (e.source === ref.current?.contentWindow && e.data === ESCAPE_MESSAGE) onEscape();
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [onEscape]);
+  return (
+    <iframe
+      ref={ref}
+      title={`${artifact.title} (preview)`}
+      sandbox="allow-scripts"
+      referrerPolicy="no-referrer"
+      srcDoc={srcDoc}
+      className="block size-full border-0 bg-white"
+    />
+  );
+});

@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import {
+  panesOf,
+  type Chat,
+  type Orientation,
+  type PaneState,
+  type Workspace,
+} from '@boocode/protocol';
+import { errorMessage } from '../../lib/api.ts';
+import { navigate } from '../../lib/router.ts';
+import { toastError } from '../../lib/toast.ts';
+import {
+  closePane,
+  findPane,
+  newPane,
+  openPane,
+  resizeSplit,
+  splitPane,
+  updatePane,
+  urlPane,
+} from './layout-tree.ts';
+import type { WorkspaceControls } from './pane-chrome.tsx';
+import { paneKind } from './pane-registry.tsx';
+import { useSavedWorkspace } from './use-saved-workspace.ts';
+
+export interface WorkspaceModel {
+  workspace: Workspace | null;
+  controls: WorkspaceControls;
+  activeId: string | null;
+  setActiveId: (paneId: string) => void;
+  updatePaneState: (paneId: string, state: PaneState) => void;
+  resize: (splitId: string, sizes: number[]) => void;
+  /** Moves the focus into a pane (its kind's focus target, else the pane itself). */
+  focusPane: (paneId: string) => void;
+  /** Tells every pane showing this chat that it was renamed (in the sidebar). */
+  chatRenamed: (chat: Chat) => void;
+}
+
+const FOLLOW_URL: PaneState = { kind: 'chat', chatId: null, followsUrl: true };
+
+/**
+ * The workspace and everything that changes it. The chat in the address bar always has a
+ * pane: opening one (a link, New chat) when none follows the address makes it, beside the
+ * active pane.
+ */
+export function useWorkspace({
+  routeChatId,
+  sidebarOpen,
+  toggleSidebar,
+}: {
+  routeChatId: string | null;
+  sidebarOpen: boolean;
+  toggleSidebar: () => void;
+}): WorkspaceModel {
+  const { workspace, setWorkspace } = useSavedWorkspace();
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const activeRef = useRef(activeId);
+  useLayoutEffect(() => {
+    activeRef.current = activeId;
+  });
+  const renamedListeners = useRef(new Set<(chat: Chat) => void>());
+
+  /** Puts the address-bar chat on screen: its pane (made if missing), not hidden by another. */
+  const showUrlPane = useCallback(() => {
+    const added = newPane(FOLLOW_URL);
+    setWorkspace((w) => {
+      const existing = urlPane(w.layout);
+      if (existing) {
+        return w.maximized && w.maximized !== existing.id ? { ...w, maximized: null } : w;
+      }
+      return openPane(w, added, activeRef.current);
+    });
+  }, [setWorkspace]);
+
+  // A chat opened by its address (a link in the list, back/forward) needs its pane.
+  const loaded = workspace !== null;
+  useEffect(() => {
+    if (loaded && routeChatId) showUrlPane();
+  }, [loaded, routeChatId, showUrlPane]);
+
+  const focusPane = useCallback((paneId: string) => {
+    const section = document.querySelector<HTMLElement>(`[data-pane-id="${CSS.escape(paneId)}"]`);
+    if (!section) return;
+    const kind = section.dataset.paneKind;
+    const selector = kind ? paneKindSelector(kind) : undefined;
+    const target = selector ? section.querySelector<HTMLElement>(selector) : null;
+    (target ?? section).focus();
+  }, []);
+
+  const split = useCallback(
+    async (paneId: string, orientation: Orientation) => {
+      const pane = workspace && findPane(workspace.layout, paneId);
+      if (!pane) return;
+      let state: PaneState;
+      try {
+        state = await paneKind(pane.pane).splitFrom(pane.pane);
+      } catch (err) {
+        toastError(errorMessage(err));
+        return;
+      }
+      const added = newPane(state);
+      flushSync(() =>
+        setWorkspace((w) => ({
+          layout: w.layout ? splitPane(w.layout, paneId, orientation, added) : added,
+          maximized: null,
+        })),
+      );
+      setActiveId(added.id);
+      focusPane(added.id);
+    },
+    [workspace, setWorkspace, focusPane],
+  );
+
+  const close = useCallback(
+    (paneId: string) => {
+      const panes = panesOf(workspace?.layout ?? null);
+      const at = panes.findIndex((p) => p.id === paneId);
+      const closing = panes[at];
+      if (!closing) return;
+      flushSync(() => setWorkspace((w) => closePane(w, paneId)));
+      // The address no longer has a pane to show it.
+      if (closing.pane.kind === 'chat' && closing.pane.followsUrl && routeChatId) {
+        navigate('/', { replace: true });
+      }
+      const next = panes[at + 1] ?? panes[at - 1];
+      if (next) {
+        setActiveId(next.id);
+        focusPane(next.id);
+      }
+    },
+    [workspace, setWorkspace, routeChatId, focusPane],
+  );
+
+  const toggleMaximize = useCallback(
+    (paneId: string) =>
+      setWorkspace((w) => ({ ...w, maximized: w.maximized === paneId ? null : paneId })),
+    [setWorkspace],
+  );
+
+  const open = useCallback(
+    (state: PaneState) => {
+      const kind = paneKind(state);
+      const same = kind.identity?.(state);
+      const existing =
+        same === undefined
+          ? undefined
+          : panesOf(workspace?.layout ?? null).find(
+              (p) => p.pane.kind === state.kind && kind.identity?.(p.pane) === same,
+            );
+      if (existing) {
+        if (workspace?.maximized && workspace.maximized !== existing.id) {
+          flushSync(() => setWorkspace((w) => ({ ...w, maximized: null })));
+        }
+        setActiveId(existing.id);
+        focusPane(existing.id);
+        return;
+      }
+      const added = newPane(state);
+      flushSync(() => setWorkspace((w) => openPane(w, added, activeRef.current)));
+      setActiveId(added.id);
+      focusPane(added.id);
+    },
+    [workspace, setWorkspace, focusPane],
+  );
+
+  const newUrlChat = useCallback(() => {
+    flushSync(showUrlPane);
+    const section = document.querySelector<HTMLElement>('[data-follows-url]');
+    section?.querySelector<HTMLElement>('textarea[aria-label="Message"]')?.focus();
+  }, [showUrlPane]);
+
+  const onChatRenamed = useCallback((listener: (chat: Chat) => void) => {
+    renamedListeners.current.add(listener);
+    return () => void renamedListeners.current.delete(listener);
+  }, []);
+
+  const controls = useMemo<WorkspaceControls>(
+    () => ({
+      split: (paneId, orientation) => void split(paneId, orientation),
+      close,
+      toggleMaximize,
+      open,
+      sidebarOpen,
+      toggleSidebar,
+      newUrlChat,
+      onChatRenamed,
+    }),
+    [split, close, toggleMaximize, open, sidebarOpen, toggleSidebar, newUrlChat, onChatRenamed],
+  );
+
+  const updatePaneState = useCallback(
+    (paneId: string, state: PaneState) =>
+      setWorkspace((w) =>
+        w.layout ? { ...w, layout: updatePane(w.layout, paneId, () => state) } : w,
+      ),
+    [setWorkspace],
+  );
+
+  const resize = useCallback(
+    (splitId: string, sizes: number[]) =>
+      setWorkspace((w) => (w.layout ? { ...w, layout: resizeSplit(w.layout, splitId, sizes) } : w)),
+    [setWorkspace],
+  );
+
+  const chatRenamed = useCallback((chat: Chat) => {
+    for (const l of renamedListeners.current) l(chat);
+  }, []);
+
+  return {
+    workspace,
+    chatRenamed,
+    controls,
+    activeId,
+    setActiveId,
+    updatePaneState,
+    resize,
+    focusPane,
+  };
+}
+
+function paneKindSelector(kind: string): string | undefined {
+  return paneKind({ kind } as PaneState).focusSelector;
+}

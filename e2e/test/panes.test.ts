@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startWorld, type World } from './harness.ts';
+
+let w: World;
+beforeAll(async () => {
+  w = await startWorld();
+});
+afterAll(() => w?.close());
+// Each test starts from the default layout: one chat pane.
+beforeEach(async () => {
+  await w.db.sql`delete from workspaces`;
+});
+
+// The browser shares two cores with the server: give the page time.
+const poll = <T>(f: () => T | Promise<T>) => expect.poll(f, { timeout: 20_000 });
+
+const workspace = (page: Page) => page.getByRole('main', { name: 'Workspace' });
+const closeButtons = (page: Page) => workspace(page).getByRole('button', { name: 'Close pane' });
+const paneRegions = (page: Page) => workspace(page).locator(':scope > section:visible');
+
+/** The stored layout, once a save has landed that satisfies `pred`. */
+async function storedLayout(pred: (layout: string) => boolean): Promise<string> {
+  let text = '';
+  await poll(async () => {
+    const [row] = await w.db.sql<{ layout: unknown }[]>`select layout from workspaces`;
+    text = row ? JSON.stringify(row.layout) : '';
+    return pred(text);
+  }).toBe(true);
+  return text;
+}
+
+/**
+ * Does a change and waits for the layout save it causes: a page closed with a save still to
+ * send sends it on the way out, and it would land in the next test's database.
+ */
+async function saved(page: Page, change: () => Promise<void>): Promise<void> {
+  await Promise.all([
+    page.waitForResponse(
+      (r) => r.url().endsWith('/api/workspace') && r.request().method() === 'PUT',
+    ),
+    change(),
+  ]);
+}
+
+async function boxes(page: Page) {
+  const regions = paneRegions(page);
+  const n = await regions.count();
+  const out: { name: string | null; x: number; y: number; width: number; height: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = regions.nth(i);
+    const box = (await r.boundingBox())!;
+    out.push({ name: await r.getAttribute('aria-label'), ...box });
+  }
+  return out.sort((a, b) => a.x - b.x || a.y - b.y);
+}
+
+describe('panes', () => {
+  it('splits right and down, and finds the layout after a reload', async () => {
+    const { context, page } = await w.open();
+    await poll(() => closeButtons(page).count()).toBe(1);
+
+    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    await workspace(page).getByRole('button', { name: 'Split down' }).nth(1).click();
+    await poll(() => closeButtons(page).count()).toBe(3);
+
+    const before = await boxes(page);
+    // One pane on the left, the full height; two stacked on the right.
+    expect(before[1]!.x).toBeGreaterThan(before[0]!.x + 100);
+    expect(before[2]!.x).toBe(before[1]!.x);
+    expect(before[2]!.y).toBeGreaterThan(before[1]!.y + 100);
+    expect(before[0]!.height).toBeGreaterThan(before[1]!.height * 1.8);
+
+    await storedLayout((l) => (l.match(/"type":"pane"/g) ?? []).length === 3);
+    await page.reload();
+    await poll(() => closeButtons(page).count()).toBe(3);
+    const after = await boxes(page);
+    for (let i = 0; i < 3; i++) {
+      expect(Math.abs(after[i]!.x - before[i]!.x)).toBeLessThan(3);
+      expect(Math.abs(after[i]!.y - before[i]!.y)).toBeLessThan(3);
+      expect(Math.abs(after[i]!.width - before[i]!.width)).toBeLessThan(3);
+    }
+    await context.close();
+  });
+
+  it('keeps a size dragged with the keyboard', async () => {
+    const { context, page } = await w.open();
+    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    const separator = workspace(page).getByRole('separator');
+    const start = Number(await separator.getAttribute('aria-valuenow'));
+    await separator.focus();
+    for (let i = 0; i < 3; i++) await separator.press('ArrowLeft');
+    await poll(async () => Number(await separator.getAttribute('aria-valuenow'))).toBeLessThan(
+      start - 5,
+    );
+    const moved = Number(await separator.getAttribute('aria-valuenow'));
+    await storedLayout((l) => !l.includes('"sizes":[50,50]'));
+    await page.reload();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    await poll(async () =>
+      Number(await workspace(page).getByRole('separator').getAttribute('aria-valuenow')),
+    ).toBeCloseTo(moved, 0);
+    await context.close();
+  });
+
+  it('maximises one pane and restores it, across a reload', async () => {
+    const { context, page } = await w.open();
+    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await poll(() => paneRegions(page).count()).toBe(2);
+    await workspace(page).getByRole('button', { name: 'Maximise pane' }).nth(1).click();
+    await poll(() => paneRegions(page).count()).toBe(1);
+    const area = (await workspace(page).boundingBox())!;
+    const shown = (await paneRegions(page).first().boundingBox())!;
+    expect(shown.width).toBeCloseTo(area.width, 0);
+
+    await storedLayout((l) => /"maximized":"[^"]+"/.test(l));
+    await page.reload();
+    await poll(() => paneRegions(page).count()).toBe(1);
+    await saved(page, () => workspace(page).getByRole('button', { name: 'Restore pane' }).click());
+    await poll(() => paneRegions(page).count()).toBe(2);
+    await context.close();
+  });
+
+  it('closes a pane and keeps it closed after a reload', async () => {
+    const { context, page } = await w.open();
+    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await workspace(page).getByRole('button', { name: 'Split down' }).first().click();
+    await poll(() => closeButtons(page).count()).toBe(3);
+    await closeButtons(page).nth(1).click();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    await storedLayout((l) => (l.match(/"type":"pane"/g) ?? []).length === 2);
+    await page.reload();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    await context.close();
+  });
+
+  it('gives a second chat pane its own chat, kept across a reload', async () => {
+    w.model.setScript([{ content: ['Hello from the side.'] }]);
+    const { context, page } = await w.open();
+    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    const second = paneRegions(page).nth(1);
+    const box = second.getByRole('textbox', { name: 'Message' });
+    await box.fill('Side question');
+    await box.press('Enter');
+    await second
+      .getByRole('article', { name: 'assistant message' })
+      .getByText('Hello from the side.')
+      .waitFor();
+    // The address bar still shows the first pane's (new) chat.
+    expect(new URL(page.url()).pathname).toBe('/');
+    await poll(() => paneRegions(page).first().getByRole('article').count()).toBe(0);
+
+    await storedLayout((l) => /"chatId":"[0-9a-f-]{36}"/.test(l));
+    await page.reload();
+    await poll(() => closeButtons(page).count()).toBe(2);
+    await paneRegions(page)
+      .nth(1)
+      .getByRole('article', { name: 'user message' })
+      .getByText('Side question')
+      .waitFor();
+    await context.close();
+  });
+
+  it('moves the focus between panes with Ctrl+Alt+Arrow', async () => {
+    const { context, page } = await w.open();
+    await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());
+    await poll(() => closeButtons(page).count()).toBe(2);
+    const first = paneRegions(page).nth(0);
+    const second = paneRegions(page).nth(1);
+    await first.getByRole('textbox', { name: 'Message' }).focus();
+    await page.keyboard.press('Control+Alt+ArrowRight');
+    await poll(() => second.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Control+Alt+ArrowLeft');
+    await poll(() => first.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await context.close();
+  });
+
+  it('opens a chat from the list in a pane again after every pane was closed', async () => {
+    const { context, page } = await w.open();
+    await closeButtons(page).click();
+    await poll(() => closeButtons(page).count()).toBe(0);
+    await saved(page, () => page.getByRole('button', { name: 'New chat' }).click());
+    await poll(() => closeButtons(page).count()).toBe(1);
+    await poll(() =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null),
+    ).toBe('Message');
+    await context.close();
+  });
+});

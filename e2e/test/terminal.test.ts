@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { startWorld, type World } from './harness.ts';
+
+let w: World;
+beforeAll(async () => {
+  w = await startWorld();
+});
+afterAll(() => w?.close());
+beforeEach(async () => {
+  await w.db.sql`delete from workspaces`;
+});
+
+// The browser shares two cores with the server, booterm and tmux: give the page time.
+const poll = <T>(f: () => T | Promise<T>) => expect.poll(f, { timeout: 20_000 });
+
+/**
+ * A signed-in page whose terminals keep their rows as text (xterm.js screen reader mode), so
+ * the test reads what the terminal shows through the accessibility tree.
+ */
+async function open(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await w.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => localStorage.setItem('boocode:terminal-screen-reader', '1'));
+  const page = await context.newPage();
+  await page.goto(w.server.url.href);
+  await page.getByRole('button', { name: 'New terminal' }).waitFor();
+  return { context, page };
+}
+
+const workspace = (page: Page) => page.getByRole('main', { name: 'Workspace' });
+const screenText = async (pane: Locator) =>
+  (await pane.getByRole('list').first().textContent()) ?? '';
+
+async function newTerminal(page: Page): Promise<Locator> {
+  const before = await workspace(page).getByRole('region').count();
+  await page.getByRole('button', { name: 'New terminal' }).click();
+  await page.getByRole('combobox', { name: 'Directory' }).selectOption({ label: 'Home directory' });
+  await page.getByRole('button', { name: 'Open terminal' }).click();
+  await poll(() => workspace(page).getByRole('region').count()).toBe(before + 1);
+  const pane = workspace(page).getByRole('region', { name: 'Terminal' }).last();
+  await pane.getByRole('list').first().waitFor({ state: 'attached' });
+  return pane;
+}
+
+async function run(page: Page, pane: Locator, command: string): Promise<void> {
+  await pane.locator('.xterm').click();
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+describe('terminal in the browser', () => {
+  it('runs a command and shows its output, and shows it again after a reload', async () => {
+    const { context, page } = await open();
+    const pane = await newTerminal(page);
+    await run(page, pane, 'echo boo-$((6*7))');
+    await poll(() => screenText(pane)).toContain('boo-42');
+
+    await page.reload();
+    const again = workspace(page).getByRole('region', { name: 'Terminal' });
+    await poll(() => screenText(again)).toContain('boo-42');
+    // Still a live shell, not a picture of one.
+    await run(page, again, 'echo after-$((40+2))');
+    await poll(() => screenText(again)).toContain('after-42');
+    await context.close();
+  });
+
+  it('lists the terminal, renames it, reopens it after its pane is closed, and closes it', async () => {
+    const { context, page } = await open();
+    const pane = await newTerminal(page);
+    await run(page, pane, 'echo kept-$((1+1))');
+    await poll(() => screenText(pane)).toContain('kept-2');
+
+    const list = page.getByRole('list', { name: 'Terminals' });
+    await list.getByRole('button', { name: 'Rename Terminal' }).last().click();
+    const title = page.getByRole('textbox', { name: 'Terminal title' });
+    await title.fill('Build box');
+    await title.press('Enter');
+    await workspace(page).getByRole('region', { name: 'Build box' }).waitFor();
+
+    // Closing the pane leaves the terminal running; the list opens it again.
+    await workspace(page)
+      .getByRole('region', { name: 'Build box' })
+      .getByRole('button', { name: 'Close pane' })
+      .click();
+    await poll(() => workspace(page).getByRole('region', { name: 'Build box' }).count()).toBe(0);
+    await list.getByRole('button', { name: 'Build box', exact: true }).click();
+    const reopened = workspace(page).getByRole('region', { name: 'Build box' });
+    await poll(() => screenText(reopened)).toContain('kept-2');
+
+    // Closing it from the list ends the session, after a confirmation.
+    await list.getByRole('button', { name: 'Close Build box' }).click();
+    await list.getByRole('button', { name: 'Confirm close' }).click();
+    await poll(() => list.getByRole('button', { name: 'Build box', exact: true }).count()).toBe(0);
+    await reopened.getByText(/session has ended|no longer exists/).waitFor();
+    await context.close();
+  });
+
+  it('splits a terminal pane into a second terminal, and keeps both after a reload', async () => {
+    const { context, page } = await open();
+    const first = await newTerminal(page);
+    await run(page, first, 'echo left-$((2*2))');
+    await poll(() => screenText(first)).toContain('left-4');
+    await first.getByRole('button', { name: 'Split right' }).click();
+    await poll(() => workspace(page).getByRole('region', { name: 'Terminal' }).count()).toBe(2);
+    const second = workspace(page).getByRole('region', { name: 'Terminal' }).nth(1);
+    await second.getByRole('list').first().waitFor({ state: 'attached' });
+    await run(page, second, 'echo right-$((3*3))');
+    await poll(() => screenText(second)).toContain('right-9');
+
+    await poll(async () => {
+      const [row] = await w.db.sql<{ layout: unknown }[]>`select layout from workspaces`;
+      return (JSON.stringify(row?.layout ?? '').match(/"kind":"terminal"/g) ?? []).length;
+    }).toBe(2);
+    await page.reload();
+    const panes = workspace(page).getByRole('region', { name: 'Terminal' });
+    await poll(() => panes.count()).toBe(2);
+    const texts = async () => [await screenText(panes.nth(0)), await screenText(panes.nth(1))];
+    await poll(async () => (await texts()).join('|')).toMatch(
+      /left-4.*\|.*right-9|right-9.*\|.*left-4/s,
+    );
+    await context.close();
+  });
+
+  it('finds text in the terminal with Ctrl+Shift+F', async () => {
+    const { context, page } = await open();
+    const pane = await newTerminal(page);
+    await run(page, pane, 'printf "needle-%s\\n" one two three');
+    await poll(() => screenText(pane)).toContain('needle-three');
+    await pane.locator('.xterm').click();
+    await page.keyboard.press('Control+Shift+F');
+    const find = pane.getByRole('textbox', { name: 'Find in terminal' });
+    await find.fill('needle-');
+    await poll(() => pane.getByRole('search').textContent()).toMatch(/of [34]/);
+    await find.press('Escape');
+    await poll(() => find.count()).toBe(0);
+    await context.close();
+  });
+
+  it('acknowledges a flood of output as it is written, and stops `yes` with Ctrl+C', async () => {
+    const { context, page } = await open();
+    const pane = await newTerminal(page);
+    // ~600 KB: well past the point where the server pauses output that is not acknowledged.
+    await run(page, pane, 'seq 1 100000; echo flood-$((2+3))');
+    await poll(() => screenText(pane)).toContain('flood-5');
+    await run(page, pane, 'yes');
+    await poll(() => screenText(pane)).toMatch(/(y\s*){10}/);
+    await page.keyboard.press('Control+C');
+    await run(page, pane, 'echo stopped-$((3+4))');
+    await poll(() => screenText(pane)).toContain('stopped-7');
+    await context.close();
+  });
+});
