@@ -11,6 +11,8 @@ interface PopoverProps {
   label: string;
   /** Which edge of the trigger the panel lines up with. */
   align?: 'start' | 'end';
+  /** Where the panel opens: under the trigger, or above it (a trigger low on the screen). */
+  side?: 'bottom' | 'top';
   className?: string;
   children: ReactNode;
 }
@@ -24,6 +26,7 @@ export function Popover({
   trigger,
   label,
   align = 'end',
+  side = 'bottom',
   className,
   children,
 }: PopoverProps) {
@@ -73,7 +76,8 @@ export function Popover({
             onOpenChange(false);
           }}
           className={cn(
-            'border-border bg-popover text-popover-foreground absolute top-full z-40 mt-1.5 w-80 max-w-[calc(100vw-1rem)] rounded-lg border p-3 shadow-xl shadow-black/40',
+            'border-border bg-popover text-popover-foreground absolute z-40 w-80 max-w-[calc(100vw-1rem)] rounded-lg border p-3 shadow-xl shadow-black/40',
+            side === 'bottom' ? 'top-full mt-1.5' : 'bottom-full mb-1.5',
             align === 'end' ? 'right-0' : 'left-0',
             className,
           )}

@@ -271,6 +271,9 @@ export class ChatService {
 
   /** A new chat with copies of the messages up to `messageId`, the same model, project and grants. */
   async fork(chatId: string, messageId: string): Promise<Chat> {
+    // A reply that just finished may still be writing its last batch: copy what it wrote.
+    const finishing = this.runs.get(chatId);
+    if (finishing?.finished) await finishing.done;
     const [chat, message] = await Promise.all([
       getChat(this.sql, chatId),
       getMessage(this.sql, messageId),

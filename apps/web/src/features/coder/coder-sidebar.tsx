@@ -54,6 +54,8 @@ function NewCoder({ open }: { open: (state: PaneState) => void }) {
       }}
       label="New coder"
       align="end"
+      side="top"
+      className="w-60"
       trigger={{
         variant: 'outline',
         size: 'sm',

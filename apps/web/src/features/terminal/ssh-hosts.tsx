@@ -30,7 +30,11 @@ export function SshHostsSection({ open }: { open: Open }) {
           {hosts.isError ? `Unavailable: ${errorMessage(hosts.error)}` : 'No hosts yet.'}
         </p>
       ) : (
-        <ul role="list" aria-label="SSH hosts" className="flex flex-col gap-px">
+        <ul
+          role="list"
+          aria-label="SSH hosts"
+          className="flex max-h-32 flex-col gap-px overflow-y-auto"
+        >
           {list.map((h) => (
             <HostItem key={h.id} host={h} open={open} />
           ))}

@@ -38,7 +38,11 @@ export function TerminalsSidebar({ open }: { open: Open }) {
       ) : list.length === 0 ? (
         <p className="text-muted-foreground px-4 py-1 text-xs">No terminals yet.</p>
       ) : (
-        <ul role="list" aria-label="Terminals" className="flex flex-col gap-px">
+        <ul
+          role="list"
+          aria-label="Terminals"
+          className="flex max-h-48 flex-col gap-px overflow-y-auto"
+        >
           {list.map((t) => (
             <TerminalItem key={t.id} terminal={t} open={open} />
           ))}
@@ -82,6 +86,8 @@ function NewTerminal({ open }: { open: Open }) {
       }}
       label="New terminal"
       align="end"
+      side="top"
+      className="w-60"
       trigger={{
         variant: 'outline',
         size: 'sm',
@@ -134,7 +140,9 @@ function TerminalSettings() {
       open={isOpen}
       onOpenChange={setOpen}
       label="Terminal settings"
-      align="end"
+      align="start"
+      side="top"
+      className="w-60"
       trigger={{
         variant: 'ghost',
         size: 'icon-sm',

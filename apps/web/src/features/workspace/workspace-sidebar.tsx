@@ -7,7 +7,9 @@ export function WorkspaceSidebar({ open }: { open: (state: PaneState) => void })
   const kinds = (Object.values(paneRegistry) as PaneKindDef[]).filter((k) => k.Sidebar);
   if (kinds.length === 0) return null;
   return (
-    <div className="border-border flex max-h-[45%] shrink-0 flex-col overflow-y-auto border-t">
+    // No overflow clipping here: the blocks' popovers open upwards over the chat list; each
+    // block's own list scrolls instead.
+    <div className="border-border flex shrink-0 flex-col border-t">
       {kinds.map((k) => {
         const Block = k.Sidebar!;
         return <Block key={k.label} open={open} />;
