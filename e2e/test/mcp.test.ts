@@ -66,6 +66,23 @@ describe('MCP servers in the browser', () => {
     await call.getByText('everything__echo').click();
     await call.getByText('Echo: from e2e').waitFor();
 
+    // An image result shows as the image.
+    w.model.setScript((req: ChatRequest): Reply =>
+      req.messages.at(-1)!.role === 'tool'
+        ? { content: ['Here is the picture.'] }
+        : { toolCalls: [{ name: 'everything__get-tiny-image', arguments: '{}' }] },
+    );
+    await box.fill('Show me an image');
+    await box.press('Enter');
+    await page.getByText('Here is the picture.').waitFor();
+    const imageCall = page.getByRole('group', { name: 'Tool call everything__get-tiny-image' });
+    await imageCall.getByText('everything__get-tiny-image').click();
+    const img = imageCall.getByRole('img', { name: 'Image 1 from everything__get-tiny-image' });
+    await img.waitFor();
+    await expect
+      .poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+
     // The chat header lists the server, on, for this chat.
     await page.getByRole('button', { name: 'MCP tools' }).click();
     const tools = page.getByRole('dialog', { name: 'MCP tools' });

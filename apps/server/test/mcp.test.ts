@@ -150,10 +150,17 @@ describe('MCP tools in a chat', () => {
     });
   });
 
-  it('an image result reaches the model as a short description', async () => {
+  it('an image result reaches the model as a short description, and the page as the image', async () => {
     h.model.setScript(callThenAnswer('everything__get-tiny-image', {}));
     const reply = await ask(chat, 'Show the image');
-    expect((reply.parts[1] as ToolResultPart).text).toContain('[image: image/png,');
+    const result = reply.parts[1] as ToolResultPart;
+    expect(result.text).toContain('[image: image/png,');
+    expect(result.images).toHaveLength(1);
+    expect(result.images![0]!.mimeType).toBe('image/png');
+    // A real PNG: its signature, decoded from the base64 kept in the part.
+    expect(Buffer.from(result.images![0]!.data, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const sent = h.model.requests.at(-1)!.messages.find((m) => m.role === 'tool');
+    expect(String(sent?.content)).not.toContain(result.images![0]!.data.slice(0, 40));
   });
 
   it('a server switched off in one chat offers no tools there, and still does in others', async () => {

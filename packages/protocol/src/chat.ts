@@ -39,6 +39,10 @@ export const ToolResultPart = z.object({
   text: z.string(),
   /** Prompt tokens this result added to the next model call, when the endpoint reports usage. */
   tokens: z.number().int().nonnegative().nullable().optional(),
+  /** Images the tool gave back (an MCP tool), base64, shown with the result. */
+  images: z
+    .array(z.object({ mimeType: z.string().regex(/^image\/[\w.+-]+$/), data: z.base64() }))
+    .optional(),
 });
 export const Part = z.discriminatedUnion('type', [
   TextPart,

@@ -642,6 +642,7 @@ export class ChatService {
             name: call.name,
             ok: out.ok,
             text: out.text,
+            ...(out.images ? { images: out.images } : {}),
           });
           convo.push({ role: 'tool', tool_call_id: call.id, content: out.text });
         }

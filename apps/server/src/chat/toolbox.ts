@@ -7,6 +7,8 @@ export const MAX_RESULT_CHARS = 64 * 1024;
 export interface ToolResult {
   ok: boolean;
   text: string;
+  /** Images to show with the result (the model gets `text`, which describes them). */
+  images?: { mimeType: string; data: string }[];
 }
 
 /** A set of tools the model may call in a chat. */

@@ -7,8 +7,17 @@ import {
   type CompatibilityCallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolSpec } from '../chat/model-client.ts';
-import { capResult, parseArguments, type Toolbox, type ToolSource } from '../chat/toolbox.ts';
+import {
+  capResult,
+  parseArguments,
+  type Toolbox,
+  type ToolResult,
+  type ToolSource,
+} from '../chat/toolbox.ts';
 import type { McpManager, ReadyServer } from './manager.ts';
+
+/** Base64 characters of images one result may keep for the page (about 1.5 MB of image). */
+const MAX_IMAGE_CHARS = 2 * 1024 * 1024;
 
 /** OpenAI's limit on a function name, and its charset. */
 const MAX_NAME = 64;
@@ -103,10 +112,7 @@ export function mcpToolbox(mcp: McpManager, servers: ReadyServer[]): Toolbox | n
  * A tool result as text for the model: text as is, resources as their text, images,
  * audio and binary resources as a short description of what was there.
  */
-export function resultText(result: CallToolResult | CompatibilityCallToolResult): {
-  ok: boolean;
-  text: string;
-} {
+export function resultText(result: CallToolResult | CompatibilityCallToolResult): ToolResult {
   if (!('content' in result) || !Array.isArray(result.content)) {
     const value = 'toolResult' in result ? result.toolResult : result;
     return { ok: true, text: capResult(JSON.stringify(value)) };
@@ -135,7 +141,20 @@ export function resultText(result: CallToolResult | CompatibilityCallToolResult)
   if (pieces.length === 0 && r.structuredContent !== undefined) {
     pieces.push(JSON.stringify(r.structuredContent));
   }
-  return { ok: r.isError !== true, text: capResult(pieces.join('\n')) };
+  // Images are kept for the page, up to a budget: they live in the message row.
+  const images: { mimeType: string; data: string }[] = [];
+  let budget = MAX_IMAGE_CHARS;
+  for (const c of r.content) {
+    if (c.type !== 'image' || !/^image\/[\w.+-]+$/.test(c.mimeType) || c.data.length > budget)
+      continue;
+    budget -= c.data.length;
+    images.push({ mimeType: c.mimeType, data: c.data });
+  }
+  return {
+    ok: r.isError !== true,
+    text: capResult(pieces.join('\n')),
+    ...(images.length ? { images } : {}),
+  };
 }
 
 /** The decoded size of base64 data, readable. */

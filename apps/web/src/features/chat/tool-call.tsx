@@ -85,7 +85,20 @@ export function ToolCall({ call, result }: Props) {
           >
             {result.text || '(no output)'}
           </pre>
-        ) : state === 'running' ? (
+        ) : null}
+        {result?.images?.length ? (
+          <div className="flex flex-wrap gap-2">
+            {result.images.map((img, i) => (
+              <img
+                key={i}
+                src={`data:${img.mimeType};base64,${img.data}`}
+                alt={`Image ${i + 1} from ${name}`}
+                className="border-border/60 max-h-80 max-w-full rounded-md border bg-white object-contain"
+              />
+            ))}
+          </div>
+        ) : null}
+        {!result && state === 'running' ? (
           <p className="text-muted-foreground text-xs">Running…</p>
         ) : null}
       </div>
