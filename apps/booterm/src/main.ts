@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { migrate } from '@boocode/db';
+import { migrate, connectDatabase } from '@boocode/db';
 import { loadOrCreateToken } from '@boocode/service';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { connectDatabase } from './database.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,94 +1,40 @@
-import os from 'node:os';
-import path from 'node:path';
+import {
+  parseEnv,
+  port,
+  refineProxy,
+  serviceConfig,
+  serviceEnv,
+  type ServiceConfig,
+} from '@boocode/service';
 import { z } from 'zod';
 
-const csv = z
-  .string()
-  .optional()
-  .transform((s) =>
-    (s ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
+export { ConfigError } from '@boocode/service';
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-
-/**
- * coder reads the same variables as the server (HOST, PORT, AUTH_MODE ... describe the front
- * door the browser uses, so that a request the server forwards passes the same Host and Origin
- * checks) plus its own CODER_* ones.
- */
-const Env = z
-  .object({
+/** The variables of every service (see serviceEnv) plus coder's own CODER_* ones. */
+const Env = refineProxy(
+  z.object({
+    ...serviceEnv,
     CODER_PORT: port(9502),
     CODER_HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: port(9500),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    BOOCODE_HOME: z.string().min(1).default(path.join(os.homedir(), '.boocode')),
-    BOOCODE_PG_PORT: port(5500),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional(),
-    AUTH_MODE: z.enum(['token', 'proxy']).default('token'),
-    AUTH_PROXY_HEADER: z.string().min(1).default('Remote-User'),
-    TRUSTED_PROXIES: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
-    ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-  })
-  .refine((e) => e.AUTH_MODE !== 'proxy' || e.TRUSTED_PROXIES.length > 0, {
-    path: ['TRUSTED_PROXIES'],
-    message: 'must list the proxy addresses when AUTH_MODE=proxy',
-  });
+  }),
+);
 
-export interface Config {
+export interface Config extends ServiceConfig {
   port: number;
   host: string;
   /** The front door (the server's HOST and PORT), for the Host and Origin checks. */
   publicHost: string;
   publicPort: number;
-  home: string;
-  pgPort: number;
-  databaseUrl: string | null;
-  authMode: 'token' | 'proxy';
-  proxyHeader: string;
-  trustedProxies: string[];
-  allowedOrigins: string[];
-  logLevel: string;
 }
-
-const secretVars = new Set(['DATABASE_URL']);
 
 /** Parses the environment once at boot; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const empty = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const r = Env.safeParse(empty);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'environment');
-    const shown = secretVars.has(name) ? '' : ` (got ${JSON.stringify(env[name] ?? '')})`;
-    throw new ConfigError(`${name}: ${issue.message}${shown}`);
-  }
-  const e = r.data;
+  const e = parseEnv(Env, env, new Set(['DATABASE_URL']));
   return {
+    ...serviceConfig(e),
     port: e.CODER_PORT,
     host: e.CODER_HOST,
     publicHost: e.HOST,
     publicPort: e.PORT,
-    home: path.resolve(e.BOOCODE_HOME),
-    pgPort: e.BOOCODE_PG_PORT,
-    databaseUrl: e.DATABASE_URL ?? null,
-    authMode: e.AUTH_MODE,
-    proxyHeader: e.AUTH_PROXY_HEADER.toLowerCase(),
-    trustedProxies: e.TRUSTED_PROXIES,
-    allowedOrigins: e.ALLOWED_ORIGINS.map((o) => new URL(o).origin),
-    logLevel: e.LOG_LEVEL,
   };
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }

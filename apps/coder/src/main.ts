@@ -1,29 +1,13 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { createSql, migrate } from '@boocode/db';
+import { mkdir } from 'node:fs/promises';
+import { connectDatabase, migrate } from '@boocode/db';
 import { loadOrCreateToken } from '@boocode/service';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
-/** The database: DATABASE_URL, or the embedded cluster the server keeps in BOOCODE_HOME. */
-async function databaseUrl(config: ReturnType<typeof loadConfig>): Promise<string> {
-  if (config.databaseUrl) return config.databaseUrl;
-  const secretFile = path.join(config.home, 'pg.secret');
-  let secret: string;
-  try {
-    secret = (await readFile(secretFile, 'utf8')).trim();
-  } catch {
-    throw new ConfigError(
-      `DATABASE_URL is not set and there is no embedded database in ${config.home}: start the server first (pnpm start), or set DATABASE_URL`,
-    );
-  }
-  return `postgres://postgres:${encodeURIComponent(secret)}@127.0.0.1:${config.pgPort}/postgres`;
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   await mkdir(config.home, { recursive: true, mode: 0o700 });
-  const sql = createSql(await databaseUrl(config));
+  const sql = await connectDatabase(config);
   // A no-op when the server started us (it migrated first); needed when run alone.
   await migrate(sql);
   const token = await loadOrCreateToken(config.home);

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createSql, type Sql } from '@boocode/db';
+import { createSql, type Sql } from './sql.ts';
 
 /**
- * The database booterm uses: DATABASE_URL, or else the embedded cluster that the server
- * runs (its password is in `$BOOCODE_HOME/pg.secret`). booterm never starts that cluster
- * itself: the server owns its postmaster.
+ * The database a service other than the server (booterm, coder) uses: DATABASE_URL, or else
+ * the embedded cluster that the server runs (its password is in `$BOOCODE_HOME/pg.secret`).
+ * It never starts that cluster itself: the server owns its postmaster.
  */
 export async function connectDatabase(opts: {
   databaseUrl: string | null;
