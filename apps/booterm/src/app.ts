@@ -1,7 +1,13 @@
+import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Sql } from '@boocode/db';
-import { createServiceApp } from '@boocode/service';
+import { authPlugin, registerErrorHandler } from '@boocode/service';
 import type { Config } from './config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sshHostRoutes } from './routes/ssh-hosts.ts';
@@ -25,7 +31,21 @@ export interface App {
 
 /** Builds booterm without listening; the tmux sessions it finds are kept. */
 export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promise<App> {
-  const app = await createServiceApp({ config, token, onRoute });
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  if (onRoute) app.addHook('onRoute', onRoute);
+  registerErrorHandler(app);
 
   const tmux = new Tmux(config.tmuxSocket, config.home);
   await tmux.writeConf();
@@ -41,8 +61,20 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   if (dead) app.log.info(`${dead} terminal(s) whose session ended while booterm was away`);
 
   app.addHook('preClose', async () => terminals.shutdown());
+  await app.register(cookie);
   // Input frames are keys and pastes: 1 MB is a large paste.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(authPlugin, {
+    host: config.publicHost,
+    port: config.publicPort,
+    authMode: config.authMode,
+    proxyHeader: config.proxyHeader,
+    trustedProxies: config.trustedProxies,
+    allowedOrigins: config.allowedOrigins,
+    token: config.authMode === 'token' ? token : '',
+    serviceToken: config.authMode === 'proxy' ? token : undefined,
+    extraHosts: ['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),
+  });
   await app.register(healthRoutes);
   await app.register(terminalRoutes, { terminals });
   await app.register(sshHostRoutes, { sql });

@@ -2,4 +2,3 @@ export { authPlugin, COOKIE, PUBLIC_API, type AuthOptions } from './auth-plugin.
 export { loadOrCreateToken, tokensEqual } from './token.ts';
 export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
 export * from './config.ts';
-export { createServiceApp, type ServiceAppOptions } from './service-app.ts';
