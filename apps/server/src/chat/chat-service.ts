@@ -25,6 +25,7 @@ import {
   getMessage,
   listMessages,
   pageMessages,
+  pipelinedTransaction,
   publicChat,
   saveMessage,
   setChatSeq,
@@ -203,6 +204,7 @@ export class ChatService {
         tools,
         turns: turnsFor([...history, { ...user, parts: text }]),
         title: history.length === 0 ? content : null,
+        events: 1,
         write: async (tx) => {
           const created = await appendMessage(tx, { ...user, chatId, parts: text, model: null });
           return [{ type: 'chat.message.created', message: created }];
@@ -223,6 +225,7 @@ export class ChatService {
         tools,
         turns: ctx.turnsFor(history),
         title: null,
+        events: all.length > history.length ? 1 : 0,
         write: async (tx) => {
           const deleted = await deleteMessagesFrom(tx, chatId, history.at(-1)!.position + 1);
           return deleted.length ? [{ type: 'chat.message.deleted', messageIds: deleted }] : [];
@@ -251,13 +254,12 @@ export class ChatService {
         tools,
         turns: ctx.turnsFor([...all.slice(0, at), edited]),
         title: at === 0 ? content : null,
+        events: at < all.length - 1 ? 2 : 1,
         write: async (tx) => {
-          await saveMessage(tx, edited.id, {
-            parts: edited.parts,
-            status: 'complete',
-            usage: null,
-          });
-          const deleted = await deleteMessagesFrom(tx, chatId, target.position + 1);
+          const [, deleted] = await Promise.all([
+            saveMessage(tx, edited.id, { parts: edited.parts, status: 'complete', usage: null }),
+            deleteMessagesFrom(tx, chatId, target.position + 1),
+          ]);
           return [
             { type: 'chat.message.updated', message: edited },
             ...(deleted.length
@@ -366,6 +368,7 @@ export class ChatService {
         tools: null,
         turns: summaryTurns(plan),
         title: null,
+        events: 0,
         write: async () => [],
       });
     });
@@ -437,7 +440,13 @@ export class ChatService {
       turns: ChatTurn[];
       tools: Toolbox | null;
       title: string | null;
+      /**
+       * The op's own changes. It sends all its statements at once, before the
+       * reply's (see pipelinedTransaction), and returns `events` events: the
+       * chat's seq is written with them, so their number is known before.
+       */
       write: (tx: Queryable) => Promise<ChatEventInput[]>;
+      events: number;
       /** The message the run writes: the reply (default), or a compaction's marker. */
       role?: 'assistant' | 'system';
       compaction?: CompactionOp;
@@ -466,11 +475,11 @@ export class ChatService {
       if (!op.compaction) void this.compactIfFull(stream.chatId, model, run);
     });
     try {
-      const { events, assistant, updated } = await this.sql.begin(async (tx) => {
-        const events = await op.write(tx);
-        const title = op.title && chat.title === DEFAULT_TITLE ? titleFrom(op.title) : undefined;
-        // Sent together: postgres.js pipelines them on the transaction's connection.
-        const [assistant, updated] = await Promise.all([
+      const title = op.title && chat.title === DEFAULT_TITLE ? titleFrom(op.title) : undefined;
+      // One round trip: the op's statements, the reply's row and the chat's update.
+      const [events, assistant, updated] = await pipelinedTransaction(this.sql, (tx) =>
+        Promise.all([
+          op.write(tx),
           appendMessage(tx, {
             id: run.messageId,
             chatId: chat.id,
@@ -479,10 +488,9 @@ export class ChatService {
             parts: [],
             model,
           }),
-          updateChat(tx, chat.id, { model, title, seq: stream.seq + events.length + 1 }),
-        ]);
-        return { events, assistant, updated };
-      });
+          updateChat(tx, chat.id, { model, title, seq: stream.seq + op.events + 1 }),
+        ]),
+      );
       for (const ev of events) stream.emit(ev);
       run.message = assistant;
       stream.emit({ type: 'chat.message.created', message: assistant });
@@ -524,7 +532,12 @@ export class ChatService {
     const onPiece = (p: Piece) => {
       const tail = pending.at(-1);
       if (tail?.kind === p.kind) tail.text += p.text;
-      else if (pending.push({ ...p }) === 1) setImmediate(emitPending);
+      else if (pending.push({ ...p }) === 1) {
+        // The first piece goes out at once: the rest of its burst may take
+        // milliseconds to parse, and the user is waiting for the first token.
+        if (run.parts.length === 0) emitPending();
+        else setImmediate(emitPending);
+      }
     };
     let failure: string | null = null;
     const signal = run.abort.signal;
