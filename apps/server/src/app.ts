@@ -157,7 +157,21 @@ export async function buildApp({
     serviceToken: config.authMode === 'proxy' ? (serviceToken ?? null) : null,
   });
 
-  if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: config.webDist,
+      wildcard: false,
+      cacheControl: false,
+      // Built files carry their content's hash in the name: kept for good. The page itself is
+      // asked for again each time, so a new build is picked up at the next load.
+      setHeaders: (res, file) =>
+        res.setHeader(
+          'cache-control',
+          file.startsWith(path.join(config.webDist, 'assets') + path.sep)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
+        ),
+    });
   // Reads mcp.json and starts the servers without waiting for them; a bad file is reported.
   await mcp.start();
   return { app, chats, mcp };

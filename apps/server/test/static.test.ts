@@ -1,0 +1,36 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './helpers.ts';
+
+let h: Harness;
+let dist: string;
+beforeAll(async () => {
+  dist = await mkdtemp(path.join(os.tmpdir(), 'boocode-web-'));
+  await mkdir(path.join(dist, 'assets'));
+  await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>boocode</title>');
+  await writeFile(path.join(dist, 'assets', 'index-AbC123.js'), 'export {};');
+  h = await startHarness({ BOOCODE_WEB_DIST: dist });
+});
+afterAll(async () => {
+  await h.close();
+  await rm(dist, { recursive: true, force: true });
+});
+
+describe('the web app files', () => {
+  it('keeps hashed build files for good', async () => {
+    const res = await fetch(`${h.base}/assets/index-AbC123.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('has the page asked for again on every load, at / and at a chat address', async () => {
+    for (const url of ['/', '/c/00000000-0000-4000-8000-000000000000']) {
+      const res = await fetch(h.base + url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<title>boocode</title>');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+    }
+  });
+});
