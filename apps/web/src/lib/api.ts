@@ -33,18 +33,38 @@ interface RequestOptions<T> {
   signal?: AbortSignal;
 }
 
+declare global {
+  interface Window {
+    /** GETs index.html started before the app's code loaded, by path (see there). */
+    __boocodeEarly?: Record<string, Promise<Response>>;
+  }
+}
+
+/** How long after the page's start an early answer is still taken as current. */
+const EARLY_FOR_MS = 10_000;
+
+/** The answer index.html already asked for: taken once, and only near the start. */
+function takeEarly(path: string): Promise<Response> | undefined {
+  const early = window.__boocodeEarly;
+  const res = early?.[path];
+  if (!early || !res) return undefined;
+  delete early[path];
+  return performance.now() < EARLY_FOR_MS ? res : undefined;
+}
+
 /** One same-origin JSON call; throws ApiError with the server's `{code, message}`. */
 export async function api<T = void>(path: string, options: RequestOptions<T> = {}): Promise<T> {
   const { method = 'GET', body, schema, signal } = options;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
+    res = await ((method === 'GET' ? takeEarly(path) : undefined) ??
+      fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      }));
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'network', 'Cannot reach the boocode server. Is it running?');

@@ -7,36 +7,8 @@ const chatUrl = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}`;
 export const chatsKey = ['chats'] as const;
 export const modelsKey = ['models'] as const;
 
-declare global {
-  interface Window {
-    /** Started by index.html before the app's code loaded (see there). */
-    __boocodeSnapshot?: { chatId: string; response: Promise<Response> };
-  }
-}
-
-/**
- * The first load of the chat the page was opened on takes the request index.html
- * already made; anything but a good answer falls back to an ordinary fetch, so errors
- * are reported the usual way.
- */
-async function takeEarlySnapshot(chatId: string): Promise<ChatSnapshot | null> {
-  const early = window.__boocodeSnapshot;
-  if (early?.chatId !== chatId) return null;
-  delete window.__boocodeSnapshot;
-  try {
-    const res = await early.response;
-    if (!res.ok) return null;
-    const parsed = ChatSnapshot.safeParse(await res.json());
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function fetchSnapshot(chatId: string, signal?: AbortSignal): Promise<ChatSnapshot> {
-  return (
-    (await takeEarlySnapshot(chatId)) ?? api(chatUrl(chatId), { schema: ChatSnapshot, signal })
-  );
+export function fetchSnapshot(chatId: string, signal?: AbortSignal): Promise<ChatSnapshot> {
+  return api(chatUrl(chatId), { schema: ChatSnapshot, signal });
 }
 
 /** The page of messages just before position `before`, oldest first. */

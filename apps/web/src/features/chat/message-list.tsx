@@ -48,6 +48,8 @@ export function MessageList({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 140,
+    // A chat opens at its end: render the newest rows first, not the oldest and then scroll.
+    initialOffset: () => messages.length * 140,
     overscan: 6,
     getItemKey,
     paddingStart: 16,
