@@ -153,7 +153,6 @@ export async function buildApp({
       { name: 'BooTerm', prefix: '/api/term', url: `http://127.0.0.1:${config.bootermPort}` },
       { name: 'BooCoder', prefix: '/api/coder', url: `http://127.0.0.1:${config.coderPort}` },
     ],
-    proxyHeader: config.proxyHeader,
     serviceToken: config.authMode === 'proxy' ? (serviceToken ?? null) : null,
   });
 

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import WebSocket, { type RawData } from 'ws';
+import type { WebSocket } from 'ws';
 import { AppError } from '@boocode/protocol';
 
 /** A service behind the server: everything under `prefix` goes to `url`. */
@@ -16,8 +17,6 @@ export interface Upstream {
 
 export interface UpstreamProxyOptions {
   upstreams: Upstream[];
-  /** The header the auth proxy names the user in (AUTH_MODE=proxy), forwarded as is. */
-  proxyHeader: string;
   /**
    * AUTH_MODE=proxy: the server's peer address is no trusted proxy to the service, so it
    * vouches for the request with this token (the service checks it). Null in token mode,
@@ -30,12 +29,15 @@ export interface UpstreamProxyOptions {
 const WS_ROUTES = ['/ws', '/:a/ws', '/:a/:b/ws', '/:a/:b/:c/ws'];
 
 /**
- * Proxies each upstream's HTTP (with @fastify/http-proxy) and WebSockets (piped here, as
- * @fastify/websocket owns the server's upgrades). The server's auth hook has run by then;
- * the service checks again, so the cookie, Origin and the browser's Host go along.
- * A service that does not answer gives 502 `upstream_unavailable`.
+ * Proxies each upstream's HTTP (with @fastify/http-proxy) and WebSockets (the upgrade
+ * request sent on, then the two connections joined byte for byte). The server's auth hook
+ * has run by then; the service checks again, so every header (the cookie, Origin, the
+ * browser's Host, the auth proxy's user) goes along. A service that does not answer gives
+ * 502 `upstream_unavailable`.
  */
 export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (app, opts) => {
+  /** Joined sockets, both sides, ended when the server closes. */
+  const open = new Set<Socket>();
   const forwardHeaders = (req: { headers: IncomingHttpHeaders }, headers: IncomingHttpHeaders) => {
     const out: IncomingHttpHeaders = { ...headers, host: req.headers.host };
     if (opts.serviceToken) out.authorization = `Bearer ${opts.serviceToken}`;
@@ -60,114 +62,95 @@ export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (ap
       },
     });
 
-    const pending = new WeakMap<FastifyRequest, Pending>();
     for (const route of WS_ROUTES) {
       app.get(
         up.prefix + route,
         {
           websocket: true,
-          // Before the browser's handshake completes: a refused or dead upstream answers
-          // the upgrade request itself (502, or the upstream's own 4xx).
+          // The auth hooks have passed the upgrade request: from here it goes to the
+          // service as it came, and the two sockets are joined byte for byte (the
+          // service's handshake answer included), with no framing done here.
           preHandler: async (req, reply) => {
-            const target = new URL(req.url, up.url.replace(/^http/, 'ws'));
-            const headers: Record<string, string> = {};
-            for (const name of ['cookie', 'origin', 'host', 'authorization', opts.proxyHeader]) {
-              const v = req.headers[name];
-              if (typeof v === 'string') headers[name] = v;
-            }
-            if (opts.serviceToken) headers.authorization = `Bearer ${opts.serviceToken}`;
-            const result = await openUpstream(target, headers);
-            if ('status' in result) {
-              if (result.status === 0) throw down();
-              return reply.code(result.status).type('application/json').send(result.body);
-            }
-            pending.set(req, result);
+            if (!req.ws) return; // a plain GET: the route answers 404
+            reply.hijack();
+            joinUpstream(req, new URL(up.url), opts.serviceToken, down(), open);
           },
         },
-        (socket: WebSocket, req) => {
-          const p = pending.get(req);
-          pending.delete(req);
-          if (!p) return socket.close(1011, 'no upstream');
-          pipe(socket, p);
-        },
+        // Not reached for an upgrade: the preHandler has taken the socket.
+        (socket: WebSocket) => socket.close(1011, 'no upstream'),
       );
     }
   }
+
+  app.addHook('onClose', async () => {
+    for (const socket of open) socket.destroy();
+  });
 };
 
-/** An upstream socket, open, with what it sent before the browser's side was ready. */
-interface Pending {
-  ws: WebSocket;
-  early: { data: RawData; isBinary: boolean }[];
-  closed: { code: number; reason: string } | null;
-  /** Stops collecting: the pipe takes over. */
-  detach(): void;
-}
-
-function openUpstream(
-  url: URL,
-  headers: Record<string, string>,
-): Promise<Pending | { status: number; body: string }> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-    const onEarly = (data: RawData, isBinary: boolean) => p.early.push({ data, isBinary });
-    const onEarlyClose = (code: number, reason: Buffer) =>
-      (p.closed = { code, reason: reason.toString() });
-    const p: Pending = {
-      ws,
-      early: [],
-      closed: null,
-      detach: () => {
-        ws.off('message', onEarly);
-        ws.off('close', onEarlyClose);
-      },
-    };
-    ws.once('open', () => {
-      ws.on('message', onEarly);
-      ws.once('close', onEarlyClose);
-      resolve(p);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, body }));
-      res.on('error', () => resolve({ status: 0, body: '' }));
-    });
-    // Before 'open' only: a socket that fails later is handled by the pipe.
-    ws.once('error', () => resolve({ status: 0, body: '' }));
-  });
-}
-
-/** Close codes that may be sent on; the rest (1005, 1006, 1015 ...) become 1011. */
-const sendable = (code: number) =>
-  code === 1000 ||
-  (code >= 1001 && code <= 1003) ||
-  (code >= 1007 && code <= 1014) ||
-  (code >= 3000 && code <= 4999);
-
-function pipe(client: WebSocket, p: Pending): void {
-  const up = p.ws;
-  p.detach();
-  for (const m of p.early) client.send(m.data, { binary: m.isBinary });
-  if (p.closed) {
-    client.close(sendable(p.closed.code) ? p.closed.code : 1011, p.closed.reason);
-    return;
+/**
+ * Sends the browser's upgrade request on to the service and pipes the two
+ * connections together. A service that cannot be reached answers the upgrade
+ * with 502 `upstream_unavailable`; anything the service answers (its 101, or a
+ * 401/403 of its own) reaches the browser as it is.
+ */
+function joinUpstream(
+  req: FastifyRequest,
+  target: URL,
+  serviceToken: string | null,
+  down: AppError,
+  open: Set<Socket>,
+): void {
+  const client = req.raw.socket;
+  const upstream = connect(Number(target.port), target.hostname);
+  const lines = [`GET ${req.raw.url} HTTP/1.1`];
+  const raw = req.raw.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (serviceToken && raw[i]!.toLowerCase() === 'authorization') continue;
+    lines.push(`${raw[i]}: ${raw[i + 1]}`);
   }
-  up.on('message', (data, isBinary) => {
-    if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
+  if (serviceToken) lines.push(`Authorization: Bearer ${serviceToken}`);
+  // A client sends no frame before the 101 comes back, so nothing was read past the headers.
+  upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+  open.add(client).add(upstream);
+  const forget = () => {
+    open.delete(client);
+    open.delete(upstream);
+  };
+  let connected = false;
+  upstream.once('connect', () => {
+    connected = true;
+    for (const s of [client, upstream]) s.setNoDelay(true);
+    forward(upstream, client);
+    forward(client, upstream);
   });
-  client.on('message', (data, isBinary) => {
-    if (up.readyState === WebSocket.OPEN) up.send(data, { binary: isBinary });
+  upstream.once('error', (err) => {
+    if (!connected) {
+      req.log.warn({ err }, down.message);
+      const body = JSON.stringify({ code: down.code, message: down.message });
+      client.end(
+        `HTTP/1.1 ${down.status} Bad Gateway\r\ncontent-type: application/json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    } else client.destroy();
   });
-  up.on('close', (code, reason) => {
-    if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) {
-      client.close(sendable(code) ? code : 1011, reason.toString());
-    }
+  client.once('error', () => upstream.destroy());
+  // What one side said last (a close frame, say) still reaches the other.
+  upstream.once('close', () => {
+    if (connected) client.end();
+    forget();
   });
-  client.on('close', (code, reason) => {
-    if (up.readyState === WebSocket.OPEN) up.close(sendable(code) ? code : 1000, reason.toString());
-    else up.terminate();
+  client.once('close', () => (upstream.destroy(), forget()));
+}
+
+/** Bytes a socket may hold unsent before its source is paused (net's default is 16 KiB). */
+const FORWARD_HIGH_WATER = 1024 * 1024;
+
+/** `from`'s bytes to `to`, pausing `from` only when `to` holds a lot unsent. */
+function forward(from: Socket, to: Socket): void {
+  from.on('data', (chunk: Buffer) => {
+    if (to.write(chunk) || to.writableLength < FORWARD_HIGH_WATER) return;
+    from.pause();
+    to.once('drain', () => from.resume());
   });
-  up.on('error', () => client.terminate());
-  client.on('error', () => up.terminate());
+  from.once('end', () => to.end());
 }

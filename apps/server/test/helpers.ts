@@ -29,6 +29,8 @@ export async function startHarness(
     db?: TestDatabase;
     slowConsumerBytes?: number;
     prices?: Prices;
+    /** AUTH_MODE=proxy: what the server vouches for requests to its services with. */
+    serviceToken?: string;
   } = {},
 ): Promise<Harness> {
   const db = opts.db ?? (await testDatabase());
@@ -48,6 +50,7 @@ export async function startHarness(
     token: TOKEN,
     slowConsumerBytes: opts.slowConsumerBytes,
     prices: opts.prices,
+    serviceToken: opts.serviceToken,
   });
   await built.app.listen({ port, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;

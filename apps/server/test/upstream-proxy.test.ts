@@ -26,52 +26,67 @@ beforeAll(async () => {
   await writeFile(path.join(home, 'token'), `${TOKEN}\n`, { mode: 0o600 });
   const bootermPort = await freePort();
   h = await startHarness({ BOOTERM_PORT: String(bootermPort) }, { db, model });
-  const port = new URL(h.base).port;
-  const out = { write: (s: string) => log.push(s) } as unknown as NodeJS.WritableStream;
-  services = startServices(
-    [
-      {
-        name: 'booterm',
-        dir: bootermDir,
-        healthUrl: `http://127.0.0.1:${bootermPort}/api/health`,
-        env: {
-          DATABASE_URL: db.url,
-          BOOCODE_HOME: home,
-          PORT: port,
-          BOOTERM_PORT: String(bootermPort),
-          BOOTERM_TMUX_SOCKET: socket,
-          BOOTERM_SHELL: '/bin/bash --noprofile --norc',
-          LOG_LEVEL: 'warn',
-        },
-      },
-    ],
-    out,
-    { firstMs: 100, maxMs: 400, stableMs: 60_000 },
-  );
+  services = startBooterm(h, bootermPort, socket, {});
   await services.ready();
 }, 120_000);
 
 afterAll(async () => {
   await services?.stop();
-  const { execFileSync } = await import('node:child_process');
-  try {
-    execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
-  } catch {
-    // no server left
-  }
-  await rm(path.join('/tmp', `tmux-${process.getuid?.()}`, socket), { force: true });
+  await killTmux(socket);
   await h?.close();
   await model?.close();
   await db?.drop();
   await rm(home, { recursive: true, force: true });
 });
 
+/** booterm as the server starts it, in front of harness `to`, with `env` on top. */
+function startBooterm(
+  to: Harness,
+  port: number,
+  tmuxSocket: string,
+  env: Record<string, string>,
+): Services {
+  const out = { write: (s: string) => log.push(s) } as unknown as NodeJS.WritableStream;
+  return startServices(
+    [
+      {
+        name: 'booterm',
+        dir: bootermDir,
+        healthUrl: `http://127.0.0.1:${port}/api/health`,
+        env: {
+          DATABASE_URL: db.url,
+          BOOCODE_HOME: home,
+          PORT: new URL(to.base).port,
+          BOOTERM_PORT: String(port),
+          BOOTERM_TMUX_SOCKET: tmuxSocket,
+          BOOTERM_SHELL: '/bin/bash --noprofile --norc',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+      },
+    ],
+    out,
+    { firstMs: 100, maxMs: 400, stableMs: 60_000 },
+  );
+}
+
+async function killTmux(tmuxSocket: string): Promise<void> {
+  const { execFileSync } = await import('node:child_process');
+  try {
+    execFileSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+  } catch {
+    // no server left
+  }
+  await rm(path.join('/tmp', `tmux-${process.getuid?.()}`, tmuxSocket), { force: true });
+}
+
 function openWs(
   p: string,
   headers: Record<string, string> = {},
+  via: Harness = h,
 ): Promise<{ ws: WebSocket; text: () => string }> {
-  const ws = new WebSocket(`${h.base.replace('http', 'ws')}${p}`, {
-    headers: { authorization: `Bearer ${TOKEN}`, origin: h.origin, ...headers },
+  const ws = new WebSocket(`${via.base.replace('http', 'ws')}${p}`, {
+    headers: { authorization: `Bearer ${TOKEN}`, origin: via.origin, ...headers },
   });
   const chunks: Buffer[] = [];
   ws.on('message', (data: Buffer, isBinary) => {
@@ -108,6 +123,14 @@ describe('the server in front of booterm', () => {
     ws.close();
   });
 
+  it("passes the service's close on: killing the terminal ends the socket with 1000", async () => {
+    const t = await h.api<Terminal>('POST', '/api/term/terminals', {});
+    const { ws } = await openWs(`/api/term/terminals/${t.body.id}/ws`);
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    expect((await h.api('DELETE', `/api/term/terminals/${t.body.id}`)).status).toBe(204);
+    expect(await closed).toBe(1000);
+  });
+
   it('refuses a terminal socket without auth (401) or from a foreign Origin (403)', async () => {
     const t = await h.api<Terminal>('POST', '/api/term/terminals', {});
     const url = `/api/term/terminals/${t.body.id}/ws`;
@@ -125,6 +148,54 @@ describe('the server in front of booterm', () => {
     expect(log.join('')).toMatch(/\[booterm\] exited \(SIGKILL\); starting it again/);
     const list = await h.api<TerminalList>('GET', '/api/term/terminals');
     expect(list.status).toBe(200);
+  });
+});
+
+describe('behind an auth proxy (AUTH_MODE=proxy)', () => {
+  let p: Harness;
+  let proxied: Services;
+  const proxiedSocket = `server-test-proxy-${process.pid}`;
+  beforeAll(async () => {
+    const port = await freePort();
+    p = await startHarness(
+      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1', BOOTERM_PORT: String(port) },
+      { db, model, serviceToken: TOKEN },
+    );
+    // booterm trusts no peer address of this test: only the server's service token gets in.
+    proxied = startBooterm(p, port, proxiedSocket, {
+      AUTH_MODE: 'proxy',
+      TRUSTED_PROXIES: '10.9.9.9',
+    });
+    await proxied.ready();
+  }, 120_000);
+  afterAll(async () => {
+    await proxied?.stop();
+    await killTmux(proxiedSocket);
+    await p?.close();
+  });
+
+  it("vouches for the proxy's user to booterm, over HTTP and on a socket", async () => {
+    const user = { 'remote-user': 'alice', origin: p.origin };
+    const created = await fetch(`${p.base}/api/term/terminals`, {
+      method: 'POST',
+      headers: { ...user, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(created.status).toBe(201);
+    const t = (await created.json()) as Terminal;
+    // The browser's own Authorization is not what booterm sees: the server's token is.
+    const { ws, text } = await openWs(
+      `/api/term/terminals/${t.id}/ws`,
+      { ...user, authorization: 'Bearer not-the-token' },
+      p,
+    );
+    ws.send(JSON.stringify({ type: 'terminal.input', data: 'echo proxied-$((40+2))\r' }));
+    await new Promise<void>((resolve) => {
+      const check = () => text().includes('proxied-42') && (ws.off('message', check), resolve());
+      ws.on('message', check);
+      check();
+    });
+    ws.close();
   });
 });
 
