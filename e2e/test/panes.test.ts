@@ -164,6 +164,21 @@ describe('panes', () => {
     await context.close();
   });
 
+  it('gives no two elements the same id when two chat panes show side by side', async () => {
+    const { context, page } = await w.open();
+    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await poll(() => paneRegions(page).getByRole('textbox', { name: 'Message' }).count()).toBe(2);
+    // Labels, aria-describedby and focus targets go by id: a second copy breaks them.
+    const duplicates = await page.evaluate(() => {
+      const seen = new Map<string, number>();
+      for (const el of document.querySelectorAll('[id]'))
+        seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+      return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    });
+    expect(duplicates).toEqual([]);
+    await context.close();
+  });
+
   it('moves the focus between panes with Ctrl+Alt+Arrow', async () => {
     const { context, page } = await w.open();
     await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());

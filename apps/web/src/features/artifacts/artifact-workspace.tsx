@@ -1,5 +1,6 @@
 import {
   useCallback,
+  useId,
   useLayoutEffect,
   useRef,
   useState,
@@ -8,7 +9,7 @@ import {
 } from 'react';
 import type { Message } from '@boocode/protocol';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
-import { COMPOSER_ID } from '../chat/composer.tsx';
+import { COMPOSER_ATTR } from '../chat/composer.tsx';
 import { latestPage, sameArtifact, type Artifact } from './artifact.ts';
 import { ArtifactOpenerContext } from './artifact-context.ts';
 import { ArtifactPane } from './artifact-pane.tsx';
@@ -87,13 +88,16 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
     // Back to where the reader opened it from, if that is still on screen.
     const back = returnFocus.current;
     if (back?.isConnected) back.focus();
-    else document.getElementById(COMPOSER_ID)?.focus();
+    else container.current?.querySelector<HTMLElement>(`[${COMPOSER_ATTR}]`)?.focus();
   }, []);
 
   const split = shown !== null && !narrow;
+  // Panel ids are element ids too: one set per chat pane.
+  const uid = useId();
+  const ids = { chat: `chat${uid}`, artifact: `artifact${uid}` };
   const layout = useDefaultLayout({
     id: 'boocode-artifact-split',
-    panelIds: split ? ['chat', 'artifact'] : ['chat'],
+    panelIds: split ? [ids.chat, ids.artifact] : [ids.chat],
     storage: localStorage,
     onlySaveAfterUserInteractions: true,
   });
@@ -122,7 +126,7 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
           defaultLayout={layout.defaultLayout}
           onLayoutChanged={layout.onLayoutChanged}
         >
-          <Panel id="chat" minSize={320}>
+          <Panel id={ids.chat} minSize={320}>
             <div className="flex h-full min-w-0 flex-col">{children}</div>
           </Panel>
           {split ? (
@@ -131,7 +135,7 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
                 aria-label="Resize artifact pane"
                 className="bg-border data-[separator=active]:bg-primary data-[separator=focus]:bg-primary data-[separator=hover]:bg-primary/60 w-px outline-none"
               />
-              <Panel id="artifact" minSize={320} defaultSize="50%">
+              <Panel id={ids.artifact} minSize={320} defaultSize="50%">
                 {pane}
               </Panel>
             </>

@@ -2,7 +2,8 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { ArrowUp, Square } from 'lucide-react';
 import { Button, Textarea } from '@boocode/ui';
 
-export const COMPOSER_ID = 'composer';
+/** Marks the message box, for code that moves the focus to it within a pane. */
+export const COMPOSER_ATTR = 'data-composer';
 const MAX_HEIGHT_PX = 240;
 
 interface Props {
@@ -58,7 +59,7 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
       <div className="border-input bg-card focus-within:border-ring/70 flex items-end gap-2 rounded-xl border p-2 shadow-lg shadow-black/20">
         <Textarea
           ref={ref}
-          id={COMPOSER_ID}
+          {...{ [COMPOSER_ATTR]: '' }}
           aria-label="Message"
           placeholder="Message boocode…"
           rows={1}

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { ModelInfo } from '@boocode/protocol';
 import { Button, NativeSelect, cn } from '@boocode/ui';
 import { RefreshCw } from 'lucide-react';
@@ -11,6 +12,7 @@ export function ModelPicker({
   value: string | null;
   onChange: (model: string) => void;
 }) {
+  const errorId = useId();
   const models = useModels();
   const refresh = useRefreshModels();
   const list = models.data?.models ?? [];
@@ -27,14 +29,14 @@ export function ModelPicker({
         <p
           className="text-warning max-w-32 truncate text-xs lg:max-w-72"
           title={listError}
-          id="model-error"
+          id={errorId}
         >
           {listError}
         </p>
       ) : null}
       <NativeSelect
         aria-label="Model"
-        aria-describedby={listError ? 'model-error' : undefined}
+        aria-describedby={listError ? errorId : undefined}
         value={value ?? ''}
         disabled={options.length === 0}
         onChange={(e) => onChange(e.target.value)}

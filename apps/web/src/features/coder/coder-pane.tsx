@@ -27,6 +27,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
   const ws = useWorkspaceControls();
   useEffect(() => setTitle(title), [setTitle, title]);
   useLiveQueue(chatId);
+  const uid = useId(); // panel ids are element ids too: one set per pane
 
   const newChat = () => {
     createCoderChat(projectId).then(
@@ -49,7 +50,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
         <AutoApply chatId={chatId} />
       </PaneHeader>
       <Group orientation="horizontal" className="min-h-0 flex-1">
-        <Panel id="coder-chat" defaultSize="45%" minSize="25%" className="flex flex-col">
+        <Panel id={`coder-chat${uid}`} defaultSize="45%" minSize="25%" className="flex flex-col">
           <section aria-label="Coder chat" className="flex h-full min-w-0 flex-col">
             <ChatPaneView
               chatId={chatId}
@@ -60,7 +61,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
           </section>
         </Panel>
         <Separator className="bg-border data-[separator=active]:bg-primary data-[separator=hover]:bg-primary/60 w-px shrink-0 outline-none" />
-        <Panel id="coder-review" minSize="25%" className="flex flex-col">
+        <Panel id={`coder-review${uid}`} minSize="25%" className="flex flex-col">
           <ReviewPanel chatId={chatId} />
         </Panel>
       </Group>

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { NativeSelect } from '@boocode/ui';
 import { useAgents } from './library-api.ts';
 
@@ -8,19 +9,17 @@ interface Props {
 
 /** Picks the agent a new chat starts with: its system prompt, tools and model. */
 export function AgentPicker({ value, onChange }: Props) {
+  const id = useId();
   const agents = useAgents();
   const list = agents.data?.agents ?? [];
   const picked = list.find((a) => a.id === value);
   return (
     <div className="mx-auto mt-5 w-full max-w-sm text-left">
-      <label
-        className="text-muted-foreground mb-1 block text-xs font-medium"
-        htmlFor="agent-picker"
-      >
+      <label className="text-muted-foreground mb-1 block text-xs font-medium" htmlFor={id}>
         Agent
       </label>
       <NativeSelect
-        id="agent-picker"
+        id={id}
         value={value ?? ''}
         disabled={agents.isPending}
         onChange={(e) => onChange(e.target.value || null)}

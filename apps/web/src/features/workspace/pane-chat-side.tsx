@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { PaneChat } from '@boocode/protocol';
 import { Button } from '@boocode/ui';
 import { MessageSquare, X } from 'lucide-react';
@@ -44,15 +44,16 @@ export function PaneChatSide({
   onChange: (chat: PaneChat) => void;
   children: ReactNode;
 }) {
+  const uid = useId(); // panel ids are element ids too: one set per pane
   return (
     <Group orientation="horizontal" className="min-h-0 flex-1">
-      <Panel id="content" minSize={160} className="flex flex-col">
+      <Panel id={`content${uid}`} minSize={160} className="flex flex-col">
         {children}
       </Panel>
       {chat.open ? (
         <>
           <Separator className="bg-border data-[separator=active]:bg-primary data-[separator=hover]:bg-primary/60 w-px shrink-0 outline-none" />
-          <Panel id="chat" defaultSize="45%" minSize={320} className="flex flex-col">
+          <Panel id={`chat${uid}`} defaultSize="45%" minSize={320} className="flex flex-col">
             <section aria-label="Pane chat" className="flex h-full min-w-0 flex-col">
               <ChatPaneView
                 chatId={chat.chatId}
