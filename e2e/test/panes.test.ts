@@ -179,6 +179,43 @@ describe('panes', () => {
     await context.close();
   });
 
+  it('keeps every header control whole and apart in three chat panes side by side', async () => {
+    const { context, page } = await w.open();
+    for (let n = 2; n <= 3; n++) {
+      await workspace(page).getByRole('button', { name: 'Split right' }).first().click();
+      await poll(() => closeButtons(page).count()).toBe(n);
+    }
+    for (let i = 0; i < 3; i++) {
+      const pane = paneRegions(page).nth(i);
+      const paneBox = (await pane.boundingBox())!;
+      const header = pane.locator('header').first();
+      const boxes = [];
+      for (const control of await header.locator('button:visible, select:visible').all()) {
+        const name = (await control.getAttribute('aria-label')) ?? (await control.innerText());
+        boxes.push({ name, box: (await control.boundingBox())! });
+      }
+      expect(boxes.map((b) => b.name)).toEqual(
+        expect.arrayContaining(['Model', 'Split right', 'Close pane']),
+      );
+      for (const [k, a] of boxes.entries()) {
+        // inside the pane, at its full size (not squeezed to nothing) ...
+        expect(a.box.x).toBeGreaterThanOrEqual(paneBox.x - 1);
+        expect(a.box.x + a.box.width).toBeLessThanOrEqual(paneBox.x + paneBox.width + 1);
+        expect(a.box.width).toBeGreaterThanOrEqual(24);
+        // ... and over no other control
+        for (const b of boxes.slice(k + 1)) {
+          const apart =
+            a.box.x + a.box.width <= b.box.x + 0.5 ||
+            b.box.x + b.box.width <= a.box.x + 0.5 ||
+            a.box.y + a.box.height <= b.box.y + 0.5 ||
+            b.box.y + b.box.height <= a.box.y + 0.5;
+          expect(apart, `${a.name} and ${b.name} overlap in pane ${i + 1}`).toBe(true);
+        }
+      }
+    }
+    await context.close();
+  });
+
   it('moves the focus between panes with Ctrl+Alt+Arrow', async () => {
     const { context, page } = await w.open();
     await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());

@@ -51,59 +51,64 @@ export function ChatHeader({
   onCompact = null,
 }: Props) {
   return (
-    <header className="border-border flex h-12 shrink-0 items-center gap-2 border-b px-2 sm:px-3">
-      {onToggleSidebar ? (
-        <Button
-          variant="ghost"
-          size="icon"
-          aria-label="Toggle sidebar"
-          aria-expanded={sidebarOpen}
-          aria-controls="sidebar"
-          title="Toggle sidebar"
-          onClick={onToggleSidebar}
-        >
-          <PanelLeft />
-        </Button>
-      ) : null}
-      <h1 className="min-w-0 flex-1 truncate text-sm font-medium" title={title}>
-        {title}
-      </h1>
-      {agentName ? (
-        <span
-          title="The agent this chat started with"
-          className="bg-muted text-muted-foreground hidden shrink-0 rounded-full px-2 py-0.5 text-xs sm:inline"
-        >
-          {agentName}
-        </span>
-      ) : null}
-      {usage ? <UsageTotals usage={usage} /> : null}
-      <div className="flex min-w-0 items-center gap-0.5">
-        {projectLocked ? null : (
-          <ProjectPicker
-            value={projectId}
-            onChange={onProjectChange}
-            onRemoved={onProjectRemoved}
-          />
-        )}
-        {chatId ? <ReadAccess chatId={chatId} projectId={projectId} /> : null}
-        {chatId ? <ChatMcpPopover chatId={chatId} /> : null}
-        <SkillsPopover chatId={chatId} projectId={projectId} />
-        {chatId ? (
+    // A container: in a narrow pane the controls go to a row of their own below the title.
+    <header className="border-border @container shrink-0 border-b">
+      <div className="flex min-h-12 flex-wrap items-center gap-x-2 gap-y-1 px-2 py-1.5 @2xl:px-3">
+        {onToggleSidebar ? (
           <Button
             variant="ghost"
             size="icon"
-            aria-label="Compact"
-            title="Compact: summarise the older turns to free the context window"
-            disabled={!onCompact}
-            onClick={onCompact ?? undefined}
+            aria-label="Toggle sidebar"
+            aria-expanded={sidebarOpen}
+            aria-controls="sidebar"
+            title="Toggle sidebar"
+            onClick={onToggleSidebar}
           >
-            <FoldVertical />
+            <PanelLeft />
           </Button>
         ) : null}
-        {chatId ? <ExportMenu chatId={chatId} /> : null}
+        <h1 className="min-w-0 flex-1 truncate text-sm font-medium" title={title}>
+          {title}
+        </h1>
+        {agentName ? (
+          <span
+            title="The agent this chat started with"
+            className="bg-muted text-muted-foreground hidden shrink-0 rounded-full px-2 py-0.5 text-xs sm:inline"
+          >
+            {agentName}
+          </span>
+        ) : null}
+        {usage ? <UsageTotals usage={usage} /> : null}
+        <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1 @max-2xl:order-last @max-2xl:w-full">
+          <div className="flex min-w-0 items-center gap-0.5">
+            {projectLocked ? null : (
+              <ProjectPicker
+                value={projectId}
+                onChange={onProjectChange}
+                onRemoved={onProjectRemoved}
+              />
+            )}
+            {chatId ? <ReadAccess chatId={chatId} projectId={projectId} /> : null}
+            {chatId ? <ChatMcpPopover chatId={chatId} /> : null}
+            <SkillsPopover chatId={chatId} projectId={projectId} />
+            {chatId ? (
+              <Button
+                variant="ghost"
+                size="icon"
+                aria-label="Compact"
+                title="Compact: summarise the older turns to free the context window"
+                disabled={!onCompact}
+                onClick={onCompact ?? undefined}
+              >
+                <FoldVertical />
+              </Button>
+            ) : null}
+            {chatId ? <ExportMenu chatId={chatId} /> : null}
+          </div>
+          <ModelPicker value={model} onChange={onModelChange} />
+        </div>
+        {actions}
       </div>
-      <ModelPicker value={model} onChange={onModelChange} />
-      {actions}
     </header>
   );
 }

@@ -50,7 +50,7 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
 
   return (
     <form
-      className="mx-auto w-full max-w-3xl px-4 pb-4 sm:px-6"
+      className="@container mx-auto w-full max-w-3xl px-4 pb-4 sm:px-6"
       onSubmit={(e) => {
         e.preventDefault();
         void send();
@@ -81,12 +81,12 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
         {running ? (
           <Button variant="secondary" onClick={onStop} className="border-border h-9 border">
             <Square className="fill-current" />
-            Stop
+            <span className="@max-sm:sr-only">Stop</span>
           </Button>
         ) : (
           <Button type="submit" disabled={empty || sending} className="h-9">
             <ArrowUp />
-            Send
+            <span className="@max-sm:sr-only">Send</span>
           </Button>
         )}
       </div>

@@ -24,7 +24,7 @@ export function ModelPicker({
       : list;
 
   return (
-    <div className="flex min-w-0 items-center gap-1.5">
+    <div className="flex min-w-40 flex-1 items-center gap-1.5 @2xl:flex-none">
       {listError ? (
         <p
           className="text-warning max-w-32 truncate text-xs lg:max-w-72"
@@ -40,7 +40,7 @@ export function ModelPicker({
         value={value ?? ''}
         disabled={options.length === 0}
         onChange={(e) => onChange(e.target.value)}
-        className={cn('w-48 sm:w-64', listError && 'border-warning/50')}
+        className={cn('w-full min-w-0 @2xl:w-64', listError && 'border-warning/50')}
       >
         {options.length === 0 ? (
           <option value="">{models.isPending ? 'Loading models…' : 'No models'}</option>

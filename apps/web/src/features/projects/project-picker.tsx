@@ -25,7 +25,7 @@ export function ProjectPicker({ value, onChange, onRemoved }: Props) {
         title={list.find((p) => p.id === value)?.path ?? 'The repository the chat’s tools read'}
         value={value ?? ''}
         onChange={(e) => onChange(e.target.value || null)}
-        className="w-28 sm:w-40"
+        className="w-28 @2xl:w-40"
       >
         <option value="">No project</option>
         {unknown ? (
