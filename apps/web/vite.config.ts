@@ -14,6 +14,8 @@ export default defineConfig({
       '/api': { target: apiTarget, ws: true, changeOrigin: true },
     },
   },
+  // The highlighter worker loads its grammars as chunks of its own.
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,12 +1,10 @@
-import { memo, useMemo, type CSSProperties } from 'react';
-import type { ThemedToken } from 'shiki/core';
+import { memo, type CSSProperties } from 'react';
 import { Button } from '@boocode/ui';
 import { PanelRight } from 'lucide-react';
 import { artifactKind, toArtifact } from '../artifacts/artifact.ts';
 import { useArtifactOpener } from '../artifacts/artifact-context.ts';
 import { CopyButton } from './copy-button.tsx';
-import { useHighlighter } from './highlighter.ts';
-import { tokenize } from './tokenize.ts';
+import { useTokens, type Token } from './highlighter.ts';
 
 /**
  * A fenced code block. Highlighted and plain code share one box and one font, and highlighting
@@ -39,13 +37,9 @@ export const CodeBlock = memo(function CodeBlock({
   );
 });
 
-/** `code` as a `<code>` element, coloured once the highlighter is there. */
+/** `code` as a `<code>` element, coloured as soon as the highlighter worker has done it. */
 export function HighlightedCode({ code, lang }: { code: string; lang: string }) {
-  const highlighter = useHighlighter();
-  const lines = useMemo(
-    () => (highlighter && lang ? tokenize(highlighter, code, lang) : null),
-    [highlighter, code, lang],
-  );
+  const lines = useTokens(code, lang);
   return (
     <code>
       {lines ? lines.map((tokens, i) => <Line key={i} first={i === 0} tokens={tokens} />) : code}
@@ -72,8 +66,8 @@ function OpenArtifactButton({ code, lang }: { code: string; lang: string }) {
   );
 }
 
-// Lines keep their token arrays across renders (tokenize caches them), so only new lines render.
-const Line = memo(function Line({ tokens, first }: { tokens: ThemedToken[]; first: boolean }) {
+// Lines keep their token arrays across renders (useTokens reuses them), so only new lines render.
+const Line = memo(function Line({ tokens, first }: { tokens: Token[]; first: boolean }) {
   return (
     <>
       {first ? null : '\n'}
@@ -86,7 +80,8 @@ const Line = memo(function Line({ tokens, first }: { tokens: ThemedToken[]; firs
   );
 });
 
-function tokenStyle(t: ThemedToken): CSSProperties | undefined {
+/** A token's colour and style, as inline style (none for plain text). */
+export function tokenStyle(t: Token): CSSProperties | undefined {
   const fs = t.fontStyle ?? 0;
   if (!t.color && fs <= 0) return undefined;
   return {

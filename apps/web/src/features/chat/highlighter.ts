@@ -1,112 +1,153 @@
-import { useSyncExternalStore } from 'react';
-import type { HighlighterCore } from 'shiki/core';
+import { useEffect, useReducer, useRef, useState } from 'react';
 
-/** The theme code is coloured with; its background is ignored (our code box has its own). */
-export const CODE_THEME = 'github-dark-default';
+/** One coloured run of a line, as the worker sends it. */
+export interface Token {
+  content: string;
+  color?: string;
+  /** Shiki's flags: 1 italic, 2 bold, 4 underline. */
+  fontStyle?: number;
+}
+export type Lines = Token[][];
 
-let highlighter: HighlighterCore | null = null;
-const listeners = new Set<() => void>();
+export interface TokenRequest {
+  id: number;
+  code: string;
+  lang: string;
+}
+export interface TokenReply {
+  id: number;
+  /** Null when the language is not one the highlighter has. */
+  lines: Lines | null;
+}
 
-/**
- * Loads ONE highlighter for the app. Until it is ready (and for languages it lacks) code blocks
- * render as plain text in the same box, then colour in place without moving.
- */
-export function loadHighlighter(): void {
-  if (highlighter) return;
-  // Its own chunk, fetched in parallel with the first API calls rather than before first paint.
-  Promise.all([import('shiki/core'), import('shiki/engine/javascript')])
-    .then(([{ createHighlighterCore }, { createJavaScriptRegexEngine }]) =>
-      createHighlighterCore({
-        engine: createJavaScriptRegexEngine(),
-        themes: [import('shiki/themes/github-dark-default.mjs')],
-        langs: [
-          import('shiki/langs/typescript.mjs'),
-          import('shiki/langs/tsx.mjs'),
-          import('shiki/langs/javascript.mjs'),
-          import('shiki/langs/jsx.mjs'),
-          import('shiki/langs/json.mjs'),
-          import('shiki/langs/bash.mjs'),
-          import('shiki/langs/python.mjs'),
-          import('shiki/langs/go.mjs'),
-          import('shiki/langs/rust.mjs'),
-          import('shiki/langs/html.mjs'),
-          import('shiki/langs/css.mjs'),
-          import('shiki/langs/sql.mjs'),
-          import('shiki/langs/yaml.mjs'),
-          import('shiki/langs/markdown.mjs'),
-          import('shiki/langs/diff.mjs'),
-        ],
-      }),
-    )
-    .then((h) => {
-      highlighter = h;
-      for (const l of listeners) l();
-      warmUp(h, h.getLoadedLanguages());
-    })
-    .catch((err: unknown) => console.error('boocode: code highlighting unavailable', err));
+let worker: Worker | null = null;
+let nextId = 0;
+const waiting = new Map<number, (lines: Lines | null) => void>();
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('./highlight-worker.ts', import.meta.url), { type: 'module' });
+  w.onmessage = (e: MessageEvent<TokenReply>) => {
+    waiting.get(e.data.id)?.(e.data.lines);
+    waiting.delete(e.data.id);
+  };
+  w.onerror = (e) => {
+    // Code stays plain; nothing else depends on colours.
+    console.error('boocode: code highlighting unavailable', e.message);
+    for (const done of waiting.values()) done(null);
+    waiting.clear();
+  };
+  return w;
 }
 
 /**
- * A grammar compiles its regexes on first use, which takes up to a few hundred ms; do it in
- * idle time, one language at a time, rather than in the middle of a streaming reply.
+ * Starts the worker ahead of the first code block (each grammar then loads when a block
+ * first needs it). Its work is off the page's thread; call it when the page is idle.
  */
-function warmUp(h: HighlighterCore, langs: string[]): void {
-  const [lang, ...rest] = langs;
-  if (!lang) return;
-  const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 50));
-  idle(() => {
-    try {
-      h.codeToTokens('x', { lang, theme: CODE_THEME });
-    } catch {
-      // An alias or a grammar that fails here fails visibly (as plain text) where it is used.
-    }
-    warmUp(h, rest);
+export function prepareHighlighter(): void {
+  worker ??= startWorker();
+}
+
+/** Results by language and code, so a block seen again (scrolled back, in a second pane) is coloured at once. */
+const results = new Map<string, Lines | null>();
+const inFlight = new Map<string, Promise<void>>();
+/** Characters of code the results may hold, oldest dropped first. */
+const RESULTS_BUDGET = 2_000_000;
+let held = 0;
+
+function remember(key: string, lines: Lines | null): void {
+  results.delete(key);
+  results.set(key, lines);
+  held += key.length;
+  for (const old of results.keys()) {
+    if (held <= RESULTS_BUDGET) break;
+    results.delete(old);
+    held -= old.length;
+  }
+}
+
+function request(key: string, code: string, lang: string): Promise<void> {
+  let p = inFlight.get(key);
+  if (!p) {
+    worker ??= startWorker();
+    const id = ++nextId;
+    worker.postMessage({ id, code, lang } satisfies TokenRequest);
+    p = new Promise<Lines | null>((resolve) => waiting.set(id, resolve)).then((lines) => {
+      inFlight.delete(key);
+      remember(key, lines);
+    });
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * `code` as coloured lines, or null to show it plain (no language, not coloured yet, a
+ * language the highlighter lacks). The colouring is done in a worker, so the page never
+ * waits on it: while a block grows (a reply streaming), the lines it had keep their colours
+ * and the new ones show plain until their colours come, in the same box and font.
+ */
+export function useTokens(code: string, lang: string): Lines | null {
+  const key = `${lang}\0${code}`;
+  const [done, bump] = useReducer((n: number) => n + 1, 0);
+  const busy = useRef(false);
+  const mounted = useRef(false);
+  /** The last version of this block that was coloured, with the line arrays it showed. */
+  const [last, setLast] = useState<{ key: string; code: string; lines: Lines } | null>(null);
+  const known = lang ? results.get(key) : null;
+
+  useEffect(() => {
+    mounted.current = true;
+    return () => void (mounted.current = false);
+  }, []);
+  useEffect(() => {
+    // One request per block at a time: a block growing faster than it is coloured skips
+    // the versions in between (the answer re-renders it, and then it asks for the newest).
+    if (!lang || results.has(key) || busy.current) return;
+    busy.current = true;
+    void request(key, code, lang).then(() => {
+      busy.current = false;
+      if (mounted.current) bump();
+    });
+  }, [key, code, lang, done]);
+
+  if (known) {
+    if (last?.key === key) return last.lines;
+    // Re-renders at once with the lines of the last version where they did not change.
+    setLast({ key, code, lines: sameLines(last?.lines, known) });
+    return known;
+  }
+  if (known === null) return null;
+  return grownFrom(last, code);
+}
+
+/** The lines of `prev` that `code` still starts with, coloured, and the rest plain. */
+function grownFrom(prev: { code: string; lines: Lines } | null, code: string): Lines | null {
+  if (!prev) return null;
+  // The last line of the previous version may have been cut mid-way: keep those before it.
+  const cut = prev.code.lastIndexOf('\n');
+  if (cut < 0 || !code.startsWith(prev.code.slice(0, cut + 1))) return null;
+  const kept = prev.code.slice(0, cut).split('\n').length;
+  const rest = code
+    .slice(cut + 1)
+    .split('\n')
+    .map((text): Token[] => [{ content: text }]);
+  return [...prev.lines.slice(0, kept), ...rest];
+}
+
+/** `next`, with the line arrays of `prev` where a line is unchanged, so those lines do not render again. */
+function sameLines(prev: Lines | undefined, next: Lines): Lines {
+  if (!prev) return next;
+  let changed = false;
+  const out = next.map((line, i) => {
+    const old = prev[i];
+    if (old && old.length === line.length && old.every((t, j) => sameToken(t, line[j]!)))
+      return old;
+    changed = true;
+    return line;
   });
+  return changed || prev.length !== next.length ? out : prev;
 }
 
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => listeners.delete(l);
-}
-
-/** The highlighter once loaded, else null; re-renders the caller when it arrives. */
-export function useHighlighter(): HighlighterCore | null {
-  return useSyncExternalStore(subscribe, () => highlighter);
-}
-
-const aliases: Record<string, string> = {
-  ts: 'typescript',
-  mts: 'typescript',
-  cts: 'typescript',
-  js: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  node: 'javascript',
-  jsonc: 'json',
-  json5: 'json',
-  sh: 'bash',
-  shell: 'bash',
-  zsh: 'bash',
-  console: 'bash',
-  shellscript: 'bash',
-  py: 'python',
-  python3: 'python',
-  golang: 'go',
-  rs: 'rust',
-  htm: 'html',
-  xml: 'html',
-  svg: 'html',
-  yml: 'yaml',
-  md: 'markdown',
-  patch: 'diff',
-  postgres: 'sql',
-  postgresql: 'sql',
-  psql: 'sql',
-};
-
-/** The loaded language a fence's info string names, or null to render plain. */
-export function resolveLang(h: HighlighterCore, lang: string): string | null {
-  const name = lang.toLowerCase();
-  const id = aliases[name] ?? name;
-  return h.getLoadedLanguages().includes(id) ? id : null;
+function sameToken(a: Token, b: Token): boolean {
+  return a.content === b.content && a.color === b.color && a.fontStyle === b.fontStyle;
 }

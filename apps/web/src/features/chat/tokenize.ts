@@ -1,5 +1,7 @@
 import type { GrammarState, HighlighterCore, ThemedToken } from 'shiki/core';
-import { CODE_THEME, resolveLang } from './highlighter.ts';
+
+/** The theme code is coloured with; its background is ignored (our code box has its own). */
+export const CODE_THEME = 'github-dark-default';
 
 interface Prefix {
   /** Complete lines only (no trailing newline), so a later chunk starts on a fresh line. */
@@ -58,4 +60,46 @@ function run(h: HighlighterCore, lang: string, code: string, state: GrammarState
     grammarState: state,
     tokenizeMaxLineLength: MAX_LINE_LENGTH,
   });
+}
+
+const aliases: Record<string, string> = {
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  node: 'javascript',
+  jsonc: 'json',
+  json5: 'json',
+  sh: 'bash',
+  shell: 'bash',
+  zsh: 'bash',
+  console: 'bash',
+  shellscript: 'bash',
+  py: 'python',
+  python3: 'python',
+  golang: 'go',
+  rs: 'rust',
+  htm: 'html',
+  xml: 'html',
+  svg: 'html',
+  yml: 'yaml',
+  md: 'markdown',
+  patch: 'diff',
+  postgres: 'sql',
+  postgresql: 'sql',
+  psql: 'sql',
+};
+
+/** The loaded language a fence's info string names, or null to render plain. */
+export function resolveLang(h: HighlighterCore, lang: string): string | null {
+  const id = languageId(lang);
+  return h.getLoadedLanguages().includes(id) ? id : null;
+}
+
+/** The grammar name a fence's info string means ("ts" is "typescript"). */
+export function languageId(lang: string): string {
+  const name = lang.toLowerCase();
+  return aliases[name] ?? name;
 }

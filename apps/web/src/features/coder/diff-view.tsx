@@ -1,9 +1,8 @@
-import { memo, useMemo, type CSSProperties, type ReactNode } from 'react';
-import type { ThemedToken } from 'shiki/core';
+import { memo, useMemo, type ReactNode } from 'react';
 import type { DiffHunk } from '@boocode/protocol';
 import { cn } from '@boocode/ui';
-import { useHighlighter } from '../chat/highlighter.ts';
-import { tokenize } from '../chat/tokenize.ts';
+import { tokenStyle } from '../chat/code-block.tsx';
+import { useTokens, type Lines } from '../chat/highlighter.ts';
 import { hunkSides, splitRows, unifiedRows, type Side, type SplitCell } from './diff-rows.ts';
 
 export type DiffMode = 'unified' | 'split';
@@ -15,7 +14,7 @@ export function langOf(path: string): string {
   return dot > 0 ? name.slice(dot + 1) : '';
 }
 
-type Tokens = ThemedToken[][] | null;
+type Tokens = Lines | null;
 
 /** A change's hunks as a table, unified or side by side, each side highlighted as code. */
 export const DiffView = memo(function DiffView({
@@ -61,16 +60,9 @@ export const DiffView = memo(function DiffView({
 });
 
 function HunkRows({ hunk, mode, lang }: { hunk: DiffHunk; mode: DiffMode; lang: string }) {
-  const highlighter = useHighlighter();
   const { oldText, newText } = useMemo(() => hunkSides(hunk), [hunk]);
-  const oldTokens = useMemo(
-    () => (highlighter && lang ? tokenize(highlighter, oldText, lang) : null),
-    [highlighter, oldText, lang],
-  );
-  const newTokens = useMemo(
-    () => (highlighter && lang ? tokenize(highlighter, newText, lang) : null),
-    [highlighter, newText, lang],
-  );
+  const oldTokens = useTokens(oldText, lang);
+  const newTokens = useTokens(newText, lang);
 
   if (mode === 'unified') {
     return (
@@ -184,14 +176,4 @@ function code(text: string, tokens: Tokens, side: Side): ReactNode {
       {t.content}
     </span>
   ));
-}
-
-function tokenStyle(t: ThemedToken): CSSProperties | undefined {
-  const fs = t.fontStyle ?? 0;
-  if (!t.color && fs <= 0) return undefined;
-  return {
-    color: t.color,
-    fontStyle: fs > 0 && fs & 1 ? 'italic' : undefined,
-    fontWeight: fs > 0 && fs & 2 ? 600 : undefined,
-  };
 }
