@@ -166,7 +166,7 @@ describe('panes', () => {
 
   it('gives no two elements the same id when two chat panes show side by side', async () => {
     const { context, page } = await w.open();
-    await workspace(page).getByRole('button', { name: 'Split right' }).click();
+    await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());
     await poll(() => paneRegions(page).getByRole('textbox', { name: 'Message' }).count()).toBe(2);
     // Labels, aria-describedby and focus targets go by id: a second copy breaks them.
     const duplicates = await page.evaluate(() => {
@@ -182,7 +182,9 @@ describe('panes', () => {
   it('keeps every header control whole and apart in three chat panes side by side', async () => {
     const { context, page } = await w.open();
     for (let n = 2; n <= 3; n++) {
-      await workspace(page).getByRole('button', { name: 'Split right' }).first().click();
+      await saved(page, () =>
+        workspace(page).getByRole('button', { name: 'Split right' }).first().click(),
+      );
       await poll(() => closeButtons(page).count()).toBe(n);
     }
     for (let i = 0; i < 3; i++) {
