@@ -55,9 +55,8 @@ const RESULTS_BUDGET = 2_000_000;
 let held = 0;
 
 function remember(key: string, lines: Lines | null): void {
-  results.delete(key);
+  if (!results.delete(key)) held += key.length;
   results.set(key, lines);
-  held += key.length;
   for (const old of results.keys()) {
     if (held <= RESULTS_BUDGET) break;
     results.delete(old);
