@@ -19,7 +19,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // node-pty is built from source at install: it needs a compiler and python.
 const build = { python3: 'python3', make: 'make', 'g++': 'g++' };
 const needs = {
-  run: { git: 'git', tmux: 'tmux', ...build },
+  // rg: the chat's search tool; ssh: terminals on SSH hosts.
+  run: { git: 'git', rg: 'ripgrep', tmux: 'tmux', ssh: 'openssh-client', ...build },
   test: {
     git: 'git',
     rg: 'ripgrep',
