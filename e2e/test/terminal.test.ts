@@ -136,6 +136,20 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
+  it('keeps every line of a fast burst in the scrollback, to scroll back to or find', async () => {
+    const { context, page } = await open();
+    const pane = await newTerminal(page);
+    // Far more lines than tmux draws for one read of the output.
+    await run(page, pane, 'seq 300001 300600');
+    await poll(() => screenText(pane)).toContain('300600');
+    await pane.locator('.xterm').click();
+    await page.keyboard.press('Control+Shift+F');
+    const find = pane.getByRole('textbox', { name: 'Find in terminal' });
+    await find.fill('300123');
+    await poll(() => pane.getByRole('search').textContent()).toMatch(/1 of 1/);
+    await context.close();
+  });
+
   it('acknowledges a flood of output as it is written, and stops `yes` with Ctrl+C', async () => {
     const { context, page } = await open();
     const pane = await newTerminal(page);

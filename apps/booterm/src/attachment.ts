@@ -13,6 +13,8 @@ import type { NewSession, Tmux } from './tmux.ts';
 const COALESCE_MS = 5;
 /** ... or until this much is waiting. (An echo of recent input goes at once: see onOutput.) */
 const COALESCE_BYTES = 64 * 1024;
+/** Output quiet this long ends a burst: then the browser's scrollback is checked (see settle). */
+const SETTLE_MS = 150;
 
 /** What a test or the bench can read about one socket's flow control. */
 export interface AttachmentStats {
@@ -26,6 +28,10 @@ export interface AttachmentStats {
   pauses: number;
   bytesSent: number;
   framesSent: number;
+  /** Output came and the check at the end of its burst has not finished yet (see settle). */
+  settling: boolean;
+  /** How many times the scrollback was sent again after a burst. */
+  resyncs: number;
 }
 
 /** Thrown by `AttachOptions.prepare` to end the socket at once with `code`. */
@@ -73,6 +79,13 @@ export class Attachment {
   private earlyInput: (string | Buffer)[] | null = [];
   private size: { cols: number; rows: number };
   private session: NewSession | null = null;
+  /**
+   * What went out since tmux's scrollback was last measured (`historySize` lines then): line
+   * feeds, and whether the pty was paused (tmux then repaints rather than queues).
+   */
+  private burst = { lf: 0, paused: false };
+  private historySize = 0;
+  private settleTimer: NodeJS.Timeout | null = null;
   readonly stats: AttachmentStats = {
     unacked: 0,
     peakUnacked: 0,
@@ -81,6 +94,8 @@ export class Attachment {
     pauses: 0,
     bytesSent: 0,
     framesSent: 0,
+    settling: false,
+    resyncs: 0,
   };
 
   constructor(
@@ -106,26 +121,35 @@ export class Attachment {
     if (this.closed) return;
     const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
     if (this.closed) return;
-    if (!history) {
-      await this.opts.onSessionEnded();
-      this.sendControl({ type: 'terminal.exit' });
-      return this.close(1000, 'session ended');
-    }
-    let replayed = 0;
-    if (history.length > 0) {
-      // `\n` -> `\r\n`, colours reset, then enough new lines to push all of it into
-      // xterm.js's scrollback: the screen tmux repaints next must start out blank.
-      const out = Buffer.concat([
-        crlf(history),
-        Buffer.from(`\x1b[0m${'\r\n'.repeat(Math.max(0, this.size.rows - 1))}`),
-      ]);
-      this.sendOutput(out);
-      replayed = out.length;
-    }
-    this.sendControl({ type: 'terminal.replayed', bytes: replayed });
+    if (!history) return this.ended();
+    this.sendControl({ type: 'terminal.replayed', bytes: this.replay(history, false) });
+    this.spawnClient();
+  }
 
+  /**
+   * Sends tmux's scrollback so that it ends just above a blank screen, which the tmux client
+   * started next repaints (`clear`: the screen and scrollback are wiped first). Returns the
+   * bytes sent.
+   */
+  private replay(history: { bytes: Buffer; size: number }, clear: boolean): number {
+    this.historySize = history.size;
+    this.burst = { lf: 0, paused: false };
+    if (history.bytes.length === 0 && !clear) return 0;
+    // `\n` -> `\r\n`, colours reset, then enough new lines to push all of it into
+    // xterm.js's scrollback: the screen tmux repaints next must start out blank.
+    const out = Buffer.concat([
+      Buffer.from(clear ? '\x1b[0m\x1b[r\x1b[H\x1b[2J\x1b[3J' : ''),
+      crlf(history.bytes),
+      Buffer.from(`\x1b[0m${'\r\n'.repeat(Math.max(0, this.size.rows - 1))}`),
+    ]);
+    this.sendOutput(out);
+    return out.length;
+  }
+
+  /** Starts this view's tmux client at the view's size; its first bytes repaint the screen. */
+  private spawnClient(): void {
     const { cols, rows } = this.size;
-    const session = { ...this.session, cols, rows };
+    const session = { ...this.session!, cols, rows };
     const pty = spawn('tmux', this.opts.tmux.attachArgs(this.opts.name, session), {
       name: 'xterm-256color',
       cols,
@@ -136,14 +160,72 @@ export class Attachment {
     });
     this.pty = pty;
     if (this.stats.unacked > FLOW_HIGH_WATERMARK) this.pause();
+    // Paused by the replay, not by live output: no line of it is dropped.
+    this.burst.paused = false;
     pty.onData((chunk) => {
+      // A client replaced by resync may say a last word: the new one repaints anyway.
+      if (this.pty !== pty) return;
       this.onOutput(chunk as unknown as Buffer);
       if (this.earlyInput) {
         for (const input of this.earlyInput) pty.write(input);
         this.earlyInput = null;
       }
     });
-    pty.onExit(() => void this.onPtyExit());
+    pty.onExit(() => {
+      if (this.pty === pty) void this.onPtyExit();
+    });
+  }
+
+  /**
+   * At the end of a burst: did the browser see every line that went into tmux's scrollback?
+   * tmux draws its screen, not the byte stream: the lines one read of the program's output
+   * scrolls past beyond a screenful are never sent, nor are those it drops while the pty is
+   * paused. So when tmux's scrollback grew by more lines than the output had line feeds (tmux
+   * sends one for every row it scrolls, wrapped rows too), the view is made again: scrollback
+   * from tmux, then a new tmux client to repaint the screen, as on a reattach.
+   */
+  private async settle(): Promise<void> {
+    this.settleTimer = null;
+    try {
+      await this.checkBurst();
+    } finally {
+      if (!this.settleTimer) this.stats.settling = false;
+    }
+  }
+
+  private async checkBurst(): Promise<void> {
+    if (this.closed || !this.pty || this.stats.paused) return;
+    const { lf, paused } = this.burst;
+    // Less than a screenful cannot have been cut short: keep counting.
+    if (!paused && lf < this.size.rows) return;
+    const size = await this.opts.tmux.historySize(this.opts.name);
+    if (this.closed || size === null) return;
+    const grown = size - this.historySize;
+    this.historySize = size;
+    this.burst = { lf: 0, paused: false };
+    // A negative growth: tmux trimmed its full scrollback, so nothing can be told.
+    if (!paused && grown >= 0 && grown <= lf) return;
+    await this.resync();
+  }
+
+  private async resync(): Promise<void> {
+    const old = this.pty;
+    if (!old || this.closed) return;
+    this.stats.resyncs++;
+    this.flush();
+    // From now on the old client's output and exit are ignored, and keys wait for the new one.
+    this.pty = null;
+    this.earlyInput ??= [];
+    try {
+      old.kill('SIGHUP');
+    } catch {
+      // already gone
+    }
+    const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
+    if (this.closed) return;
+    if (!history) return this.ended();
+    this.replay(history, true);
+    this.spawnClient();
   }
 
   resize(cols: number, rows: number): void {
@@ -197,6 +279,7 @@ export class Attachment {
     if (this.stats.paused || !this.pty) return;
     this.stats.paused = true;
     this.stats.pauses++;
+    this.burst.paused = true;
     this.pty.pause();
   }
 
@@ -207,6 +290,11 @@ export class Attachment {
    */
   private onOutput(chunk: Buffer): void {
     if (this.closed) return;
+    const b = this.burst;
+    if (!b.paused) for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) b.lf++;
+    this.stats.settling = true;
+    if (this.settleTimer) this.settleTimer.refresh();
+    else this.settleTimer = setTimeout(() => void this.settle(), SETTLE_MS);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     const now = performance.now();
@@ -256,13 +344,18 @@ export class Attachment {
         // Our client went (detached from inside tmux, killed): the browser may reattach.
         return this.close(1011, 'detached');
       }
-      await this.opts.onSessionEnded();
-      this.sendControl({ type: 'terminal.exit' });
-      this.close(1000, 'session ended');
+      await this.ended();
     } catch (err) {
       this.opts.onError(err);
       this.close(1011, 'error');
     }
+  }
+
+  /** The session is gone: record it and tell the browser. */
+  private async ended(): Promise<void> {
+    await this.opts.onSessionEnded();
+    this.sendControl({ type: 'terminal.exit' });
+    this.close(1000, 'session ended');
   }
 
   private dispose(): void {
@@ -270,6 +363,8 @@ export class Attachment {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
     this.pending = [];
     const pty = this.pty;
     this.pty = null;

@@ -5,14 +5,16 @@ import path from 'node:path';
 /**
  * tmux settings (notes/terminal.md section 6): the web page owns the chrome (no status bar),
  * Esc is not delayed, xterm.js stays in the normal screen so that it owns the scrollback
- * (smcup@/rmcup@), copy in tmux reaches the browser as OSC 52, the newest client's size wins.
+ * (smcup@/rmcup@), and lines that scroll by in a burst are sent as newlines rather than one
+ * "scroll up N" (indn@), which xterm.js would drop instead of keeping as scrollback; copy in
+ * tmux reaches the browser as OSC 52, the newest client's size wins.
  */
 const CONF = `# Written by booterm at start; edits are overwritten.
 set -g status off
 set -g escape-time 0
 set -g history-limit 50000
 set -g default-terminal tmux-256color
-set -ga terminal-overrides ',xterm*:smcup@:rmcup@'
+set -ga terminal-overrides ',xterm*:smcup@:rmcup@:indn@'
 set -ga terminal-overrides ',xterm*:Tc'
 set -g set-clipboard on
 set -g mouse off
@@ -139,18 +141,31 @@ export class Tmux {
     }
   }
 
+  /** Lines in the session's scrollback now; null when the session does not exist. */
+  async historySize(name: string): Promise<number | null> {
+    const out = await this.run(['display-message', '-p', '-t', `=${name}:`, '#{history_size}'])
+      .then((b) => Number(b.toString()))
+      .catch(() => null);
+    return out === null || Number.isNaN(out) ? null : out;
+  }
+
   async killSession(name: string): Promise<void> {
     await this.run(['kill-session', '-t', `=${name}`]).catch(() => {});
   }
 
   /**
    * The scrollback above the screen (at most `lines` lines, colours kept, wrapped lines
-   * joined), as raw bytes with `\n` line ends; empty when there is none; null when the
-   * session does not exist (one tmux call answers both: it is on every reattach's path).
+   * joined) as raw bytes with `\n` line ends, empty when there is none, and how many lines
+   * tmux holds in all; null when the session does not exist (one tmux call answers both: it
+   * is on every reattach's path). `redrawClient` (a client's tty) then repaints its screen.
    */
-  async history(name: string, lines: number): Promise<Buffer | null> {
+  async history(
+    name: string,
+    lines: number,
+    redrawClient?: string,
+  ): Promise<{ bytes: Buffer; size: number } | null> {
     const target = `=${name}:`;
-    // One tmux command, so nothing scrolls between the two answers.
+    // One tmux command, so nothing scrolls between the answers (nor before the redraw).
     const out = await this.run([
       'display-message',
       '-p',
@@ -168,14 +183,14 @@ export class Tmux {
       '-1',
       '-t',
       target,
+      ...(redrawClient ? [';', 'refresh-client', '-t', redrawClient] : []),
     ]).catch(() => null);
     if (!out) return null;
     const nl = out.indexOf(0x0a);
+    const size = nl < 0 ? 0 : Number(out.subarray(0, nl).toString()) || 0;
     // With no history, `-E -1` would give the screen's first line: it would be doubled.
-    if (lines <= 0 || nl < 0 || Number(out.subarray(0, nl).toString()) === 0) {
-      return Buffer.alloc(0);
-    }
-    return out.subarray(nl + 1);
+    if (lines <= 0 || size === 0) return { bytes: Buffer.alloc(0), size };
+    return { bytes: out.subarray(nl + 1), size };
   }
 
   async killServer(): Promise<void> {

@@ -31,6 +31,42 @@ describe('tmux behind xterm.js', () => {
     await c.close();
   });
 
+  it('sends every line of a fast burst, so xterm.js has it in its scrollback', async () => {
+    const t = await b.create({ cols: 80, rows: 24 });
+    const c = await TermClient.open(b, t.id, { cols: 80, rows: 24 });
+    await c.waitForControl('terminal.replayed');
+    // tmux gathers the lines a burst scrolls by; sent as one "scroll up N" (CSI N S), xterm.js
+    // would drop them instead of keeping them as scrollback.
+    c.type('seq 100001 100400; echo burst-$((1+1))');
+    await c.waitForText('burst-2');
+    expect(c.text).not.toMatch(/\x1b\[\d*S/);
+    // tmux draws its screen, not the stream: lines beyond a screenful in one read are not
+    // drawn at all. booterm sends tmux's scrollback again once the burst is over.
+    const lines = Array.from({ length: 400 }, (_, i) => String(100001 + i));
+    await c.until(() => lines.every((n) => c.text.includes(n)), 'every line of the burst');
+    // ... and the view is live again, on a blank screen tmux repaints.
+    c.type('echo after-$((40+2))');
+    await c.waitForText('after-42');
+    expect(b.terminals.stats(t.id)[0]!.resyncs).toBeGreaterThan(0);
+    await c.close();
+  });
+
+  it('does not send the scrollback again after output that tmux sent line by line', async () => {
+    const t = await b.create({ cols: 80, rows: 24 });
+    const c = await TermClient.open(b, t.id, { cols: 80, rows: 24 });
+    await c.waitForControl('terminal.replayed');
+    // Two screenfuls, a line per read; then long lines (ten rows each), one per read.
+    c.type('for i in $(seq 1 48); do echo line-$i; sleep 0.01; done');
+    await c.waitForText('line-48');
+    c.type('for i in 1 2 3 4 5 6; do printf "%0799d\\n" $i; sleep 0.01; done');
+    await c.waitForText('0006');
+    c.type('echo done-$((1+1))');
+    await c.waitForText('done-2');
+    await expect.poll(() => b.terminals.stats(t.id)[0]!.settling).toBe(false);
+    expect(b.terminals.stats(t.id)[0]!.resyncs).toBe(0);
+    await c.close();
+  });
+
   it('passes Esc on at once (escape-time 0), so vim and Alt keys do not lag', async () => {
     const t = await b.create();
     const c = await TermClient.open(b, t.id);
