@@ -105,6 +105,33 @@ describe('panes', () => {
     await context.close();
   });
 
+  it('drags a separator with the mouse, grabbed a few pixels either side of its line', async () => {
+    const { context, page } = await w.open();
+    await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());
+    await poll(() => closeButtons(page).count()).toBe(2);
+    const separator = workspace(page).getByRole('separator');
+    for (const [offset, by] of [
+      [-3, -120],
+      [3, 120],
+    ] as const) {
+      const before = Number(await separator.getAttribute('aria-valuenow'));
+      const box = (await separator.boundingBox())!;
+      // Whole pixels, as a real mouse gives.
+      const x = Math.round(box.x + box.width / 2 + offset);
+      const y = Math.round(box.y + box.height / 2);
+      await saved(page, async () => {
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + by, y, { steps: 8 });
+        await page.mouse.up();
+      });
+      const after = Number(await separator.getAttribute('aria-valuenow'));
+      if (by < 0) expect(after).toBeLessThan(before - 5);
+      else expect(after).toBeGreaterThan(before + 5);
+    }
+    await context.close();
+  });
+
   it('maximises one pane and restores it, across a reload', async () => {
     const { context, page } = await w.open();
     await workspace(page).getByRole('button', { name: 'Split right' }).click();

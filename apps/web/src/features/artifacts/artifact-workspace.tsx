@@ -8,7 +8,8 @@ import {
   type RefObject,
 } from 'react';
 import type { Message } from '@boocode/protocol';
-import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { Group, Panel, useDefaultLayout } from 'react-resizable-panels';
+import { SplitHandle } from '../../components/split-handle.tsx';
 import { COMPOSER_ATTR } from '../chat/composer.tsx';
 import { latestPage, sameArtifact, type Artifact } from './artifact.ts';
 import { ArtifactOpenerContext } from './artifact-context.ts';
@@ -131,10 +132,7 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
           </Panel>
           {split ? (
             <>
-              <Separator
-                aria-label="Resize artifact pane"
-                className="bg-border data-[separator=active]:bg-primary data-[separator=focus]:bg-primary data-[separator=hover]:bg-primary/60 w-px outline-none"
-              />
+              <SplitHandle orientation="horizontal" aria-label="Resize artifact pane" />
               <Panel id={ids.artifact} minSize={320} defaultSize="50%">
                 {pane}
               </Panel>

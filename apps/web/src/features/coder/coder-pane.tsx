@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { CoderPaneState } from '@boocode/protocol';
 import { Switch } from '@boocode/ui';
 import { FileDiff } from 'lucide-react';
-import { Group, Panel, Separator } from 'react-resizable-panels';
+import { Group, Panel } from 'react-resizable-panels';
+import { SplitHandle } from '../../components/split-handle.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { toastError } from '../../lib/toast.ts';
 import { wsClient } from '../../lib/ws-client.ts';
@@ -60,7 +61,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
             />
           </section>
         </Panel>
-        <Separator className="bg-border data-[separator=active]:bg-primary data-[separator=hover]:bg-primary/60 w-px shrink-0 outline-none" />
+        <SplitHandle orientation="horizontal" />
         <Panel id={`coder-review${uid}`} minSize="25%" className="flex flex-col">
           <ReviewPanel chatId={chatId} />
         </Panel>

@@ -2,7 +2,8 @@ import { useId, type ReactNode } from 'react';
 import type { PaneChat } from '@boocode/protocol';
 import { Button } from '@boocode/ui';
 import { MessageSquare, X } from 'lucide-react';
-import { Group, Panel, Separator } from 'react-resizable-panels';
+import { Group, Panel } from 'react-resizable-panels';
+import { SplitHandle } from '../../components/split-handle.tsx';
 import { ChatPaneView } from './chat-pane.tsx';
 
 const CLOSED: PaneChat = { chatId: null, open: false };
@@ -52,7 +53,7 @@ export function PaneChatSide({
       </Panel>
       {chat.open ? (
         <>
-          <Separator className="bg-border data-[separator=active]:bg-primary data-[separator=hover]:bg-primary/60 w-px shrink-0 outline-none" />
+          <SplitHandle orientation="horizontal" />
           <Panel id={`chat${uid}`} defaultSize="45%" minSize={320} className="flex flex-col">
             <section aria-label="Pane chat" className="flex h-full min-w-0 flex-col">
               <ChatPaneView

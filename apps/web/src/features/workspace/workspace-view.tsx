@@ -2,7 +2,8 @@ import { Fragment, Suspense, memo, useCallback, useLayoutEffect, useRef, useStat
 import { panesOf, type LayoutNode, type PaneNode, type PaneState } from '@boocode/protocol';
 import { Button, Spinner, cn } from '@boocode/ui';
 import { LayoutPanelLeft, PanelLeft } from 'lucide-react';
-import { Group, Panel, Separator, useGroupRef, type Layout } from 'react-resizable-panels';
+import { Group, Panel, useGroupRef, type Layout } from 'react-resizable-panels';
+import { SplitHandle } from '../../components/split-handle.tsx';
 import {
   PaneSlotContext,
   WorkspaceContext,
@@ -291,19 +292,7 @@ function Split({
     >
       {node.children.map((child, i) => (
         <Fragment key={child.id}>
-          {i > 0 ? (
-            <Separator
-              className={cn(
-                'bg-border relative shrink-0 transition-colors outline-none',
-                'data-[separator=active]:bg-primary data-[separator=focus]:bg-primary data-[separator=hover]:bg-primary/60',
-                node.orientation === 'horizontal' ? 'w-px' : 'h-px',
-                // A wider grip than the 1px line, for the pointer.
-                node.orientation === 'horizontal'
-                  ? 'before:absolute before:inset-y-0 before:-left-1 before:w-2'
-                  : 'before:absolute before:inset-x-0 before:-top-1 before:h-2',
-              )}
-            />
-          ) : null}
+          {i > 0 ? <SplitHandle orientation={node.orientation} /> : null}
           <Panel id={panelId(child.id)} defaultSize={`${node.sizes[i]}%`} minSize="8%">
             <Tree node={child} slotRef={slotRef} onResize={onResize} />
           </Panel>
