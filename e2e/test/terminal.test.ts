@@ -150,6 +150,32 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
+  it('opens the SSH host forms inside the window, where they can be used', async () => {
+    const { context, page } = await open();
+    /** The element is within the window and nothing covers its middle. */
+    const usable = (l: Locator) =>
+      l.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const inside =
+          r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return inside && !!hit && el.contains(hit);
+      });
+    await page.getByRole('button', { name: 'Add SSH host' }).click();
+    const add = page.getByRole('dialog', { name: 'Add SSH host' });
+    await poll(() => usable(add.getByRole('button', { name: 'Add host' }))).toBe(true);
+    await add.getByLabel('Name').fill('edge');
+    await add.getByLabel('Host').fill('127.0.0.1');
+    await add.getByLabel('User').fill('nobody');
+    await add.getByRole('button', { name: 'Add host' }).click();
+    // The edit form of a host in the list (a list that scrolls) is not cut off by it either.
+    await page.getByRole('button', { name: 'Edit edge' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit edge' });
+    await poll(() => usable(edit.getByRole('button', { name: 'Save host' }))).toBe(true);
+    await edit.getByRole('button', { name: 'Remove host' }).click();
+    await context.close();
+  });
+
   it('acknowledges a flood of output as it is written, and stops `yes` with Ctrl+C', async () => {
     const { context, page } = await open();
     const pane = await newTerminal(page);

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { autoUpdate, flip, offset, shift, size, useFloating } from '@floating-ui/react-dom';
 import { Button, type ButtonProps } from './button.tsx';
 import { cn } from './cn.ts';
 
@@ -11,14 +12,19 @@ interface PopoverProps {
   label: string;
   /** Which edge of the trigger the panel lines up with. */
   align?: 'start' | 'end';
-  /** Where the panel opens: under the trigger, or above it (a trigger low on the screen). */
+  /**
+   * Where the panel opens: under the trigger, or above it (a trigger low on the screen). It
+   * turns to the other side, slides along and scrolls within itself to stay in the window.
+   */
   side?: 'bottom' | 'top';
   className?: string;
   children: ReactNode;
 }
 
 /**
- * A button and a small non-modal panel under it. Esc or a press outside closes it.
+ * A button and a small non-modal panel under it. Esc or a press outside closes it. The panel
+ * is placed by floating-ui, fixed to the window: a scrolling list or the sidebar's edge does
+ * not cut it off.
  */
 export function Popover({
   open,
@@ -33,6 +39,23 @@ export function Popover({
   const id = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
+  const { refs, floatingStyles } = useFloating({
+    open,
+    placement: `${side}-${align}`,
+    strategy: 'fixed',
+    middleware: [
+      offset(6),
+      flip({ padding: 8 }),
+      shift({ padding: 8 }),
+      size({
+        padding: 8,
+        apply({ availableHeight, elements }) {
+          elements.floating.style.maxHeight = `${Math.max(120, availableHeight)}px`;
+        },
+      }),
+    ],
+    whileElementsMounted: autoUpdate,
+  });
 
   useEffect(() => {
     if (!open) return;
@@ -58,7 +81,10 @@ export function Popover({
     <div ref={rootRef} className="relative flex shrink-0">
       <Button
         {...trigger}
-        ref={triggerRef}
+        ref={(el) => {
+          triggerRef.current = el;
+          refs.setReference(el);
+        }}
         aria-expanded={open}
         aria-haspopup="dialog"
         aria-controls={open ? id : undefined}
@@ -66,6 +92,8 @@ export function Popover({
       />
       {open ? (
         <div
+          ref={refs.setFloating}
+          style={floatingStyles}
           id={id}
           role="dialog"
           aria-label={label}
@@ -76,9 +104,7 @@ export function Popover({
             onOpenChange(false);
           }}
           className={cn(
-            'border-border bg-popover text-popover-foreground absolute z-40 w-80 max-w-[calc(100vw-1rem)] rounded-lg border p-3 shadow-xl shadow-black/40',
-            side === 'bottom' ? 'top-full mt-1.5' : 'bottom-full mb-1.5',
-            align === 'end' ? 'right-0' : 'left-0',
+            'border-border bg-popover text-popover-foreground z-40 w-80 max-w-[calc(100vw-1rem)] overflow-y-auto rounded-lg border p-3 shadow-xl shadow-black/40',
             className,
           )}
         >

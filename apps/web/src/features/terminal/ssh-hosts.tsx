@@ -87,6 +87,7 @@ function HostPopover({ host }: { host: SshHost | null }) {
       onOpenChange={setOpen}
       label={host ? `Edit ${host.name}` : 'Add SSH host'}
       align="end"
+      side="top"
       trigger={
         host
           ? {
