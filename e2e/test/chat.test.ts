@@ -149,6 +149,25 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('keeps the message box one line tall until it has more to hold, also in a chat opened by its address', async () => {
+    w.model.setScript([{ content: ['Noted.'] }]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'Remember this');
+    await assistant(page).last().getByText('Noted.').waitFor();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    const height = async () => (await box.boundingBox())?.height ?? 0;
+    await page.reload();
+    await box.waitFor();
+    const oneLine = await height();
+    expect(oneLine).toBeLessThan(50);
+    await box.fill('one\ntwo\nthree\nfour');
+    await expect.poll(height).toBeGreaterThan(oneLine * 2);
+    await box.fill('');
+    await expect.poll(height).toBe(oneLine);
+    await context.close();
+  });
+
   it('shows reasoning apart from the answer, collapsible, in both formats', async () => {
     w.model.setScript([
       { reasoning: ['Thinking via ', 'reasoning_content.'], content: ['Answer one.'] },

@@ -5,6 +5,7 @@ import { Button, Textarea } from '@boocode/ui';
 /** Marks the message box, for code that moves the focus to it within a pane. */
 export const COMPOSER_ATTR = 'data-composer';
 const MAX_HEIGHT_PX = 240;
+const FIELD_SIZING = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content');
 
 interface Props {
   /** Resets the draft when the reader switches chats. */
@@ -29,9 +30,14 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
     if (draftFor !== null) setDraft('');
   }
 
+  // The box grows with its text up to MAX_HEIGHT_PX: by CSS where the browser can
+  // (field-sizing), else measured here. An empty box is one line as laid out, never measured:
+  // a box measured while its pane is hidden or narrow would keep that height.
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el || FIELD_SIZING) return;
+    el.style.height = '';
+    if (draft === '') return;
     el.style.height = 'auto';
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
   }, [draft]);
@@ -76,7 +82,7 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
               void send();
             }
           }}
-          className="max-h-60 min-h-9 border-0 bg-transparent px-2 py-1.5 text-[15px] focus-visible:ring-0"
+          className="field-sizing-content max-h-60 min-h-9 border-0 bg-transparent px-2 py-1.5 text-[15px] focus-visible:ring-0"
         />
         {running ? (
           <Button variant="secondary" onClick={onStop} className="border-border h-9 border">
