@@ -87,7 +87,13 @@ export async function buildApp({
   if (onRoute) app.addHook('onRoute', onRoute);
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   registerErrorHandler(app, {
-    spaFallback: hasWeb ? (_req, reply) => reply.sendFile('index.html') : undefined,
+    // A page address gets the app; a build file that is not there is a 404, not the page.
+    spaFallback: hasWeb
+      ? (req, reply) =>
+          req.url.startsWith('/assets/')
+            ? reply.code(404).send({ code: 'not_found', message: 'No such file.' })
+            : reply.sendFile('index.html')
+      : undefined,
   });
 
   const broadcast = createBus<ServerFrame>((err) =>
@@ -159,7 +165,9 @@ export async function buildApp({
   if (hasWeb)
     await app.register(fastifyStatic, {
       root: config.webDist,
-      wildcard: false,
+      // Files are looked up when asked for (not listed at start): a build made while the server
+      // runs is served.
+      wildcard: true,
       cacheControl: false,
       // Built files carry their content's hash in the name: kept for good. The page itself is
       // asked for again each time, so a new build is picked up at the next load.

@@ -33,4 +33,14 @@ describe('the web app files', () => {
       expect(res.headers.get('cache-control')).toBe('no-cache');
     }
   });
+
+  it('serves a build made while the server runs, and answers 404 for a build file not there', async () => {
+    await writeFile(path.join(dist, 'assets', 'index-New456.js'), 'export const v = 2;');
+    const fresh = await fetch(`${h.base}/assets/index-New456.js`);
+    expect(fresh.status).toBe(200);
+    expect(await fresh.text()).toBe('export const v = 2;');
+    const missing = await fetch(`${h.base}/assets/index-Gone789.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/json');
+  });
 });
