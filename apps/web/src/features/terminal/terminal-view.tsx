@@ -68,11 +68,13 @@ export function TerminalView({
   );
 }
 
+// The active match is also selected, and the selection is drawn over it: the other matches
+// get a colour of their own so that the active one stands out.
 const DECORATIONS = {
-  matchBackground: '#3b4270',
-  matchOverviewRuler: '#8aadf4',
-  activeMatchBackground: '#8a6d1f',
-  activeMatchColorOverviewRuler: '#eed49f',
+  matchBackground: '#5c4a16',
+  matchOverviewRuler: '#eed49f',
+  activeMatchBackground: '#3b4270',
+  activeMatchColorOverviewRuler: '#aab4ff',
 };
 
 /** Find in the terminal's screen and scrollback: Enter for the next match, Shift+Enter before. */

@@ -11,14 +11,15 @@ import { getScreenReaderMode } from './terminal-prefs.ts';
 
 const RESIZE_DEBOUNCE_MS = 50;
 
-// The app's dark palette (index.html's theme colour as the background).
+// The app's dark palette (index.html's theme colour as the background). Black is a grey that
+// can be read on it: programs print text in black too.
 const THEME: ITheme = {
   background: '#141518',
   foreground: '#e4e4e9',
   cursor: '#aab4ff',
   cursorAccent: '#141518',
   selectionBackground: '#3b4270',
-  black: '#1c1d22',
+  black: '#4a4d5a',
   red: '#f07178',
   green: '#a6da95',
   yellow: '#eed49f',
@@ -26,7 +27,7 @@ const THEME: ITheme = {
   magenta: '#c6a0f6',
   cyan: '#8bd5ca',
   white: '#c8cad4',
-  brightBlack: '#5b5e6b',
+  brightBlack: '#6e7180',
   brightRed: '#ff8b92',
   brightGreen: '#b8e6a6',
   brightYellow: '#f5dfb0',
