@@ -149,6 +149,28 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('stops a regenerated reply with Esc: the focus is back in the message box', async () => {
+    w.model.setScript((_req, i) =>
+      i === 0
+        ? { content: ['A short first answer.'] }
+        : { content: wordTokens(3000, 'again'), delayMs: 5 },
+    );
+    w.model.requests.length = 0;
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'question');
+    await assistant(page).last().getByText('A short first answer.').waitFor();
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await assistant(page).last().getByText('again20', { exact: false }).waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Message');
+    await page.keyboard.press('Escape');
+    await page.getByText('Stopped').waitFor();
+    expect(await assistant(page).last().textContent()).not.toContain('again2999');
+    await context.close();
+  });
+
   it('keeps the message box one line tall until it has more to hold, also in a chat opened by its address', async () => {
     w.model.setScript([{ content: ['Noted.'] }]);
     const { context, page } = await w.open();

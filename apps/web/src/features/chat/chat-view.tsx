@@ -1,4 +1,4 @@
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Chat } from '@boocode/protocol';
 import { Alert, Button, Spinner } from '@boocode/ui';
 import { ApiError, errorMessage } from '../../lib/api.ts';
@@ -11,7 +11,7 @@ import { defaultProject } from '../projects/project-picker.tsx';
 import { ArtifactWorkspace } from '../artifacts/artifact-workspace.tsx';
 import { replyApi, useCreateChat, useForkChat, useModels, useUpdateChat } from './chat-api.ts';
 import { ChatHeader } from './chat-header.tsx';
-import { Composer } from './composer.tsx';
+import { COMPOSER_ATTR, Composer } from './composer.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { MessageList } from './message-list.tsx';
 import { defaultModel } from './model-picker.tsx';
@@ -122,24 +122,38 @@ export function ChatView({
     }
   };
 
-  const stop = () => {
-    if (chatId) replyApi.stop(chatId).catch((err: unknown) => toastError(errorMessage(err)));
-  };
+  const rootRef = useRef<HTMLDivElement>(null);
+  // The button pressed (Stop, Regenerate, Save) goes away with the state it was for: the
+  // focus goes to the message box rather than to nowhere, so Esc and typing still work.
+  const focusComposer = useCallback(
+    () => rootRef.current?.querySelector<HTMLElement>(`[${COMPOSER_ATTR}]`)?.focus(),
+    [],
+  );
+  const stop = useCallback(() => {
+    if (!chatId) return;
+    focusComposer();
+    replyApi.stop(chatId).catch((err: unknown) => toastError(errorMessage(err)));
+  }, [chatId, focusComposer]);
+  useEscToStop(rootRef, running, stop);
 
   const m = model ?? undefined;
   const onRegenerate = useCallback(() => {
     if (!chatId) return;
+    focusComposer();
     replyApi.regenerate(chatId, m).catch((err: unknown) => toastError(errorMessage(err)));
-  }, [chatId, m]);
+  }, [chatId, m, focusComposer]);
   const onEditSave = useCallback(
     (messageId: string, content: string) => {
       if (!chatId) return;
       replyApi.edit(chatId, messageId, content, m).then(
-        () => setEditingId(null),
+        () => {
+          setEditingId(null);
+          focusComposer();
+        },
         (err: unknown) => toastError(errorMessage(err)),
       );
     },
-    [chatId, m],
+    [chatId, m, focusComposer],
   );
   const onEditCancel = useCallback(() => setEditingId(null), []);
   const onFork = useCallback(
@@ -173,7 +187,7 @@ export function ChatView({
   };
 
   return (
-    <div className="flex h-full min-w-0 flex-1 flex-col">
+    <div ref={rootRef} className="flex h-full min-w-0 flex-1 flex-col">
       <ChatHeader
         title={title}
         chatId={chat?.id ?? null}
@@ -235,6 +249,37 @@ export function ChatView({
       </ArtifactWorkspace>
     </div>
   );
+}
+
+/**
+ * Esc stops the running reply when the focus is in this chat, or nowhere (or on the pane
+ * itself) and this chat's pane is the active one. Whatever uses Esc itself first (an editor, a popover, the artifact pane)
+ * marks the key handled.
+ */
+function useEscToStop(
+  rootRef: RefObject<HTMLElement | null>,
+  running: boolean,
+  stop: () => void,
+): void {
+  useEffect(() => {
+    if (!running) return;
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+      const root = rootRef.current;
+      if (!root) return;
+      const pane = root.closest('[data-pane-id]');
+      const focus = document.activeElement;
+      const nowhere = !focus || focus === document.body || focus === pane;
+      const here =
+        (!!focus && root.contains(focus)) ||
+        (nowhere && (!pane || pane.hasAttribute('data-active')));
+      if (!here) return;
+      e.preventDefault();
+      stop();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [rootRef, running, stop]);
 }
 
 function openByAddress(chatId: string): void {

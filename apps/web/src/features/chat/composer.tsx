@@ -16,7 +16,7 @@ interface Props {
   onStop: () => void;
 }
 
-/** The message box: Enter sends, Shift+Enter breaks the line, Esc stops a running reply. */
+/** The message box: Enter sends, Shift+Enter breaks the line (Esc stops a reply: see ChatView). */
 export function Composer({ chatKey, running, onSend, onStop }: Props) {
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
@@ -72,11 +72,6 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape' && running) {
-              e.preventDefault();
-              onStop();
-              return;
-            }
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               void send();
