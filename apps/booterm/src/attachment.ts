@@ -228,9 +228,21 @@ export class Attachment {
     this.spawnClient();
   }
 
+  /**
+   * The view's size. Asked again unchanged (the browser does when the view is looked at), it
+   * makes tmux take this view's size over another view's (`window-size latest`): the tmux
+   * client gets a SIGWINCH, which the kernel sends only for a change.
+   */
   resize(cols: number, rows: number): void {
+    const same = cols === this.size.cols && rows === this.size.rows;
     this.size = { cols, rows };
-    if (this.pty && !this.closed) this.pty.resize(cols, rows);
+    if (!this.pty || this.closed) return;
+    if (!same) return this.pty.resize(cols, rows);
+    try {
+      process.kill(this.pty.pid, 'SIGWINCH');
+    } catch {
+      // the client is gone; its exit is on the way
+    }
   }
 
   /** Ends this view (the session lives on); `code` tells the browser why. */

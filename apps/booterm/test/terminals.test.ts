@@ -154,6 +154,22 @@ describe('terminals', () => {
     await c.close();
   });
 
+  it('gives the terminal the size of the view that asks again for its own size', async () => {
+    const t = await b.create({ cols: 100, rows: 30 });
+    const wide = await TermClient.open(b, t.id, { cols: 100, rows: 30 });
+    await wide.waitForControl('terminal.replayed');
+    await paneSize(t.id, '100x30');
+    // A second view, smaller (another tab): the newest view's size wins.
+    const small = await TermClient.open(b, t.id, { cols: 60, rows: 20 });
+    await small.waitForControl('terminal.replayed');
+    await paneSize(t.id, '60x20');
+    // The first view is looked at again and says its size, unchanged.
+    wide.send({ type: 'terminal.resize', cols: 100, rows: 30 });
+    await paneSize(t.id, '100x30');
+    await small.close();
+    await wide.close();
+  });
+
   it('kills the session on DELETE: the socket hears exit, tmux has it no more', async () => {
     const t = await b.create();
     const c = await TermClient.open(b, t.id);

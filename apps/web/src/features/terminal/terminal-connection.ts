@@ -47,7 +47,7 @@ export class TerminalConnection {
   private stopped = false;
   private ended = false;
   private everOpened = false;
-  private sentSize = '';
+  private sentSize: { cols: number; rows: number } | null = null;
 
   constructor(
     private readonly terminalId: string,
@@ -84,10 +84,19 @@ export class TerminalConnection {
 
   /** The pane's new size; only a change is sent. */
   resize(cols: number, rows: number): void {
-    const key = `${cols}x${rows}`;
-    if (key === this.sentSize || this.socket?.readyState !== WebSocket.OPEN) return;
-    this.sentSize = key;
+    const sent = this.sentSize;
+    if ((sent?.cols === cols && sent.rows === rows) || this.socket?.readyState !== WebSocket.OPEN)
+      return;
+    this.sentSize = { cols, rows };
     this.sendJson({ type: 'terminal.resize', cols, rows });
+  }
+
+  /**
+   * This view is being looked at: its size again, even unchanged, so that the terminal takes
+   * it over the size of a view in another tab or browser (the newest view's size wins).
+   */
+  claimSize(): void {
+    if (this.sentSize) this.sendJson({ type: 'terminal.resize', ...this.sentSize });
   }
 
   private sendJson(frame: TerminalClientFrame): void {
@@ -115,7 +124,7 @@ export class TerminalConnection {
       this.backoff = MIN_BACKOFF_MS;
       this.everOpened = true;
       this.unacked = 0;
-      this.sentSize = `${cols}x${rows}`;
+      this.sentSize = { cols, rows };
       this.sink.reset();
       this.sink.status('open');
       // The pane may have changed size while the socket was opening.

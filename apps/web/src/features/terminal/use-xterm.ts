@@ -144,11 +144,22 @@ export function useXterm(
     });
     observer.observe(el);
 
+    // Back in this tab or window, or in this terminal: its size wins over another view's.
+    const claim = () => {
+      if (document.visibilityState === 'visible') connection.claimSize();
+    };
+    term.textarea?.addEventListener('focus', claim);
+    window.addEventListener('focus', claim);
+    document.addEventListener('visibilitychange', claim);
+
     connection.start();
     setHandle({ terminal: term, search });
     // A pane just opened got the focus before its terminal existed: hand it on.
     if (document.activeElement === el.closest('[data-pane-id]')) term.focus();
     return () => {
+      term.textarea?.removeEventListener('focus', claim);
+      window.removeEventListener('focus', claim);
+      document.removeEventListener('visibilitychange', claim);
       clearTimeout(timer);
       observer.disconnect();
       connection.stop();
