@@ -121,6 +121,19 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
+  it('opens one terminal after another beside the biggest pane, not halving the last one', async () => {
+    const { context, page } = await open();
+    for (let i = 0; i < 4; i++) await newTerminal(page);
+    const panes = workspace(page).getByRole('region');
+    await poll(() => panes.count()).toBe(5);
+    for (const box of await Promise.all((await panes.all()).map((p) => p.boundingBox()))) {
+      // No sliver: each keeps room for a usable terminal.
+      expect(box!.width).toBeGreaterThan(240);
+      expect(box!.height).toBeGreaterThan(150);
+    }
+    await context.close();
+  });
+
   it('finds text in the terminal with Ctrl+Shift+F', async () => {
     const { context, page } = await open();
     const pane = await newTerminal(page);

@@ -8,7 +8,10 @@ export interface WorkspaceControls {
   split: (paneId: string, orientation: Orientation) => void;
   close: (paneId: string) => void;
   toggleMaximize: (paneId: string) => void;
-  /** Opens a new pane beside the active one (or alone in an empty workspace). */
+  /**
+   * Opens a new pane beside the active one, or beside the biggest when the active one has no
+   * room for two (alone in an empty workspace).
+   */
   open: (state: PaneState) => void;
   sidebarOpen: boolean;
   toggleSidebar: () => void;

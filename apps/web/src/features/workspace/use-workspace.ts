@@ -157,7 +157,8 @@ export function useWorkspace({
         return;
       }
       const added = newPane(state);
-      flushSync(() => setWorkspace((w) => openPane(w, added, activeRef.current)));
+      const beside = roomiest(activeRef.current);
+      flushSync(() => setWorkspace((w) => openPane(w, added, beside.id, beside.orientation)));
       setActiveId(added.id);
       focusPane(added.id);
     },
@@ -221,4 +222,28 @@ export function useWorkspace({
 
 function paneKindSelector(kind: string): string | undefined {
   return paneKind({ kind } as PaneState).focusSelector;
+}
+
+/** Narrower than this, a pane that a new one would halve is passed over for a bigger one. */
+const SPLIT_MIN_PX = 640;
+
+/**
+ * Where a new pane goes: beside the active pane if it has room for two, else beside the
+ * biggest pane on screen, along its longer side. Opening one terminal after another then
+ * fills the screen rather than halving one pane into slivers.
+ */
+function roomiest(activeId: string | null): { id: string | null; orientation: Orientation } {
+  const boxes = [...document.querySelectorAll<HTMLElement>('[data-pane-id]')]
+    .filter((el) => !el.hidden)
+    .map((el) => ({ id: el.dataset.paneId ?? null, rect: el.getBoundingClientRect() }));
+  const active = boxes.find((b) => b.id === activeId);
+  if (active && active.rect.width >= SPLIT_MIN_PX)
+    return { id: active.id, orientation: 'horizontal' };
+  const biggest = boxes.sort(
+    (a, b) => b.rect.width * b.rect.height - a.rect.width * a.rect.height,
+  )[0];
+  if (!biggest) return { id: activeId, orientation: 'horizontal' };
+  const wide =
+    biggest.rect.width >= SPLIT_MIN_PX || biggest.rect.width >= biggest.rect.height * 1.4;
+  return { id: biggest.id, orientation: wide ? 'horizontal' : 'vertical' };
 }

@@ -293,7 +293,7 @@ function Split({
       {node.children.map((child, i) => (
         <Fragment key={child.id}>
           {i > 0 ? <SplitHandle orientation={node.orientation} /> : null}
-          <Panel id={panelId(child.id)} defaultSize={`${node.sizes[i]}%`} minSize="8%">
+          <Panel id={panelId(child.id)} defaultSize={`${node.sizes[i]}%`} minSize={180}>
             <Tree node={child} slotRef={slotRef} onResize={onResize} />
           </Panel>
         </Fragment>
