@@ -20,7 +20,8 @@ export function ToastViewport({ className, ...props }: ComponentProps<'div'>) {
   return (
     <div
       className={cn(
-        'pointer-events-none fixed right-4 bottom-4 z-50 flex flex-col items-end gap-2',
+        // Above the message box and its Send/Stop, below the pane headers' buttons.
+        'pointer-events-none fixed right-4 bottom-24 z-50 flex flex-col items-end gap-2',
         className,
       )}
       {...props}
