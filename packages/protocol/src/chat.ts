@@ -151,7 +151,9 @@ export type ModelInfo = z.infer<typeof ModelInfo>;
 export const ModelList = z.object({ models: z.array(ModelInfo), error: z.string().nullable() });
 export type ModelList = z.infer<typeof ModelList>;
 
-const Title = z.string().trim().min(1, 'title must not be empty').max(200);
+/** The longest title a chat or terminal takes (the web's inputs stop there too). */
+export const TITLE_MAX = 200;
+const Title = z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX);
 const Content = z.string().trim().min(1, 'message must not be empty').max(1_000_000);
 const ModelName = z.string().min(1).max(300);
 

@@ -43,7 +43,7 @@
  * terminal does not exist, 4400 on a bad frame.
  */
 import { z } from 'zod';
-import { Id } from './chat.ts';
+import { Id, TITLE_MAX } from './chat.ts';
 
 /** Pause the pty above this many unacknowledged output bytes. */
 export const FLOW_HIGH_WATERMARK = 100_000;
@@ -87,7 +87,7 @@ export const CreateTerminalBody = z
     projectId: Id.optional(),
     sshHostId: Id.optional(),
     /** Default: the project's or host's name, else "Terminal". */
-    title: z.string().trim().min(1).max(200).optional(),
+    title: z.string().trim().min(1).max(TITLE_MAX).optional(),
     cols: Cols.default(80),
     rows: Rows.default(24),
   })
@@ -96,7 +96,7 @@ export const CreateTerminalBody = z
   });
 export type CreateTerminalBody = z.input<typeof CreateTerminalBody>;
 
-export const RenameTerminalBody = z.object({ title: z.string().trim().min(1).max(200) });
+export const RenameTerminalBody = z.object({ title: z.string().trim().min(1).max(TITLE_MAX) });
 export type RenameTerminalBody = z.infer<typeof RenameTerminalBody>;
 
 export const ResizeTerminalBody = z.object({ cols: Cols, rows: Rows });

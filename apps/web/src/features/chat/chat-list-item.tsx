@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { Chat } from '@boocode/protocol';
+import { TITLE_MAX, type Chat } from '@boocode/protocol';
 import { Button, Input, cn } from '@boocode/ui';
 import { Pencil, Trash } from 'lucide-react';
 import { chatPath, navigate } from '../../lib/router.ts';
@@ -53,6 +53,7 @@ export const ChatListItem = memo(function ChatListItem({
       <li className="px-2 py-0.5">
         <Input
           aria-label="Chat title"
+          maxLength={TITLE_MAX}
           defaultValue={chat.title}
           autoFocus
           disabled={update.isPending}

@@ -1,5 +1,5 @@
 import { memo, useId, useState, type FormEvent } from 'react';
-import type { PaneState, Terminal } from '@boocode/protocol';
+import { TITLE_MAX, type PaneState, type Terminal } from '@boocode/protocol';
 import { Alert, Button, Input, NativeSelect, Popover, cn } from '@boocode/ui';
 import { Pencil, Plus, Settings2, Trash } from 'lucide-react';
 import { errorMessage } from '../../lib/api.ts';
@@ -199,6 +199,7 @@ const TerminalItem = memo(function TerminalItem({
       <li className="px-2 py-0.5">
         <Input
           aria-label="Terminal title"
+          maxLength={TITLE_MAX}
           defaultValue={terminal.title}
           autoFocus
           disabled={rename.isPending}
