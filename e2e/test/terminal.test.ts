@@ -64,6 +64,36 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
+  it('gives the terminal that had the focus its focus back after a reload', async () => {
+    const { context, page } = await open();
+    const pane = await newTerminal(page);
+    await run(page, pane, 'echo before-$((20+1))');
+    await poll(() => screenText(pane)).toContain('before-21');
+    await page.reload();
+    const again = workspace(page).getByRole('region', { name: 'Terminal' });
+    await poll(() => screenText(again)).toContain('before-21');
+    // No click: the keys go to the terminal.
+    await poll(() => page.evaluate(() => !!document.activeElement?.closest('.xterm'))).toBe(true);
+    await page.keyboard.type('echo typed-$((40+2))');
+    await page.keyboard.press('Enter');
+    await poll(() => screenText(again)).toContain('typed-42');
+    await context.close();
+  });
+
+  it('offers to remove a terminal whose shell exited, which closes its pane', async () => {
+    const { context, page } = await open();
+    const count = async () =>
+      (await w.db.sql<{ n: number }[]>`select count(*)::int as n from terminals`)[0]!.n;
+    const listed = await count();
+    const pane = await newTerminal(page);
+    await run(page, pane, 'exit');
+    await pane.getByText('The session has ended.').waitFor();
+    await pane.getByRole('button', { name: 'Remove terminal' }).click();
+    await poll(() => workspace(page).getByRole('region', { name: 'Terminal' }).count()).toBe(0);
+    expect(await count()).toBe(listed);
+    await context.close();
+  });
+
   it('lists the terminal, renames it, reopens it after its pane is closed, and closes it', async () => {
     const { context, page } = await open();
     const pane = await newTerminal(page);

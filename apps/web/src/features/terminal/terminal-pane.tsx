@@ -5,7 +5,7 @@ import { Search, SquareTerminal } from 'lucide-react';
 import { PaneChatSide, PaneChatToggle } from '../workspace/pane-chat-side.tsx';
 import { PaneHeader, usePaneSlot, useWorkspaceControls } from '../workspace/pane-chrome.tsx';
 import type { PaneProps } from '../workspace/pane-types.ts';
-import { useTerminals } from './terminal-api.ts';
+import { useKillTerminal, useTerminals } from './terminal-api.ts';
 import type { TerminalStatus } from './terminal-connection.ts';
 import { TerminalView } from './terminal-view.tsx';
 
@@ -30,11 +30,19 @@ export function TerminalPane({ state, update, setTitle }: PaneProps<TerminalPane
   }, [status, refetch]);
 
   const closePane = useCallback(() => ws.close(paneId), [ws, paneId]);
+  const kill = useKillTerminal();
+  const { mutate: killTerminal } = kill;
+  // An ended terminal is of no more use: forget it and close its pane.
+  const remove = useCallback(
+    () => killTerminal(state.terminalId, { onSettled: closePane }),
+    [killTerminal, state.terminalId, closePane],
+  );
 
   return (
     <div className="flex h-full flex-col">
       <PaneHeader icon={SquareTerminal} title={title}>
-        {info?.cwd ? (
+        {/* An SSH terminal's directory is the one ssh was started in here: not worth showing. */}
+        {info?.cwd && !info.sshHostId ? (
           <span
             className="text-muted-foreground hidden max-w-48 min-w-0 truncate font-mono text-xs lg:inline"
             title={info.cwd}
@@ -61,6 +69,7 @@ export function TerminalPane({ state, update, setTitle }: PaneProps<TerminalPane
           onSearchOpenChange={setSearchOpen}
           onStatus={setStatus}
           onClosePane={closePane}
+          onRemove={remove}
         />
       </PaneChatSide>
     </div>

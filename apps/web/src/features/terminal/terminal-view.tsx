@@ -10,6 +10,8 @@ interface Props {
   onSearchOpenChange: (open: boolean) => void;
   onStatus: (status: TerminalStatus) => void;
   onClosePane: () => void;
+  /** Forgets the ended terminal and closes its pane. */
+  onRemove: () => void;
 }
 
 /** The terminal's screen, its search bar, and what to do when the session is gone. */
@@ -19,6 +21,7 @@ export function TerminalView({
   onSearchOpenChange,
   onStatus,
   onClosePane,
+  onRemove,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const openSearch = useCallback(() => onSearchOpenChange(true), [onSearchOpenChange]);
@@ -58,6 +61,11 @@ export function TerminalView({
                 ? 'The session has ended.'
                 : 'This terminal no longer exists: it was closed.'}
             </span>
+            {status === 'exited' ? (
+              <Button variant="outline" size="sm" onClick={onRemove}>
+                Remove terminal
+              </Button>
+            ) : null}
             <Button variant="outline" size="sm" onClick={onClosePane}>
               Close pane
             </Button>

@@ -56,8 +56,10 @@ export function useWorkspace({
   const { workspace, setWorkspace } = useSavedWorkspace();
   const [activeId, setActiveId] = useState<string | null>(null);
   const activeRef = useRef(activeId);
+  const workspaceRef = useRef(workspace);
   useLayoutEffect(() => {
     activeRef.current = activeId;
+    workspaceRef.current = workspace;
   });
   const renamedListeners = useRef(new Set<(chat: Chat) => void>());
 
@@ -87,6 +89,26 @@ export function useWorkspace({
     const target = selector ? section.querySelector<HTMLElement>(selector) : null;
     (target ?? section).focus();
   }, []);
+
+  // The active pane is kept per tab: after a reload it is active again and has the focus, so
+  // keys typed into a terminal go on going there. A new tab starts on the address's chat, or
+  // the first pane, without taking the focus. Not when the reader already clicked.
+  useEffect(() => {
+    if (activeId) sessionStorage.setItem(ACTIVE_KEY, activeId);
+  }, [activeId]);
+  useEffect(() => {
+    if (!loaded) return;
+    const frame = requestAnimationFrame(() => {
+      const layout = workspaceRef.current?.layout ?? null;
+      const kept = findPane(layout, sessionStorage.getItem(ACTIVE_KEY) ?? '');
+      const first = kept ?? ((routeChatId && urlPane(layout)) || panesOf(layout)[0]);
+      if (!first || activeRef.current) return;
+      setActiveId(first.id);
+      if (kept && document.activeElement === document.body) focusPane(first.id);
+    });
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the layout arrives
+  }, [loaded]);
 
   const split = useCallback(
     async (paneId: string, orientation: Orientation) => {
@@ -223,6 +245,8 @@ export function useWorkspace({
 function paneKindSelector(kind: string): string | undefined {
   return paneKind({ kind } as PaneState).focusSelector;
 }
+
+const ACTIVE_KEY = 'boocode:active-pane';
 
 /** Narrower than this, a pane that a new one would halve is passed over for a bigger one. */
 const SPLIT_MIN_PX = 640;
