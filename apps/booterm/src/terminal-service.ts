@@ -93,7 +93,7 @@ export class TerminalService {
       title = host.name;
     }
     const terminal = await insertTerminal(this.d.sql, {
-      title: body.title ?? title,
+      title: body.title ?? (await this.freeTitle(title)),
       projectId: body.projectId ?? null,
       cwd,
       sshHostId: host?.id ?? null,
@@ -107,6 +107,14 @@ export class TerminalService {
       throw err;
     }
     return terminal;
+  }
+
+  /** `base`, or `base 2`, `base 3` ...: a default name no listed terminal has. */
+  private async freeTitle(base: string): Promise<string> {
+    const taken = new Set((await listTerminals(this.d.sql)).map((t) => t.title));
+    let title = base;
+    for (let n = 2; taken.has(title); n++) title = `${base} ${n}`;
+    return title;
   }
 
   async rename(id: string, title: string): Promise<Terminal> {

@@ -30,9 +30,13 @@ describe.skipIf(missing)('ssh terminals', () => {
     expect(created.body).toMatchObject({ port: 22, identityFile: null });
     const updated = await b.api<SshHost>('PATCH', `/api/term/ssh-hosts/${created.body.id}`, {
       port: 2222,
-      identityFile: '/keys/id',
+      identityFile: '~/.ssh/id_box',
     });
-    expect(updated.body).toMatchObject({ name: 'box', port: 2222, identityFile: '/keys/id' });
+    expect(updated.body).toMatchObject({
+      name: 'box',
+      port: 2222,
+      identityFile: '~/.ssh/id_box',
+    });
     const list = await b.api<SshHostList>('GET', '/api/term/ssh-hosts');
     expect(list.body.hosts.map((h) => h.id)).toContain(created.body.id);
     expect((await b.api('DELETE', `/api/term/ssh-hosts/${created.body.id}`)).status).toBe(204);

@@ -68,6 +68,17 @@ describe('terminals', () => {
     await c.close();
   });
 
+  it('numbers default names that are taken, and keeps a name given', async () => {
+    const mark = `Named ${Math.random().toString(36).slice(2, 8)}`;
+    const first = await b.create({ title: mark });
+    const again = await b.create({ title: mark });
+    expect(again.title).toBe(mark);
+    // The default name of a local terminal when one is taken: the next number.
+    await b.api('PATCH', `/api/term/terminals/${first.id}`, { title: 'Terminal' });
+    const next = await b.create();
+    expect(next.title).toMatch(/^Terminal \d+$/);
+  });
+
   it('opens a terminal in a project directory', async () => {
     const [p] = await b.db.sql<{ id: string }[]>`
       insert into projects (name, path) values ('proj', ${b.home}) returning id`;

@@ -166,7 +166,11 @@ const IdentityFile = z
   .trim()
   .min(1)
   .max(4096)
-  .refine((s) => s.startsWith('/'), 'must be an absolute path');
+  // ssh itself expands a leading ~/ (as it does in its config).
+  .refine(
+    (s) => s.startsWith('/') || s.startsWith('~/'),
+    'must be an absolute path, or one in your home (~/…)',
+  );
 
 export const CreateSshHostBody = z.object({
   name: z.string().trim().min(1).max(100),

@@ -216,7 +216,7 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
           onChange={(e) => setIdentity(e.target.value)}
           spellCheck={false}
           autoComplete="off"
-          placeholder="/home/you/.ssh/id_ed25519"
+          placeholder="~/.ssh/id_ed25519"
           className="font-mono text-xs"
         />,
       )}
