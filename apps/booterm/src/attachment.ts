@@ -188,6 +188,10 @@ export class Attachment {
     this.settleTimer = null;
     try {
       await this.checkBurst();
+    } catch (err) {
+      // Recording an ended session can fail (the database went): the view ends, booterm stays.
+      this.opts.onError(err);
+      this.close(1011, 'error');
     } finally {
       if (!this.settleTimer) this.stats.settling = false;
     }
