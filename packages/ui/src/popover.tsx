@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, type ReactNode } from 'react';
 import { autoUpdate, flip, offset, shift, size, useFloating } from '@floating-ui/react-dom';
 import { Button, type ButtonProps } from './button.tsx';
 import { cn } from './cn.ts';
@@ -39,7 +39,10 @@ export function Popover({
   const id = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
-  const { refs, floatingStyles } = useFloating({
+  const {
+    refs: { setReference, setFloating },
+    floatingStyles,
+  } = useFloating({
     open,
     placement: `${side}-${align}`,
     strategy: 'fixed',
@@ -56,6 +59,14 @@ export function Popover({
     ],
     whileElementsMounted: autoUpdate,
   });
+  // One ref for the trigger, kept across renders (a new one each time would detach and attach it).
+  const setTrigger = useCallback(
+    (el: HTMLButtonElement | null) => {
+      triggerRef.current = el;
+      setReference(el);
+    },
+    [setReference],
+  );
 
   useEffect(() => {
     if (!open) return;
@@ -81,10 +92,7 @@ export function Popover({
     <div ref={rootRef} className="relative flex shrink-0">
       <Button
         {...trigger}
-        ref={(el) => {
-          triggerRef.current = el;
-          refs.setReference(el);
-        }}
+        ref={setTrigger}
         aria-expanded={open}
         aria-haspopup="dialog"
         aria-controls={open ? id : undefined}
@@ -92,7 +100,7 @@ export function Popover({
       />
       {open ? (
         <div
-          ref={refs.setFloating}
+          ref={setFloating}
           style={floatingStyles}
           id={id}
           role="dialog"
