@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { spawn, type IPty } from 'node-pty';
 import type { WebSocket } from 'ws';
 import {
@@ -7,7 +8,7 @@ import {
   TerminalClientFrame,
   type TerminalServerFrame,
 } from '@boocode/protocol';
-import type { NewSession, Tmux } from './tmux.ts';
+import type { Tmux } from './tmux.ts';
 
 /** Output waits up to this long to go out in one frame with what follows it ... */
 const COALESCE_MS = 5;
@@ -50,8 +51,8 @@ export interface AttachOptions {
   name: string;
   /** The size the socket asked for. */
   size: { cols: number; rows: number };
-  /** Checks the terminal and gives its session; throws Refusal when it cannot be had. */
-  prepare: () => Promise<NewSession>;
+  /** Checks the terminal; throws Refusal when it cannot be had. */
+  prepare: () => Promise<void>;
   replayLines: number;
   /** The tmux client exited and the session is gone: record it, the socket closes next. */
   onSessionEnded: () => Promise<void>;
@@ -78,7 +79,6 @@ export class Attachment {
    */
   private earlyInput: (string | Buffer)[] | null = [];
   private size: { cols: number; rows: number };
-  private session: NewSession | null = null;
   /**
    * What went out since tmux's scrollback was last measured (`historySize` lines then): line
    * feeds, and whether the pty was paused (tmux then repaints rather than queues).
@@ -112,7 +112,7 @@ export class Attachment {
   /** Checks the terminal, sends the scrollback, then starts the tmux client. */
   async start(): Promise<void> {
     try {
-      this.session = await this.opts.prepare();
+      await this.opts.prepare();
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       if (err.frame) this.sendControl(err.frame);
@@ -149,12 +149,11 @@ export class Attachment {
   /** Starts this view's tmux client at the view's size; its first bytes repaint the screen. */
   private spawnClient(): void {
     const { cols, rows } = this.size;
-    const session = { ...this.session!, cols, rows };
-    const pty = spawn('tmux', this.opts.tmux.attachArgs(this.opts.name, session), {
+    const pty = spawn('tmux', this.opts.tmux.attachArgs(this.opts.name), {
       name: 'xterm-256color',
       cols,
       rows,
-      cwd: session.cwd,
+      cwd: os.homedir(),
       env: this.opts.tmux.env,
       encoding: null,
     });

@@ -158,8 +158,6 @@ export class TerminalService {
         setTerminalSize(this.d.sql, id, size).catch((err: unknown) =>
           this.d.log.warn({ err }, 'could not record the terminal size'),
         );
-        const host = t.sshHostId ? await getSshHost(this.d.sql, t.sshHostId) : null;
-        return { ...this.sessionOf(t, host), ...size };
       },
       onSessionEnded: async () => {
         await markTerminalsDead(this.d.sql, [id]);

@@ -102,24 +102,11 @@ export class Tmux {
   }
 
   /**
-   * argv for a client that attaches to `name` (or makes it again, should it have ended a
-   * moment ago) at the given size: what node-pty runs for each socket.
+   * argv for a client that attaches to `name`; its size is its pty's. It never makes the
+   * session: one killed or ended a moment ago stays gone, and the client exits at once.
    */
-  attachArgs(name: string, s: NewSession): string[] {
-    return [
-      ...this.base(),
-      'new-session',
-      '-A',
-      '-s',
-      name,
-      '-x',
-      String(s.cols),
-      '-y',
-      String(s.rows),
-      '-c',
-      s.cwd,
-      ...(s.command ?? []),
-    ];
+  attachArgs(name: string): string[] {
+    return [...this.base(), 'attach-session', '-t', `=${name}`];
   }
 
   async hasSession(name: string): Promise<boolean> {

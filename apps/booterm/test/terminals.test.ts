@@ -194,6 +194,22 @@ describe('terminals', () => {
     expect(list.body.terminals.some((x) => x.id === t.id)).toBe(false);
   });
 
+  it('does not make a terminal killed while a socket attaches again', async () => {
+    const t = await b.create();
+    // The DELETE lands between the attach's scrollback read and its tmux client's start.
+    const history = b.tmux.history.bind(b.tmux);
+    b.tmux.history = async (...args) => {
+      b.tmux.history = history;
+      const h = await history(...args);
+      expect((await b.api('DELETE', `/api/term/terminals/${t.id}`)).status).toBe(204);
+      return h;
+    };
+    const c = await TermClient.open(b, t.id);
+    expect(await c.closed).toEqual({ code: 1000 });
+    expect(c.controls.at(-1)).toEqual({ type: 'terminal.exit' });
+    await expect(tmux('has-session', '-t', `=${t.id}`)).rejects.toThrow();
+  }, 10_000);
+
   it('marks a terminal whose shell exited as not alive', async () => {
     const t = await b.create();
     const c = await TermClient.open(b, t.id);
