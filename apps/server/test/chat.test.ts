@@ -274,6 +274,29 @@ describe('chat list', () => {
     ws.close();
   });
 
+  it('lists chats by their last message: a rename or another model does not move one', async () => {
+    h.model.setScript([{ content: ['noted'] }]);
+    const older = await newChat('Older talk');
+    const newer = await newChat('Newer talk');
+    const ws = await WsClient.open(h);
+    ws.subscribe(newer.id, 0);
+    await ws.waitForFinish(await send(newer.id, 'hello'));
+    const order = async () =>
+      (await h.api<{ chats: Chat[] }>('GET', '/api/chats')).body.chats
+        .map((c) => c.id)
+        .filter((id) => id === older.id || id === newer.id);
+    expect(await order()).toEqual([newer.id, older.id]);
+
+    await h.api('PATCH', `/api/chats/${older.id}`, { title: 'Older talk, renamed' });
+    await h.api('PATCH', `/api/chats/${older.id}`, { model: 'other-model' });
+    expect(await order()).toEqual([newer.id, older.id]);
+
+    ws.subscribe(older.id, 0);
+    await ws.waitForFinish(await send(older.id, 'back to this'));
+    expect(await order()).toEqual([older.id, newer.id]);
+    ws.close();
+  });
+
   it('rejects bad input with a 400 naming the field, and changes nothing', async () => {
     const chat = await newChat('Keep me');
     const r = await h.api<{ code: string; message: string }>('PATCH', `/api/chats/${chat.id}`, {

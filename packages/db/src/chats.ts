@@ -68,12 +68,12 @@ export async function getChat(sql: Queryable, id: string): Promise<ChatWithSeq |
   return row ? toChat(row) : null;
 }
 
-/** Newest first; `q` matches the title or any message text, case-insensitively. */
+/** Most recently active first (a message sent or received); `q` matches the title or any message text, case-insensitively. */
 export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq[]> {
   const term = q?.trim();
   if (!term) {
     const rows = await sql<ChatRow[]>`
-      select * from chats where kind = 'chat' order by updated_at desc limit 500`;
+      select * from chats where kind = 'chat' order by active_at desc limit 500`;
     return rows.map(toChat);
   }
   const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -83,7 +83,7 @@ export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq
        or exists (
          select 1 from messages m, jsonb_array_elements(m.parts) p
          where m.chat_id = c.id and p ->> 'type' = 'text' and p ->> 'text' ilike ${like}))
-    order by c.updated_at desc limit 500`;
+    order by c.active_at desc limit 500`;
   return rows.map(toChat);
 }
 
@@ -98,6 +98,7 @@ export async function updateChat(
       model = coalesce(${patch.model ?? null}, model),
       project_id = ${patch.projectId === undefined ? sql`project_id` : patch.projectId},
       last_seq = greatest(last_seq, ${patch.seq ?? 0}),
+      active_at = ${patch.seq === undefined ? sql`active_at` : sql`now()`},
       updated_at = now()
     where id = ${id} returning *`;
   return row ? toChat(row) : null;
@@ -110,7 +111,8 @@ export async function deleteChat(sql: Queryable, id: string): Promise<boolean> {
 
 /** Records that the rows of the chat now reflect its event stream up to `seq`. */
 export async function setChatSeq(sql: Queryable, id: string, seq: number): Promise<void> {
-  await sql`update chats set last_seq = greatest(last_seq, ${seq}), updated_at = now() where id = ${id}`;
+  await sql`update chats set last_seq = greatest(last_seq, ${seq}), active_at = now(), updated_at = now()
+    where id = ${id}`;
 }
 
 /** Adds a finished reply's use to the chat's totals. */
