@@ -270,6 +270,31 @@ describe('chat in the browser', () => {
     await again.context.close();
     await context.close();
   });
+
+  it('marks in the sidebar a chat whose reply is still being written, also while another is open', async () => {
+    w.model.setScript((_req, i) =>
+      i === 0 ? { content: wordTokens(3000, 'busy'), delayMs: 5 } : { content: ['Done.'] },
+    );
+    w.model.requests.length = 0;
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'Long job');
+    await assistant(page).last().getByText('busy20', { exact: false }).waitFor();
+    const item = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: 'Long job' }) });
+    const replying = item.getByRole('img', { name: 'Replying' });
+    await replying.waitFor();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'Something else');
+    await assistant(page).last().getByText('Done.').waitFor();
+    expect(await replying.count()).toBe(1);
+
+    await page.getByRole('link', { name: 'Long job' }).click();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => replying.count()).toBe(0);
+    await context.close();
+  });
 });
 
 describe('a failing or restarting server', () => {

@@ -190,7 +190,8 @@ export type MessagePage = z.infer<typeof MessagePage>;
 export const ChatParams = z.object({ chatId: Id });
 export const MessageParams = z.object({ chatId: Id, messageId: Id });
 
-export const ChatList = z.object({ chats: z.array(Chat) });
+/** Chats, most recently active first; `running`: those whose reply is being written now. */
+export const ChatList = z.object({ chats: z.array(Chat), running: z.array(Id) });
 export const Accepted = z.object({ messageId: Id });
 
 export const Project = z.object({

@@ -700,10 +700,11 @@ export class ChatService {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
       await this.flush(stream, run);
     }
-    if (run.calls.length) await this.addToChatTotals(stream.chatId, run.calls);
+    await this.finishChat(stream.chatId, run.calls);
   }
 
-  private async addToChatTotals(chatId: string, calls: ModelCall[]): Promise<void> {
+  /** Adds a finished reply's use to the chat's totals, and tells the lists it is not running. */
+  private async finishChat(chatId: string, calls: ModelCall[]): Promise<void> {
     const use = { promptTokens: 0, completionTokens: 0, costMicros: 0 };
     for (const c of calls) {
       use.promptTokens += c.promptTokens;
@@ -711,7 +712,9 @@ export class ChatService {
       use.costMicros += c.costMicros ?? 0;
     }
     try {
-      const chat = await addChatUsage(this.sql, chatId, use);
+      const chat = calls.length
+        ? await addChatUsage(this.sql, chatId, use)
+        : await getChat(this.sql, chatId);
       if (chat) this.deps.onChatsChanged(publicChat(chat), null);
     } catch (err) {
       this.deps.log.error({ err }, 'adding to the chat totals failed');

@@ -39,7 +39,10 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
   app.get(
     '/api/chats',
     { schema: { querystring: ChatListQuery, response: { 200: ChatList } } },
-    async (req) => ({ chats: (await listChats(sql, req.query.q)).map(publicChat) }),
+    async (req) => {
+      const list = (await listChats(sql, req.query.q)).map(publicChat);
+      return { chats: list, running: list.filter((c) => chats.isRunning(c.id)).map((c) => c.id) };
+    },
   );
 
   app.post(

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import { TITLE_MAX, type Chat } from '@boocode/protocol';
-import { Button, Input, cn } from '@boocode/ui';
+import { Button, Input, Spinner, cn } from '@boocode/ui';
 import { Pencil, Trash } from 'lucide-react';
 import { chatPath, navigate } from '../../lib/router.ts';
 import { useDeleteChat, useUpdateChat } from './chat-api.ts';
@@ -8,16 +8,19 @@ import { useDeleteChat, useUpdateChat } from './chat-api.ts';
 interface Props {
   chat: Chat;
   current: boolean;
+  /** Its reply is being written now. */
+  running: boolean;
   onOpen: () => void;
   onRenamed: (chat: Chat) => void;
 }
 
 type Mode = 'view' | 'rename' | 'confirm-delete';
 
-/** A chat in the sidebar: a link, with inline rename and a two-step delete. */
+/** A chat in the sidebar: a link (after a spinner while it replies), with inline rename and a two-step delete. */
 export const ChatListItem = memo(function ChatListItem({
   chat,
   current,
+  running,
   onOpen,
   onRenamed,
 }: Props) {
@@ -104,6 +107,14 @@ export const ChatListItem = memo(function ChatListItem({
         </div>
       ) : (
         <>
+          {running && (
+            <Spinner
+              role="img"
+              aria-hidden={false}
+              aria-label="Replying"
+              className="text-muted-foreground ml-2.5 size-3 shrink-0"
+            />
+          )}
           <a
             href={chatPath(chat.id)}
             aria-current={current ? 'page' : undefined}
@@ -114,7 +125,10 @@ export const ChatListItem = memo(function ChatListItem({
               navigate(chatPath(chat.id));
               onOpen();
             }}
-            className="focus-visible:ring-ring/60 min-w-0 flex-1 truncate rounded-md py-1.5 pr-14 pl-2.5 outline-none focus-visible:ring-2"
+            className={cn(
+              'focus-visible:ring-ring/60 min-w-0 flex-1 truncate rounded-md py-1.5 pr-14 outline-none focus-visible:ring-2',
+              running ? 'pl-1.5' : 'pl-2.5',
+            )}
           >
             {title}
           </a>

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Chat } from '@boocode/protocol';
 import { Alert, Button, Input, Kbd, Spinner, cn } from '@boocode/ui';
 import { Plus, Search } from 'lucide-react';
@@ -26,6 +26,7 @@ export function Sidebar({ currentChatId, open, onNewChat, onOpened, onRenamed, c
   const q = useDebouncedValue(search, 200);
   const chats = useChats(q);
   const list = chats.data?.chats ?? [];
+  const running = useMemo(() => new Set(chats.data?.running), [chats.data]);
 
   return (
     <aside
@@ -87,6 +88,7 @@ export function Sidebar({ currentChatId, open, onNewChat, onOpened, onRenamed, c
                 key={chat.id}
                 chat={chat}
                 current={chat.id === currentChatId}
+                running={running.has(chat.id)}
                 onOpen={onOpened}
                 onRenamed={onRenamed}
               />
