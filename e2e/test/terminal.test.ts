@@ -219,6 +219,51 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
+  it('says which SSH host field is wrong, by the field, and adds nothing until it is right', async () => {
+    const { context, page } = await open();
+    await page.getByRole('button', { name: 'Add SSH host' }).click();
+    const add = page.getByRole('dialog', { name: 'Add SSH host' });
+    await add.getByLabel('Name').fill('careful');
+    await add.getByLabel('Host').fill('-oProxyCommand=sh');
+    await add.getByLabel('User').fill('me');
+    await add.getByLabel('Identity file (optional)').fill('id_ed25519');
+    await add.getByRole('button', { name: 'Add host' }).click();
+
+    const host = add.getByRole('textbox', { name: 'Host' });
+    const identity = add.getByRole('textbox', { name: 'Identity file (optional)' });
+    const problem = (l: Locator) =>
+      l.evaluate((el) =>
+        el.getAttribute('aria-invalid') === 'true'
+          ? document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent
+          : null,
+      );
+    await poll(() => problem(host)).toMatch(/host name or IP address/);
+    expect(await problem(identity)).toMatch(/absolute path, or one in your home/);
+    expect(await problem(add.getByRole('textbox', { name: 'User' }))).toBeNull();
+    expect(await host.evaluate((el) => el === document.activeElement)).toBe(true);
+    const listed = async () => {
+      const res = await page.request.get(new URL('/api/term/ssh-hosts', page.url()).href);
+      return ((await res.json()) as { hosts: { name: string }[] }).hosts.map((h) => h.name);
+    };
+    expect(await listed()).not.toContain('careful');
+
+    await host.fill('127.0.0.1');
+    expect(await problem(host)).toBeNull();
+    expect(await problem(identity)).not.toBeNull();
+    await identity.fill('~/.ssh/id_ed25519');
+    await add.getByRole('button', { name: 'Add host' }).click();
+    await page.getByRole('button', { name: 'Edit careful' }).waitFor();
+    expect(await listed()).toContain('careful');
+    await page.getByRole('button', { name: 'Edit careful' }).click();
+    await page
+      .getByRole('dialog', { name: 'Edit careful' })
+      .getByRole('button', { name: 'Remove host' })
+      .click();
+    await page.getByRole('button', { name: 'Confirm remove' }).click();
+    await poll(() => page.getByRole('button', { name: 'Edit careful' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('acknowledges a flood of output as it is written, and stops `yes` with Ctrl+C', async () => {
     const { context, page } = await open();
     const pane = await newTerminal(page);

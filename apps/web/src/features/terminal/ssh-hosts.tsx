@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { PaneState, SshHost } from '@boocode/protocol';
+import { CreateSshHostBody, type PaneState, type SshHost } from '@boocode/protocol';
 import { Button, Input, Popover } from '@boocode/ui';
 import { Pencil, Plus, SquareTerminal } from 'lucide-react';
 import { errorMessage } from '../../lib/api.ts';
@@ -118,6 +118,8 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
   const [user, setUser] = useState(host?.user ?? '');
   const [identity, setIdentity] = useState(host?.identityFile ?? '');
   const [confirmRemove, setConfirmRemove] = useState(false);
+  /** What is wrong with each field, checked with the server's own schema before sending. */
+  const [invalid, setInvalid] = useState<Partial<Record<HostField, string>>>({});
   const save = useSaveSshHost();
   const remove = useDeleteSshHost();
   const id = useId();
@@ -125,35 +127,57 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (save.isPending) return;
-    save.mutate(
-      {
-        id: host?.id ?? null,
-        body: {
-          name: name.trim(),
-          host: address.trim(),
-          port: Number(port),
-          user: user.trim(),
-          identityFile: identity.trim() || null,
-        },
-      },
-      { onSuccess: onDone },
-    );
+    const body = CreateSshHostBody.safeParse({
+      name,
+      host: address,
+      port: port.trim() === '' ? NaN : Number(port),
+      user,
+      identityFile: identity.trim() || null,
+    });
+    if (!body.success) {
+      const found: Partial<Record<HostField, string>> = {};
+      for (const issue of body.error.issues) {
+        const key = issue.path[0] as HostField;
+        found[key] ??= FIELD_HINTS[key];
+      }
+      setInvalid(found);
+      const first = HOST_FIELDS.find((k) => found[k]);
+      document.getElementById(`${id}-${first}`)?.focus();
+      return;
+    }
+    setInvalid({});
+    save.mutate({ id: host?.id ?? null, body: body.data }, { onSuccess: onDone });
   };
 
-  const field = (label: string, key: string, input: ReactNode) => (
-    <label htmlFor={`${id}-${key}`} className="flex flex-col gap-1 text-xs font-medium">
-      {label}
+  /** A labelled input; its error, if any, below it and named as its description. */
+  const field = (label: string, key: HostField, input: ReactNode) => (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={`${id}-${key}`} className="text-xs font-medium">
+        {label}
+      </label>
       {input}
-    </label>
+      {invalid[key] ? (
+        <p id={`${id}-${key}-error`} className="text-destructive-text text-xs">
+          {invalid[key]}
+        </p>
+      ) : null}
+    </div>
   );
+  /** The attributes that tie an input to its error, which goes once the field is edited. */
+  const check = (key: HostField) => ({
+    id: `${id}-${key}`,
+    'aria-invalid': invalid[key] ? true : undefined,
+    'aria-describedby': invalid[key] ? `${id}-${key}-error` : undefined,
+    onInput: () => invalid[key] && setInvalid((was) => ({ ...was, [key]: undefined })),
+  });
 
   return (
-    <form onSubmit={submit} className="flex flex-col gap-2">
+    <form onSubmit={submit} noValidate className="flex flex-col gap-2">
       {field(
         'Name',
         'name',
         <Input
-          id={`${id}-name`}
+          {...check('name')}
           value={name}
           onChange={(e) => setName(e.target.value)}
           autoFocus
@@ -167,7 +191,7 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
             'Host',
             'host',
             <Input
-              id={`${id}-host`}
+              {...check('host')}
               value={address}
               onChange={(e) => setAddress(e.target.value)}
               required
@@ -182,7 +206,7 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
             'Port',
             'port',
             <Input
-              id={`${id}-port`}
+              {...check('port')}
               type="number"
               min={1}
               max={65535}
@@ -198,7 +222,7 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
         'User',
         'user',
         <Input
-          id={`${id}-user`}
+          {...check('user')}
           value={user}
           onChange={(e) => setUser(e.target.value)}
           required
@@ -209,9 +233,9 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
       )}
       {field(
         'Identity file (optional)',
-        'identity',
+        'identityFile',
         <Input
-          id={`${id}-identity`}
+          {...check('identityFile')}
           value={identity}
           onChange={(e) => setIdentity(e.target.value)}
           spellCheck={false}
@@ -250,3 +274,13 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
     </form>
   );
 }
+
+type HostField = keyof CreateSshHostBody;
+const HOST_FIELDS: HostField[] = ['name', 'host', 'port', 'user', 'identityFile'];
+const FIELD_HINTS: Record<HostField, string> = {
+  name: 'Give the host a name (up to 100 characters).',
+  host: 'A host name or IP address, such as devbox.lan or 10.0.0.5.',
+  port: 'A port from 1 to 65535.',
+  user: 'A user name: letters, digits, dots, dashes and underscores.',
+  identityFile: 'An absolute path, or one in your home such as ~/.ssh/id_ed25519.',
+};
