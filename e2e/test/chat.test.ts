@@ -149,6 +149,27 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('shows bold cut off by the stream or by Stop as bold, never as raw asterisks', async () => {
+    w.model.setScript([
+      {
+        content: ['Plain start, then **very', ' important ', ...wordTokens(3000, 'loud')],
+        delayMs: 5,
+      },
+    ]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'shout it');
+    const reply = assistant(page).last();
+    await reply.getByText('loud20', { exact: false }).waitFor();
+    expect(await reply.textContent()).not.toContain('**');
+    expect(await reply.getByRole('strong').first().textContent()).toMatch(/^very important loud/);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByText('Stopped').waitFor();
+    expect(await reply.textContent()).not.toContain('**');
+    expect(await reply.getByRole('strong').count()).toBe(1);
+    await context.close();
+  });
+
   it('stops a regenerated reply with Esc: the focus is back in the message box', async () => {
     w.model.setScript((_req, i) =>
       i === 0

@@ -1,6 +1,7 @@
 import { createContext, memo, useContext, useMemo } from 'react';
 import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import remend from 'remend';
 import { fenceClosedAt } from '../artifacts/artifact.ts';
 import { CodeBlock } from './code-block.tsx';
 import { splitBlocks } from './split-blocks.ts';
@@ -63,17 +64,31 @@ const Block = memo(function Block({ text, growing }: { text: string; growing: bo
 });
 
 /**
+ * What closes the marks a cut-off text left open (`**bold`, `` `code``, `~~`, a link's
+ * text), so they do not show raw. Open code fences are the renderer's (see Pre); an image or
+ * link whose address is cut shows as nothing or its text.
+ */
+const healOptions = { linkMode: 'text-only', images: false, katex: false } as const;
+
+/**
  * Assistant text as GitHub-flavoured Markdown. `streaming`: the text is still being written, so
- * its last code fence may be open.
+ * its last code fence may be open. `cut` (default: `streaming`): the text may stop in the
+ * middle of a mark, which is then closed.
  */
 export const Markdown = memo(function Markdown({
   text,
   streaming = false,
+  cut = streaming,
 }: {
   text: string;
   streaming?: boolean;
+  cut?: boolean;
 }) {
-  const blocks = useMemo(() => splitBlocks(text), [text]);
+  const blocks = useMemo(() => {
+    const all = splitBlocks(text);
+    if (cut && all.length > 0) all[all.length - 1] = remend(all.at(-1)!, healOptions);
+    return all;
+  }, [text, cut]);
   return (
     <div className="markdown">
       {blocks.map((block, i) => (

@@ -9,6 +9,9 @@ import { ToolCall } from './tool-call.tsx';
 /** The parts of an assistant reply, in order; a tool's result shows inside its call. */
 export function MessageParts({ message }: { message: Message }) {
   const last = message.parts.length - 1;
+  // A reply that did not complete may stop mid-word: its last text is cut (an error note after it).
+  const cutAt =
+    message.status === 'complete' ? -1 : message.parts[last]?.type === 'error' ? last - 1 : last;
   const results = new Map<string, ToolResultPart>();
   const calls = new Set<string>();
   for (const p of message.parts) {
@@ -20,6 +23,7 @@ export function MessageParts({ message }: { message: Message }) {
       key={i}
       part={part}
       streaming={message.status === 'streaming' && i === last}
+      cut={i === cutAt}
       results={results}
       calls={calls}
     />
@@ -29,14 +33,16 @@ export function MessageParts({ message }: { message: Message }) {
 interface PartViewProps {
   part: Part;
   streaming: boolean;
+  /** The text stops where it was cut off (streaming, stopped, failed). */
+  cut: boolean;
   results: Map<string, ToolResultPart>;
   calls: Set<string>;
 }
 
-function PartView({ part, streaming, results, calls }: PartViewProps) {
+function PartView({ part, streaming, cut, results, calls }: PartViewProps) {
   switch (part.type) {
     case 'text':
-      return <Markdown text={part.text} streaming={streaming} />;
+      return <Markdown text={part.text} streaming={streaming} cut={cut} />;
     case 'reasoning':
       return <Reasoning text={part.text} streaming={streaming} />;
     case 'error':
