@@ -292,6 +292,23 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('shows under a chat found by its messages the text around the match, the term marked', async () => {
+    w.model.setScript([{ content: ['They have a long narwhal-like tusk, mostly.'] }]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'Arctic whales');
+    await assistant(page).last().getByText('tusk', { exact: false }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search chats' }).fill('NARWHAL');
+    const link = page.getByRole('link', { name: 'Arctic whales', exact: true });
+    const description = () =>
+      link.evaluate(
+        (el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent,
+      );
+    await expect.poll(description).toBe('They have a long narwhal-like tusk, mostly.');
+    expect(await link.locator('mark').allTextContents()).toEqual(['narwhal']);
+    await context.close();
+  });
+
   it('marks in the sidebar a chat whose reply is still being written, also while another is open', async () => {
     w.model.setScript((_req, i) =>
       i === 0 ? { content: wordTokens(3000, 'busy'), delayMs: 5 } : { content: ['Done.'] },

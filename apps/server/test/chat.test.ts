@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatSnapshot, Chat } from '@boocode/protocol';
+import type { ChatList, ChatSnapshot, Chat } from '@boocode/protocol';
 import { wordTokens, type Reply } from '@boocode/testkit';
 import { partText, startHarness, textOf, TOKEN, WsClient, type Harness } from './helpers.ts';
 
@@ -271,6 +271,24 @@ describe('chat list', () => {
     expect((await h.api('DELETE', `/api/chats/${a.id}`)).status).toBe(204);
     expect((await h.api('GET', `/api/chats/${a.id}`)).status).toBe(404);
     expect(ws.frames.some((f) => f.type === 'chats.changed' && f.deletedId === a.id)).toBe(true);
+    ws.close();
+  });
+
+  it('gives the text around a match for a chat found by its messages, not its title', async () => {
+    h.model.setScript([{ content: ['fine'] }]);
+    const byMessage = await newChat('Zoo notes');
+    const byTitle = await newChat('Capybara care');
+    const ws = await WsClient.open(h);
+    ws.subscribe(byMessage.id, 0);
+    const long = `${'lead '.repeat(40)}the CAPYBARA\nis large${' tail'.repeat(60)}`;
+    await ws.waitForFinish(await send(byMessage.id, long));
+    const found = await h.api<ChatList>('GET', '/api/chats?q=capybara');
+    expect(found.body.chats.map((c) => c.id).sort()).toEqual([byMessage.id, byTitle.id].sort());
+    const match = found.body.matches[byMessage.id]!;
+    expect(match).toMatch(/^…(lead ){5,}the CAPYBARA is large( tail)+…$/);
+    expect(match.length).toBeLessThanOrEqual(142);
+    expect(found.body.matches[byTitle.id]).toBeUndefined();
+    expect((await h.api<ChatList>('GET', '/api/chats')).body.matches).toEqual({});
     ws.close();
   });
 

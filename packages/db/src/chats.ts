@@ -68,23 +68,58 @@ export async function getChat(sql: Queryable, id: string): Promise<ChatWithSeq |
   return row ? toChat(row) : null;
 }
 
-/** Most recently active first (a message sent or received); `q` matches the title or any message text, case-insensitively. */
-export async function listChats(sql: Queryable, q?: string): Promise<ChatWithSeq[]> {
+/** Text around a search's match in a chat's messages; the chat's title did not match. */
+export type ChatMatches = Map<string, string>;
+
+/** How much of a message shows around a match, before it and in all. */
+const SNIPPET_BEFORE = 40;
+const SNIPPET_LENGTH = 140;
+
+/**
+ * Most recently active first (a message sent or received); `q` matches the title or any
+ * message text, case-insensitively. For a chat found by its messages only, `matches` has the
+ * text around the match in the newest such message.
+ */
+export async function listChats(
+  sql: Queryable,
+  q?: string,
+): Promise<{ chats: ChatWithSeq[]; matches: ChatMatches }> {
   const term = q?.trim();
   if (!term) {
     const rows = await sql<ChatRow[]>`
       select * from chats where kind = 'chat' order by active_at desc limit 500`;
-    return rows.map(toChat);
+    return { chats: rows.map(toChat), matches: new Map() };
   }
   const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await sql<ChatRow[]>`
-    select c.* from chats c
-    where c.kind = 'chat' and (c.title ilike ${like}
-       or exists (
-         select 1 from messages m, jsonb_array_elements(m.parts) p
-         where m.chat_id = c.id and p ->> 'type' = 'text' and p ->> 'text' ilike ${like}))
+  const rows = await sql<
+    (ChatRow & { match: string | null; cutBefore: boolean; cutAfter: boolean })[]
+  >`
+    select c.*, m.match, m.cut_before, m.cut_after from chats c
+    left join lateral (
+      select substr(s.t, s.start, ${SNIPPET_LENGTH}) as match, s.start > 1 as cut_before,
+        length(s.t) >= s.start + ${SNIPPET_LENGTH} as cut_after
+      from (
+        select p ->> 'text' as t,
+          greatest(1, strpos(lower(p ->> 'text'), lower(${term})) - ${SNIPPET_BEFORE}) as start
+        from messages m, jsonb_array_elements(m.parts) p
+        where m.chat_id = c.id and p ->> 'type' = 'text' and p ->> 'text' ilike ${like}
+        order by m.position desc limit 1
+      ) s
+    ) m on c.title not ilike ${like}
+    where c.kind = 'chat' and (c.title ilike ${like} or m.match is not null)
     order by c.active_at desc limit 500`;
-  return rows.map(toChat);
+  const matches: ChatMatches = new Map();
+  for (const r of rows) {
+    if (r.match === null) continue;
+    let text = r.match.replace(/\s+/g, ' ').trim();
+    // Whole words only at a cut end, as long as the match stays in.
+    const whole = text
+      .replace(r.cutBefore ? /^\S{1,30} / : /^/, '')
+      .replace(r.cutAfter ? / \S{1,30}$/ : /$/, '');
+    if (whole.toLowerCase().includes(term.toLowerCase())) text = whole;
+    matches.set(r.id, `${r.cutBefore ? '…' : ''}${text}${r.cutAfter ? '…' : ''}`);
+  }
+  return { chats: rows.map(toChat), matches };
 }
 
 export async function updateChat(

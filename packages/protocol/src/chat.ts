@@ -190,8 +190,16 @@ export type MessagePage = z.infer<typeof MessagePage>;
 export const ChatParams = z.object({ chatId: Id });
 export const MessageParams = z.object({ chatId: Id, messageId: Id });
 
-/** Chats, most recently active first; `running`: those whose reply is being written now. */
-export const ChatList = z.object({ chats: z.array(Chat), running: z.array(Id) });
+/**
+ * Chats, most recently active first; `running`: those whose reply is being written now.
+ * `matches` (a search): for a chat found by its messages, not its title, the text around the
+ * match, with `…` where it was cut.
+ */
+export const ChatList = z.object({
+  chats: z.array(Chat),
+  running: z.array(Id),
+  matches: z.record(Id, z.string()),
+});
 export const Accepted = z.object({ messageId: Id });
 
 export const Project = z.object({

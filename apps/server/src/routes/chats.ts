@@ -40,8 +40,12 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     '/api/chats',
     { schema: { querystring: ChatListQuery, response: { 200: ChatList } } },
     async (req) => {
-      const list = (await listChats(sql, req.query.q)).map(publicChat);
-      return { chats: list, running: list.filter((c) => chats.isRunning(c.id)).map((c) => c.id) };
+      const found = await listChats(sql, req.query.q);
+      return {
+        chats: found.chats.map(publicChat),
+        running: found.chats.filter((c) => chats.isRunning(c.id)).map((c) => c.id),
+        matches: Object.fromEntries(found.matches),
+      };
     },
   );
 

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useId, useState, type ReactNode } from 'react';
 import { TITLE_MAX, type Chat } from '@boocode/protocol';
 import { Button, Input, Spinner, cn } from '@boocode/ui';
 import { Pencil, Trash } from 'lucide-react';
@@ -10,6 +10,9 @@ interface Props {
   current: boolean;
   /** Its reply is being written now. */
   running: boolean;
+  /** A search for `term` found it by this text in its messages. */
+  match?: string;
+  term?: string;
   onOpen: () => void;
   onRenamed: (chat: Chat) => void;
 }
@@ -21,6 +24,8 @@ export const ChatListItem = memo(function ChatListItem({
   chat,
   current,
   running,
+  match,
+  term = '',
   onOpen,
   onRenamed,
 }: Props) {
@@ -28,6 +33,7 @@ export const ChatListItem = memo(function ChatListItem({
   const update = useUpdateChat();
   const remove = useDeleteChat();
   const title = chat.title || 'Untitled';
+  const matchId = useId();
 
   const rename = (value: string) => {
     const next = value.trim();
@@ -119,6 +125,9 @@ export const ChatListItem = memo(function ChatListItem({
             href={chatPath(chat.id)}
             aria-current={current ? 'page' : undefined}
             title={title}
+            // The name is the title; the text a search found in it describes the link.
+            aria-label={match ? title : undefined}
+            aria-describedby={match ? matchId : undefined}
             onClick={(e) => {
               if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
               e.preventDefault();
@@ -127,10 +136,20 @@ export const ChatListItem = memo(function ChatListItem({
             }}
             className={cn(
               'focus-visible:ring-ring/60 min-w-0 flex-1 truncate rounded-md py-1.5 pr-14 outline-none focus-visible:ring-2',
+              match && 'flex flex-col whitespace-normal',
               running ? 'pl-1.5' : 'pl-2.5',
             )}
           >
-            {title}
+            {match ? (
+              <>
+                <span className="truncate">{title}</span>
+                <span id={matchId} className="text-muted-foreground line-clamp-2 text-xs">
+                  <Highlighted text={match} term={term} />
+                </span>
+              </>
+            ) : (
+              title
+            )}
           </a>
           <div
             className={cn(
@@ -163,3 +182,23 @@ export const ChatListItem = memo(function ChatListItem({
     </li>
   );
 });
+
+/** `text` with each occurrence of `term` (any case) marked. */
+function Highlighted({ text, term }: { text: string; term: string }) {
+  const needle = term.trim().toLowerCase();
+  if (!needle) return text;
+  const lower = text.toLowerCase();
+  const out: ReactNode[] = [];
+  let from = 0;
+  for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, from)) {
+    out.push(text.slice(from, at));
+    out.push(
+      <mark key={at} className="text-foreground rounded-sm bg-amber-400/25">
+        {text.slice(at, at + needle.length)}
+      </mark>,
+    );
+    from = at + needle.length;
+  }
+  out.push(text.slice(from));
+  return out;
+}

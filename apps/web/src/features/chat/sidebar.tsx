@@ -89,6 +89,8 @@ export function Sidebar({ currentChatId, open, onNewChat, onOpened, onRenamed, c
                 chat={chat}
                 current={chat.id === currentChatId}
                 running={running.has(chat.id)}
+                match={chats.data?.matches[chat.id]}
+                term={q}
                 onOpen={onOpened}
                 onRenamed={onRenamed}
               />
