@@ -200,6 +200,7 @@ export const ChatList = z.object({
   running: z.array(Id),
   matches: z.record(Id, z.string()),
 });
+export type ChatList = z.infer<typeof ChatList>;
 export const Accepted = z.object({ messageId: Id });
 
 export const Project = z.object({
