@@ -80,15 +80,20 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
-  it('offers to remove a terminal whose shell exited, which closes its pane', async () => {
+  it('keeps the last screen of a shell that exited, also after a reload, and offers to remove it', async () => {
     const { context, page } = await open();
     const count = async () =>
       (await w.db.sql<{ n: number }[]>`select count(*)::int as n from terminals`)[0]!.n;
     const listed = await count();
     const pane = await newTerminal(page);
-    await run(page, pane, 'exit');
+    await run(page, pane, 'echo last-$((2+3)); exit');
     await pane.getByText('The session has ended.').waitFor();
-    await pane.getByRole('button', { name: 'Remove terminal' }).click();
+    expect(await screenText(pane)).toContain('last-5');
+    await page.reload();
+    const ended = workspace(page).getByRole('region', { name: 'Terminal' }).last();
+    await ended.getByText('The session has ended.').waitFor();
+    await poll(() => screenText(ended)).toContain('last-5');
+    await ended.getByRole('button', { name: 'Remove terminal' }).click();
     await poll(() => workspace(page).getByRole('region', { name: 'Terminal' }).count()).toBe(0);
     expect(await count()).toBe(listed);
     await context.close();

@@ -14,6 +14,8 @@ import type { Tmux } from './tmux.ts';
 const COALESCE_MS = 5;
 /** ... or until this much is waiting. (An echo of recent input goes at once: see onOutput.) */
 const COALESCE_BYTES = 64 * 1024;
+/** Colours, scroll region, screen and scrollback reset: what follows is the whole terminal. */
+const CLEAR_ALL = '\x1b[0m\x1b[r\x1b[H\x1b[2J\x1b[3J';
 /** Output quiet this long ends a burst: then the browser's scrollback is checked (see settle). */
 const SETTLE_MS = 150;
 
@@ -121,7 +123,8 @@ export class Attachment {
     if (this.closed) return;
     const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
     if (this.closed) return;
-    if (!history) return this.ended();
+    // An ended session's scrollback goes with its last screen (see ended).
+    if (!history || history.ended) return this.ended();
     this.sendControl({ type: 'terminal.replayed', bytes: this.replay(history, false) });
     this.spawnClient();
   }
@@ -138,7 +141,7 @@ export class Attachment {
     // `\n` -> `\r\n`, colours reset, then enough new lines to push all of it into
     // xterm.js's scrollback: the screen tmux repaints next must start out blank.
     const out = Buffer.concat([
-      Buffer.from(clear ? '\x1b[0m\x1b[r\x1b[H\x1b[2J\x1b[3J' : ''),
+      Buffer.from(clear ? CLEAR_ALL : ''),
       crlf(history.bytes),
       Buffer.from(`\x1b[0m${'\r\n'.repeat(Math.max(0, this.size.rows - 1))}`),
     ]);
@@ -226,7 +229,7 @@ export class Attachment {
     }
     const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
     if (this.closed) return;
-    if (!history) return this.ended();
+    if (!history || history.ended) return this.ended();
     this.replay(history, true);
     this.spawnClient();
   }
@@ -245,6 +248,19 @@ export class Attachment {
       process.kill(this.pty.pid, 'SIGWINCH');
     } catch {
       // the client is gone; its exit is on the way
+    }
+  }
+
+  /**
+   * The session's program has exited: this view's tmux client, still attached to what is left
+   * of it, is sent away, and its exit ends the view (see ended). A view still starting finds
+   * out on its own.
+   */
+  programEnded(): void {
+    try {
+      this.pty?.kill('SIGHUP');
+    } catch {
+      // already gone: its exit is on the way
     }
   }
 
@@ -355,10 +371,6 @@ export class Attachment {
     this.pty = null;
     if (this.closed) return;
     try {
-      if (await this.opts.tmux.hasSession(this.opts.name)) {
-        // Our client went (detached from inside tmux, killed): the browser may reattach.
-        return this.close(1011, 'detached');
-      }
       await this.ended();
     } catch (err) {
       this.opts.onError(err);
@@ -366,9 +378,21 @@ export class Attachment {
     }
   }
 
-  /** The session is gone: record it and tell the browser. */
+  /**
+   * Ends the view if the session's program has exited, or the session is gone: records it and
+   * tells the browser. An exited program's pane is kept, and what it showed is sent again in
+   * full (a tmux client wipes the screen as it exits), its last line at the bottom. A program
+   * still running means that only this view's tmux client went (detached from inside tmux,
+   * killed): the browser may reattach.
+   */
   private async ended(): Promise<void> {
+    const pane = await this.opts.tmux.pane(this.opts.name, this.opts.replayLines);
+    if (this.closed) return;
+    if (pane.state === 'running') return this.close(1011, 'detached');
     await this.opts.onSessionEnded();
+    if (pane.state === 'ended') {
+      this.sendOutput(Buffer.concat([Buffer.from(CLEAR_ALL), crlf(pane.text)]));
+    }
     this.sendControl({ type: 'terminal.exit' });
     this.close(1000, 'session ended');
   }

@@ -60,16 +60,20 @@ export function sshCommand(host: SshHost, home: string): string[] {
 /** Terminals: rows in PostgreSQL, sessions in tmux, sockets attached to them. */
 export class TerminalService {
   private readonly attachments = new Map<string, Set<Attachment>>();
+  private watchTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: TerminalServiceDeps) {}
 
-  /** Marks the rows whose session is gone (the tmux server died, the machine restarted). */
+  /**
+   * Marks the rows whose program exited (its last screen stays in tmux until the terminal is
+   * removed) or whose session is gone (the tmux server died, the machine restarted).
+   */
   async reconcile(): Promise<number> {
-    const live = await this.d.tmux.listSessions();
+    const running = await this.d.tmux.listSessions();
     const rows = await listTerminals(this.d.sql);
     return markTerminalsDead(
       this.d.sql,
-      rows.filter((t) => t.alive && !live.has(t.id)).map((t) => t.id),
+      rows.filter((t) => t.alive && !running.get(t.id)).map((t) => t.id),
     );
   }
 
@@ -152,8 +156,8 @@ export class TerminalService {
       prepare: async () => {
         const t = await getTerminal(this.d.sql, id);
         if (!t) throw new Refusal(TERMINAL_WS_NOT_FOUND, null, 'no such terminal');
-        // A session that ended is found by the scrollback's tmux call, next.
-        if (!t.alive) throw new Refusal(1000, { type: 'terminal.exit' }, 'session ended');
+        // A session that ended is found by the scrollback's tmux call, next: its last screen
+        // is shown again, as long as tmux has it.
         // Kept for the next attach: nothing waits on it.
         setTerminalSize(this.d.sql, id, size).catch((err: unknown) =>
           this.d.log.warn({ err }, 'could not record the terminal size'),
@@ -167,11 +171,24 @@ export class TerminalService {
     let set = this.attachments.get(id);
     if (!set) this.attachments.set(id, (set = new Set()));
     set.add(a);
+    this.watchTimer ??= setInterval(() => void this.watch(), WATCH_MS);
     ws.on('close', () => {
       set.delete(a);
       if (set.size === 0) this.attachments.delete(id);
+      if (this.attachments.size === 0 && this.watchTimer) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = null;
+      }
     });
     return a.start();
+  }
+
+  /** Ends the views of the terminals whose program exited and whose clients stayed. */
+  private async watch(): Promise<void> {
+    const running = await this.d.tmux.listSessions();
+    for (const [id, set] of this.attachments) {
+      if (running.get(id) === false) for (const a of set) a.programEnded();
+    }
   }
 
   /** Flow-control figures of the sockets attached to a terminal (tests, bench). */
@@ -181,6 +198,8 @@ export class TerminalService {
 
   /** Detaches every socket (1001: the browser reconnects); the sessions run on in tmux. */
   shutdown(): void {
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = null;
     for (const set of this.attachments.values()) {
       for (const a of set) a.close(1001, 'booterm stopping');
     }
@@ -196,6 +215,9 @@ export class TerminalService {
     };
   }
 }
+
+/** How often the attached terminals are checked for a program that exited unnoticed. */
+const WATCH_MS = 500;
 
 /** A project's directory, through the path guard (real path, must be a directory). */
 async function projectDir(id: string, dir: string): Promise<string> {

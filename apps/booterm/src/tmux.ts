@@ -8,6 +8,11 @@ import path from 'node:path';
  * (smcup@/rmcup@), and lines that scroll by in a burst are sent as newlines rather than one
  * "scroll up N" (indn@), which xterm.js would drop instead of keeping as scrollback; copy in
  * tmux reaches the browser as OSC 52, the newest client's size wins.
+ * A program that exits leaves its pane (remain-on-exit) with its last screen, until its
+ * terminal is removed: booterm sees the pane dead (TerminalService.watch; tmux 3.3's pane-died
+ * hook and exit status are missed about half the time, when the pane's end is read before the
+ * process is reaped), sends its views' tmux clients away and sends what the pane showed again, as
+ * a tmux client clears the screen as it goes (see Tmux.pane).
  */
 const CONF = `# Written by booterm at start; edits are overwritten.
 set -g status off
@@ -20,6 +25,7 @@ set -g set-clipboard on
 set -g mouse off
 set -g focus-events on
 setw -g window-size latest
+set -g remain-on-exit on
 `;
 
 /** Variables of booterm's own that a user's shell must not inherit. */
@@ -37,6 +43,15 @@ export function terminalEnv(env: NodeJS.ProcessEnv = process.env): Record<string
   if (!/utf-?8/i.test(locale)) out.LANG = 'C.UTF-8';
   return out;
 }
+
+// tmux's captures colour lines with SGR sequences, which are control characters.
+/* eslint-disable no-control-regex */
+const BLANK_LINE = /^(\x1b\[[0-9;]*m|\s)*$/;
+/** What tmux writes under the last screen of a program that exited. */
+const DEAD_NOTE = /^(\x1b\[[0-9;]*m)*Pane is dead/;
+/* eslint-enable no-control-regex */
+
+export type PaneState = { state: 'running' } | { state: 'ended'; text: Buffer } | { state: 'gone' };
 
 export interface NewSession {
   cwd: string;
@@ -109,22 +124,57 @@ export class Tmux {
     return [...this.base(), 'attach-session', '-t', `=${name}`];
   }
 
-  async hasSession(name: string): Promise<boolean> {
-    try {
-      await this.run(['has-session', '-t', `=${name}`]);
-      return true;
-    } catch {
-      return false;
-    }
+  /**
+   * The session's program: still running; ended, with all it showed (the last `lines` lines of
+   * scrollback and the screen, raw bytes, `\n` line ends, trailing blank lines and tmux's own
+   * "Pane is dead" line left out); or gone with its session.
+   */
+  async pane(name: string, lines: number): Promise<PaneState> {
+    const target = `=${name}:`;
+    const out = await this.run([
+      'display-message',
+      '-p',
+      '-t',
+      target,
+      '#{pane_dead}',
+      ';',
+      'capture-pane',
+      '-p',
+      '-e',
+      '-J',
+      '-S',
+      String(-Math.max(0, lines)),
+      '-t',
+      target,
+    ]).catch(() => null);
+    if (!out) return { state: 'gone' };
+    const nl = out.indexOf(0x0a);
+    if (out.subarray(0, nl).toString() !== '1') return { state: 'running' };
+    const rows = out
+      .subarray(nl + 1)
+      .toString('utf8')
+      .split('\n');
+    const trim = () => {
+      while (rows.length && BLANK_LINE.test(rows.at(-1)!)) rows.pop();
+    };
+    trim();
+    if (DEAD_NOTE.test(rows.at(-1) ?? '')) rows.pop();
+    trim();
+    return { state: 'ended', text: Buffer.from(rows.join('\n')) };
   }
 
-  /** Names of the live sessions; none when the tmux server is not running. */
-  async listSessions(): Promise<Set<string>> {
+  /** The sessions, each with whether its program still runs; none when tmux is not running. */
+  async listSessions(): Promise<Map<string, boolean>> {
     try {
-      const out = await this.run(['list-sessions', '-F', '#{session_name}']);
-      return new Set(out.toString().split('\n').filter(Boolean));
+      const out = await this.run(['list-sessions', '-F', '#{session_name} #{pane_dead}']);
+      const sessions = new Map<string, boolean>();
+      for (const line of out.toString().split('\n').filter(Boolean)) {
+        const [name, dead] = line.split(' ');
+        sessions.set(name!, dead !== '1');
+      }
+      return sessions;
     } catch {
-      return new Set();
+      return new Map();
     }
   }
 
@@ -142,15 +192,16 @@ export class Tmux {
 
   /**
    * The scrollback above the screen (at most `lines` lines, colours kept, wrapped lines
-   * joined) as raw bytes with `\n` line ends, empty when there is none, and how many lines
-   * tmux holds in all; null when the session does not exist (one tmux call answers both: it
-   * is on every reattach's path). `redrawClient` (a client's tty) then repaints its screen.
+   * joined) as raw bytes with `\n` line ends, empty when there is none, how many lines tmux
+   * holds in all, and whether the program has exited (see `pane`); null when the session does
+   * not exist (one tmux call answers all: it is on every reattach's path). `redrawClient` (a
+   * client's tty) then repaints its screen.
    */
   async history(
     name: string,
     lines: number,
     redrawClient?: string,
-  ): Promise<{ bytes: Buffer; size: number } | null> {
+  ): Promise<{ bytes: Buffer; size: number; ended: boolean } | null> {
     const target = `=${name}:`;
     // One tmux command, so nothing scrolls between the answers (nor before the redraw).
     const out = await this.run([
@@ -158,7 +209,7 @@ export class Tmux {
       '-p',
       '-t',
       target,
-      '#{history_size}',
+      '#{history_size} #{pane_dead}',
       ';',
       'capture-pane',
       '-p',
@@ -174,10 +225,12 @@ export class Tmux {
     ]).catch(() => null);
     if (!out) return null;
     const nl = out.indexOf(0x0a);
-    const size = nl < 0 ? 0 : Number(out.subarray(0, nl).toString()) || 0;
+    const [first, dead] = (nl < 0 ? '' : out.subarray(0, nl).toString()).split(' ');
+    const size = Number(first) || 0;
+    const ended = dead === '1';
     // With no history, `-E -1` would give the screen's first line: it would be doubled.
-    if (lines <= 0 || size === 0) return { bytes: Buffer.alloc(0), size };
-    return { bytes: out.subarray(nl + 1), size };
+    if (lines <= 0 || size === 0) return { bytes: Buffer.alloc(0), size, ended };
+    return { bytes: out.subarray(nl + 1), size, ended };
   }
 
   async killServer(): Promise<void> {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshHost, SshHostList, Terminal } from '@boocode/protocol';
-import { sshdMissing, startSshd, type Sshd } from '@boocode/testkit';
-import { startBooterm, TermClient, type Booterm } from './helpers.ts';
+import { freePort, sshdMissing, startSshd, type Sshd } from '@boocode/testkit';
+import { plain, startBooterm, TermClient, type Booterm } from './helpers.ts';
 
 const missing = sshdMissing();
 if (missing) console.log(`skipping the SSH tests: ${missing}`);
@@ -70,5 +70,20 @@ describe.skipIf(missing)('ssh terminals', () => {
     const known = await readFile(path.join(b.home, 'known_hosts'), 'utf8');
     expect(known).toMatch(/ssh-ed25519 /);
     await c.close();
+  });
+
+  it('shows why ssh could not connect: its last words stay on the screen', async () => {
+    const host = await b.api<SshHost>('POST', '/api/term/ssh-hosts', {
+      name: 'nobody-home',
+      host: '127.0.0.1',
+      port: await freePort(),
+      user: sshd.user,
+    });
+    const t = await b.api<Terminal>('POST', '/api/term/terminals', { sshHostId: host.body.id });
+    const c = await TermClient.open(b, t.body.id);
+    expect(await c.closed).toEqual({ code: 1000 });
+    expect(c.controls.at(-1)).toEqual({ type: 'terminal.exit' });
+    // After the wipe of the tmux client's exit: what the pane showed, sent again.
+    expect(plain(c.text.slice(c.text.lastIndexOf('\x1b[2J')))).toMatch(/Connection refused/);
   });
 });

@@ -210,18 +210,26 @@ describe('terminals', () => {
     await expect(tmux('has-session', '-t', `=${t.id}`)).rejects.toThrow();
   }, 10_000);
 
-  it('marks a terminal whose shell exited as not alive', async () => {
+  it('keeps the last screen of a shell that exits until the terminal is removed', async () => {
     const t = await b.create();
     const c = await TermClient.open(b, t.id);
-    c.type('exit');
+    c.type('echo last-$((6*7)); exit');
     expect(await c.closed).toEqual({ code: 1000 });
     expect(c.controls.at(-1)).toEqual({ type: 'terminal.exit' });
+    // tmux wipes the screen as its client goes: the last screen is drawn again after that.
+    const lastScreen = plain(c.text.slice(c.text.lastIndexOf('\x1b[2J')));
+    expect(lastScreen).toContain('last-42');
+    expect(lastScreen).not.toMatch(/Pane is dead|\[(exited|detached)/);
     const list = await b.api<TerminalList>('GET', '/api/term/terminals');
     expect(list.body.terminals.find((x) => x.id === t.id)?.alive).toBe(false);
-    // A socket to it gets the same answer at once.
+    // A socket to it later gets the same.
     const late = await TermClient.open(b, t.id);
     expect(await late.closed).toEqual({ code: 1000 });
-    expect(late.controls).toEqual([{ type: 'terminal.exit' }]);
+    expect(late.controls.at(-1)).toEqual({ type: 'terminal.exit' });
+    expect(plain(late.text)).toContain('last-42');
+    // Removing the terminal ends what tmux kept of it.
+    expect((await b.api('DELETE', `/api/term/terminals/${t.id}`)).status).toBe(204);
+    await expect(tmux('has-session', '-t', `=${t.id}`)).rejects.toThrow();
   });
 
   it('closes a socket to an unknown terminal with 4404', async () => {

@@ -124,7 +124,10 @@ export type TerminalClientFrame = z.infer<typeof TerminalClientFrame>;
 export const TerminalServerFrame = z.discriminatedUnion('type', [
   /** The scrollback has been sent; what follows is live (starting with the screen's repaint). */
   z.object({ type: z.literal('terminal.replayed'), bytes: z.number().int().nonnegative() }),
-  /** The session ended (the shell or ssh exited, or it was killed); the socket closes next. */
+  /**
+   * The session ended (the shell or ssh exited, or it was killed); the socket closes next.
+   * The last screen of a program that exited came just before, as output.
+   */
   z.object({ type: z.literal('terminal.exit') }),
   /** Something went wrong on this socket; the socket closes next. */
   z.object({ type: z.literal('terminal.error'), message: z.string() }),
