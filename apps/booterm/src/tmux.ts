@@ -19,8 +19,7 @@ set -g status off
 set -g escape-time 0
 set -g history-limit 50000
 set -g default-terminal tmux-256color
-set -ga terminal-overrides ',xterm*:smcup@:rmcup@:indn@'
-set -ga terminal-overrides ',xterm*:Tc'
+set -g terminal-overrides 'xterm*:smcup@:rmcup@:indn@:Tc'
 set -g set-clipboard on
 set -g mouse off
 set -g focus-events on
@@ -74,9 +73,11 @@ export class Tmux {
     this.env = terminalEnv();
   }
 
+  /** Writes the settings, and applies them to a tmux server still running from before. */
   async writeConf(): Promise<void> {
     await mkdir(path.dirname(this.conf), { recursive: true, mode: 0o700 });
     await writeFile(this.conf, CONF, { mode: 0o600 });
+    await this.run(['source-file', this.conf]).catch(() => {}); // no server yet: it reads them
   }
 
   /** argv (after `tmux`) that every invocation starts with. */

@@ -237,13 +237,16 @@ describe('terminals', () => {
     expect(await c.closed).toEqual({ code: 4404 });
   });
 
-  it('keeps sessions across a booterm restart, program state included', async () => {
+  it('keeps sessions across a booterm restart, program state included, and applies its settings', async () => {
     const t = await b.create();
     const c = await TermClient.open(b, t.id);
     c.type('KEPT=kept-$((3+4)); echo set-$((1+1))');
     await c.waitForText('set-2');
+    // Settings changed since (by hand, or by an older booterm) are put back by the restart.
+    await tmux('set', '-g', 'remain-on-exit', 'off');
     await b.restart();
     expect(await c.closed).toEqual({ code: 1001 });
+    expect((await tmux('show', '-gv', 'remain-on-exit')).trim()).toBe('on');
 
     const list = await b.api<TerminalList>('GET', '/api/term/terminals');
     expect(list.body.terminals.find((x) => x.id === t.id)?.alive).toBe(true);
