@@ -282,6 +282,9 @@ describe('chat in the browser', () => {
     await page.getByRole('button', { name: 'Delete Walrus facts' }).click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => page.getByRole('link', { name: 'Walrus facts' }).count()).toBe(0);
+    // The rest of the app is still there.
+    await page.getByRole('link', { name: 'Seabirds' }).waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
 
     // Everything survives a restart of the server.
     await w.restart();

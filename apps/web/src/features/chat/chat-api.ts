@@ -78,8 +78,8 @@ export function useDeleteChat() {
     mutationFn: (chatId: string) => api(chatUrl(chatId), { method: 'DELETE' }),
     onSuccess: (_void, chatId) => {
       // Gone at once from every cached list (search results too), then refetched.
-      qc.setQueriesData<{ chats: Chat[] }>({ queryKey: chatsKey }, (list) =>
-        list ? { chats: list.chats.filter((c) => c.id !== chatId) } : list,
+      qc.setQueriesData<ChatList>({ queryKey: chatsKey }, (list) =>
+        list ? { ...list, chats: list.chats.filter((c) => c.id !== chatId) } : list,
       );
       return qc.invalidateQueries({ queryKey: chatsKey });
     },
