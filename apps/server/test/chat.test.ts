@@ -280,13 +280,13 @@ describe('chat list', () => {
     const byTitle = await newChat('Capybara care');
     const ws = await WsClient.open(h);
     ws.subscribe(byMessage.id, 0);
-    const long = `${'lead '.repeat(40)}the CAPYBARA\nis large${' tail'.repeat(60)}`;
+    const long = `${'lead '.repeat(40)}the **CAPYBARA**\nis \`large\`${' tail'.repeat(60)}`;
     await ws.waitForFinish(await send(byMessage.id, long));
     const found = await h.api<ChatList>('GET', '/api/chats?q=capybara');
     expect(found.body.chats.map((c) => c.id).sort()).toEqual([byMessage.id, byTitle.id].sort());
     const match = found.body.matches[byMessage.id]!;
-    expect(match).toMatch(/^…(lead ){5,}the CAPYBARA is large( tail)+…$/);
-    expect(match.length).toBeLessThanOrEqual(142);
+    expect(match).toMatch(/^…(lead ){3,}the CAPYBARA is large( tail)+…$/);
+    expect(match.length).toBeLessThanOrEqual(112);
     expect(found.body.matches[byTitle.id]).toBeUndefined();
     expect((await h.api<ChatList>('GET', '/api/chats')).body.matches).toEqual({});
     ws.close();

@@ -72,8 +72,8 @@ export async function getChat(sql: Queryable, id: string): Promise<ChatWithSeq |
 export type ChatMatches = Map<string, string>;
 
 /** How much of a message shows around a match, before it and in all. */
-const SNIPPET_BEFORE = 40;
-const SNIPPET_LENGTH = 140;
+const SNIPPET_BEFORE = 24;
+const SNIPPET_LENGTH = 110;
 
 /**
  * Most recently active first (a message sent or received); `q` matches the title or any
@@ -111,7 +111,11 @@ export async function listChats(
   const matches: ChatMatches = new Map();
   for (const r of rows) {
     if (r.match === null) continue;
-    let text = r.match.replace(/\s+/g, ' ').trim();
+    // Markdown's emphasis, code and heading marks are left out: the text reads as shown.
+    let text = r.match
+      .replace(/\*\*|__|`+|^#+ /gm, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     // Whole words only at a cut end, as long as the match stays in.
     const whole = text
       .replace(r.cutBefore ? /^\S{1,30} / : /^/, '')
