@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { wordTokens } from '@boocode/testkit';
 import { startWorld, type World } from './harness.ts';
 
@@ -309,6 +309,24 @@ describe('chat in the browser', () => {
       );
     await expect.poll(description).toBe('They have a long narwhal-like tusk, mostly.');
     expect(await link.locator('mark').allTextContents()).toEqual(['narwhal']);
+    await context.close();
+  });
+
+  it('scrolls the new-chat screen in a short window rather than cutting it off', async () => {
+    const { context, page } = await w.open();
+    await page.setViewportSize({ width: 1280, height: 330 });
+    await page.getByRole('button', { name: 'New chat' }).click();
+    /** Nothing covers the element's top and bottom edges once it is scrolled to. */
+    const whole = async (l: Locator) => {
+      await l.scrollIntoViewIfNeeded();
+      return l.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const x = r.x + r.width / 2;
+        return [r.top + 2, r.bottom - 2].every((y) => el.contains(document.elementFromPoint(x, y)));
+      });
+    };
+    expect(await whole(page.getByRole('combobox', { name: 'Agent' }))).toBe(true);
+    expect(await whole(page.getByText('Start a conversation'))).toBe(true);
     await context.close();
   });
 

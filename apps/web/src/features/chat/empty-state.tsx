@@ -5,8 +5,9 @@ import { MessageSquare } from 'lucide-react';
 /** What an empty chat shows above the composer. */
 export function EmptyState({ children }: { children?: ReactNode }) {
   return (
-    <div className="flex min-h-0 flex-1 items-center justify-center p-6">
-      <div className="max-w-sm text-center">
+    // Centred by its margins, so that in a short pane it scrolls rather than being cut off.
+    <div className="flex min-h-0 flex-1 overflow-y-auto p-6">
+      <div className="m-auto max-w-sm text-center">
         <MessageSquare
           aria-hidden="true"
           className="text-muted-foreground/60 mx-auto mb-3 size-8"
