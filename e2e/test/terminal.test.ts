@@ -282,4 +282,22 @@ describe('terminal in the browser', () => {
     await poll(() => screenText(pane)).toContain('stopped-7');
     await context.close();
   });
+
+  it('folds the sidebar away on a narrow screen when it opens a terminal', async () => {
+    const { context, page } = await open();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const sidebar = page.getByRole('complementary', { name: 'Chats' });
+    expect(await sidebar.isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    await page
+      .getByRole('combobox', { name: 'Directory' })
+      .selectOption({ label: 'Home directory' });
+    await page.getByRole('button', { name: 'Open terminal' }).click();
+    await poll(() => sidebar.isVisible()).toBe(false);
+    await workspace(page)
+      .getByRole('region', { name: /^Terminal/ })
+      .last()
+      .waitFor();
+    await context.close();
+  });
 });

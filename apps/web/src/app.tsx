@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { flushSync } from 'react-dom';
+import type { PaneState } from '@boocode/protocol';
 import { ConnectionStatus } from './components/connection-status.tsx';
 import { Toaster } from './components/toaster.tsx';
 import { AuthGate } from './features/auth/auth-gate.tsx';
@@ -35,7 +36,15 @@ function Workspace() {
   }, []);
   const toggleSidebar = useCallback(() => setSidebarOpen((open) => !open), []);
   const model = useWorkspace({ routeChatId: chatId, sidebarOpen, toggleSidebar });
-  const { newUrlChat } = model.controls;
+  const { newUrlChat, open: openPane } = model.controls;
+  // A terminal or coder opened from the sidebar is shown: on a narrow screen the sidebar covers it.
+  const openFromSidebar = useCallback(
+    (state: PaneState) => {
+      openPane(state);
+      closeIfNarrow();
+    },
+    [openPane, closeIfNarrow],
+  );
 
   const newChat = useCallback(() => {
     navigate('/');
@@ -60,7 +69,7 @@ function Workspace() {
         onOpened={closeIfNarrow}
         onRenamed={model.chatRenamed}
       >
-        <WorkspaceSidebar open={model.controls.open} />
+        <WorkspaceSidebar open={openFromSidebar} />
       </Sidebar>
       {sidebarOpen ? (
         <div
