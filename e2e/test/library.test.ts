@@ -23,6 +23,10 @@ describe('agents, skills and compaction in the browser', () => {
     w.model.setScript([{ content: ['Reviewed.'] }]);
     const { context, page } = await w.open();
     await page.getByRole('button', { name: 'New chat' }).click();
+    // Where to add one's own: this boocode's home, wherever BOOCODE_HOME points.
+    await page
+      .getByText(`add your own as Markdown files in ${path.join(w.home, 'agents')}.`)
+      .waitFor();
     await page.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Code reviewer' });
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Review this');

@@ -70,12 +70,17 @@ const AgentMeta = z.object({
  * so an edited file counts at once.
  */
 export class AgentRegistry {
-  constructor(private readonly home: string) {}
+  /** Where the user's own agents are read from. */
+  readonly dir: string;
+
+  constructor(home: string) {
+    this.dir = path.join(home, 'agents');
+  }
 
   async list(): Promise<{ agents: AgentDef[]; problems: string[] }> {
     const problems: string[] = [];
     const byId = new Map(BUILTIN_AGENTS.map((a) => [a.id, a]));
-    const dir = path.join(this.home, 'agents');
+    const dir = this.dir;
     let names: string[] = [];
     try {
       names = (await readdir(dir)).filter((n) => n.endsWith('.md')).sort();
@@ -116,10 +121,14 @@ export class AgentRegistry {
   }
 }
 
-export function publicAgents(found: { agents: AgentDef[]; problems: string[] }): AgentList {
+export function publicAgents(
+  found: { agents: AgentDef[]; problems: string[] },
+  dir: string,
+): AgentList {
   return {
     agents: found.agents.map(({ systemPrompt: _, ...a }) => a),
     problems: found.problems,
+    dir,
   };
 }
 

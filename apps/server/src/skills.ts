@@ -118,10 +118,14 @@ export async function discoverSkills(
   return { skills, problems };
 }
 
-export function publicSkills(found: { skills: LoadedSkill[]; problems: string[] }): SkillList {
+export function publicSkills(
+  found: { skills: LoadedSkill[]; problems: string[] },
+  home: string,
+): SkillList {
   return {
     skills: found.skills.map(({ name, description, source }) => ({ name, description, source })),
     problems: found.problems,
+    dir: path.join(home, 'skills'),
   };
 }
 

@@ -78,6 +78,7 @@ const systemOf = (req: ChatRequest) =>
 describe('skills', () => {
   it("lists the project's skills and the user's, skipping a bad one and one that links outside", async () => {
     const r = await h.api<SkillList>('GET', `/api/skills?projectId=${project.id}`);
+    expect(r.body.dir).toBe(path.join(home, 'skills'));
     expect(r.status).toBe(200);
     expect(r.body.skills.map((s) => [s.name, s.source.kind])).toEqual([
       ['testing', 'project'],
@@ -120,6 +121,7 @@ describe('skills', () => {
 describe('agents', () => {
   it('lists the builtin agents and the user-defined ones', async () => {
     const r = await h.api<AgentList>('GET', '/api/agents');
+    expect(r.body.dir).toBe(path.join(home, 'agents'));
     const ids = r.body.agents.map((a) => a.id);
     expect(ids).toEqual(expect.arrayContaining(['explainer', 'reviewer', 'architect', 'pirate']));
     expect(r.body.agents.find((a) => a.id === 'pirate')).toMatchObject({

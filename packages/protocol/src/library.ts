@@ -13,8 +13,15 @@ export const Skill = z.object({
 });
 export type Skill = z.infer<typeof Skill>;
 
-/** The skills found, and the folders skipped with why (a bad SKILL.md never hides the others). */
-export const SkillList = z.object({ skills: z.array(Skill), problems: z.array(z.string()) });
+/**
+ * The skills found, and the folders skipped with why (a bad SKILL.md never hides the others);
+ * `dir`: the folder the user's own skills are read from.
+ */
+export const SkillList = z.object({
+  skills: z.array(Skill),
+  problems: z.array(z.string()),
+  dir: z.string(),
+});
 export type SkillList = z.infer<typeof SkillList>;
 /** Skills a chat sees (its projects'), or a project's, or only the user's without either. */
 export const SkillQuery = z.object({ chatId: Id.optional(), projectId: Id.optional() });
@@ -31,7 +38,12 @@ export const Agent = z.object({
   builtin: z.boolean(),
 });
 export type Agent = z.infer<typeof Agent>;
-export const AgentList = z.object({ agents: z.array(Agent), problems: z.array(z.string()) });
+/** `dir`: the folder the user's own agents are read from. */
+export const AgentList = z.object({
+  agents: z.array(Agent),
+  problems: z.array(z.string()),
+  dir: z.string(),
+});
 export type AgentList = z.infer<typeof AgentList>;
 
 /** On-demand compaction: no body needed, a model may be named. */

@@ -29,11 +29,11 @@ export const libraryRoutes: FastifyPluginAsyncZod<LibraryRoutesOptions> = async 
         if (!p) throw new AppError('not_found', 'No such project.');
         projects = [p];
       }
-      return publicSkills(await discoverSkills(home, projects));
+      return publicSkills(await discoverSkills(home, projects), home);
     },
   );
 
   app.get('/api/agents', { schema: { response: { 200: AgentList } } }, async () =>
-    publicAgents(await agents.list()),
+    publicAgents(await agents.list(), agents.dir),
   );
 };

@@ -37,7 +37,7 @@ export function AgentPicker({ value, onChange }: Props) {
           ? `Could not load the agents: ${agents.error.message}`
           : picked
             ? `${picked.description}${picked.tools && picked.tools.length === 0 ? ' No tools.' : ''}${picked.model ? ` Model: ${picked.model}.` : ''}`
-            : 'Agents come with boocode; add your own as Markdown files in ~/.boocode/agents.'}
+            : `Agents come with boocode; add your own as Markdown files in ${agents.data?.dir ?? 'the agents folder of boocode’s home'}.`}
       </p>
     </div>
   );

@@ -27,8 +27,9 @@ export function SkillsPopover({ chatId, projectId }: Props) {
     >
       <h2 className="text-xs font-medium">Skills</h2>
       <p className="text-muted-foreground mt-0.5 mb-2 text-xs">
-        The model sees these and loads one when a task calls for it. Add a folder with a SKILL.md to
-        ~/.boocode/skills or to a project’s .boocode/skills.
+        The model sees these and loads one when a task calls for it. Add a folder with a SKILL.md to{' '}
+        {skills.data?.dir ?? 'the skills folder of boocode’s home'} or to a project’s
+        .boocode/skills.
       </p>
       {skills.isPending ? (
         <div className="text-muted-foreground flex justify-center py-2">
