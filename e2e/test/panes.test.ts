@@ -191,6 +191,50 @@ describe('panes', () => {
     await context.close();
   });
 
+  it('shows one pane at a time on a narrow screen, the one last opened from the sidebar', async () => {
+    w.model.setScript([{ content: ['Answered narrowly.'] }]);
+    const { context, page } = await w.open();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('Narrow talk');
+    await box.press('Enter');
+    await page.getByText('Answered narrowly.').waitFor();
+    await saved(page, async () => {
+      await page.getByRole('button', { name: 'New terminal' }).click();
+      await page
+        .getByRole('combobox', { name: 'Directory' })
+        .selectOption({ label: 'Home directory' });
+      await page.getByRole('button', { name: 'Open terminal' }).click();
+    });
+    await poll(() => paneRegions(page).count()).toBe(2);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    /** The one pane on screen: its name, and whether it spans the workspace's width. */
+    const onScreen = async () => {
+      const shown = await boxes(page);
+      const area = (await workspace(page).boundingBox())!;
+      return shown.map((b) => `${b.name}${b.width === area.width ? ' (full width)' : ''}`);
+    };
+    await poll(onScreen).toEqual([expect.stringMatching(/^Terminal.* \(full width\)$/)]);
+
+    const toggle = page.getByRole('button', { name: 'Toggle sidebar' });
+    const showSidebar = async () => {
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    };
+    await showSidebar();
+    await page.getByRole('link', { name: 'Narrow talk' }).click();
+    await poll(onScreen).toEqual(['Narrow talk (full width)']);
+    await page.getByText('Answered narrowly.').waitFor();
+
+    await showSidebar();
+    const terminals = page.getByRole('list', { name: 'Terminals' });
+    await terminals
+      .getByRole('button', { name: /^Terminal/ })
+      .first()
+      .click();
+    await poll(onScreen).toEqual([expect.stringMatching(/^Terminal.* \(full width\)$/)]);
+    await context.close();
+  });
+
   it('gives no two elements the same id when two chat panes show side by side', async () => {
     const { context, page } = await w.open();
     await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());

@@ -36,7 +36,7 @@ function Workspace() {
   }, []);
   const toggleSidebar = useCallback(() => setSidebarOpen((open) => !open), []);
   const model = useWorkspace({ routeChatId: chatId, sidebarOpen, toggleSidebar });
-  const { newUrlChat, open: openPane } = model.controls;
+  const { newUrlChat, showUrlChat, open: openPane } = model.controls;
   // A terminal or coder opened from the sidebar is shown: on a narrow screen the sidebar covers it.
   const openFromSidebar = useCallback(
     (state: PaneState) => {
@@ -45,6 +45,12 @@ function Workspace() {
     },
     [openPane, closeIfNarrow],
   );
+
+  // A chat opened from the list is shown, even the one already in the address bar.
+  const chatOpened = useCallback(() => {
+    showUrlChat();
+    closeIfNarrow();
+  }, [showUrlChat, closeIfNarrow]);
 
   const newChat = useCallback(() => {
     navigate('/');
@@ -66,7 +72,7 @@ function Workspace() {
         currentChatId={chatId}
         open={sidebarOpen}
         onNewChat={newChat}
-        onOpened={closeIfNarrow}
+        onOpened={chatOpened}
         onRenamed={model.chatRenamed}
       >
         <WorkspaceSidebar open={openFromSidebar} />

@@ -17,6 +17,8 @@ export interface WorkspaceControls {
   toggleSidebar: () => void;
   /** Shows the chat in the address bar in its pane (making one if needed) and focuses its box. */
   newUrlChat: () => void;
+  /** Makes the address-bar chat's pane the active one (shown, on a narrow screen). */
+  showUrlChat: () => void;
   /** A chat renamed in the sidebar: every pane showing it takes the new title at once. */
   onChatRenamed: (listener: (chat: Chat) => void) => () => void;
 }

@@ -63,9 +63,13 @@ export function useWorkspace({
   });
   const renamedListeners = useRef(new Set<(chat: Chat) => void>());
 
-  /** Puts the address-bar chat on screen: its pane (made if missing), not hidden by another. */
-  const showUrlPane = useCallback(() => {
+  /**
+   * Puts the address-bar chat on screen: its pane (made if missing), not hidden by another.
+   * Returns that pane's id.
+   */
+  const showUrlPane = useCallback((): string => {
     const added = newPane(FOLLOW_URL);
+    const id = urlPane(workspaceRef.current?.layout ?? null)?.id ?? added.id;
     setWorkspace((w) => {
       const existing = urlPane(w.layout);
       if (existing) {
@@ -73,15 +77,24 @@ export function useWorkspace({
       }
       return openPane(w, added, activeRef.current);
     });
+    return id;
   }, [setWorkspace]);
 
-  // A chat opened by its address (a link in the list, back/forward) needs its pane.
+  // A chat opened by its address (a link in the list, back/forward) needs its pane, which
+  // becomes the active one (on a narrow screen, the one shown). Not at load: the pane active
+  // before a reload stays so.
   const loaded = workspace !== null;
+  const shownRoute = useRef(routeChatId);
   useEffect(() => {
-    if (loaded && routeChatId) showUrlPane();
+    if (!loaded || !routeChatId) return;
+    const id = showUrlPane();
+    if (shownRoute.current !== routeChatId) setActiveId(id);
+    shownRoute.current = routeChatId;
   }, [loaded, routeChatId, showUrlPane]);
 
+  /** Makes the pane active (so shown, on a narrow screen) and gives it the focus. */
   const focusPane = useCallback((paneId: string) => {
+    flushSync(() => setActiveId(paneId));
     const section = document.querySelector<HTMLElement>(`[data-pane-id="${CSS.escape(paneId)}"]`);
     if (!section) return;
     const kind = section.dataset.paneKind;
@@ -187,8 +200,10 @@ export function useWorkspace({
     [workspace, setWorkspace, focusPane],
   );
 
+  const showUrlChat = useCallback(() => flushSync(() => setActiveId(showUrlPane())), [showUrlPane]);
+
   const newUrlChat = useCallback(() => {
-    flushSync(showUrlPane);
+    flushSync(() => setActiveId(showUrlPane()));
     const section = document.querySelector<HTMLElement>('[data-follows-url]');
     section?.querySelector<HTMLElement>('textarea[aria-label="Message"]')?.focus();
   }, [showUrlPane]);
@@ -207,9 +222,20 @@ export function useWorkspace({
       sidebarOpen,
       toggleSidebar,
       newUrlChat,
+      showUrlChat,
       onChatRenamed,
     }),
-    [split, close, toggleMaximize, open, sidebarOpen, toggleSidebar, newUrlChat, onChatRenamed],
+    [
+      split,
+      close,
+      toggleMaximize,
+      open,
+      sidebarOpen,
+      toggleSidebar,
+      newUrlChat,
+      showUrlChat,
+      onChatRenamed,
+    ],
   );
 
   const updatePaneState = useCallback(

@@ -13,6 +13,10 @@ import {
 import { paneKind } from './pane-registry.tsx';
 import type { WorkspaceModel } from './use-workspace.ts';
 import { usePaneKeys } from './use-pane-keys.ts';
+import { useMediaQuery } from '../../lib/use-media-query.ts';
+
+/** Below this width one pane is shown at a time (Tailwind's `md`, where the sidebar overlays). */
+const NARROW = '(max-width: 767px)';
 
 /**
  * The main area: panes laid out by the workspace's tree of splits.
@@ -21,7 +25,8 @@ import { usePaneKeys } from './use-pane-keys.ts';
  * themselves are one flat list laid over their slots. Splitting or closing changes the tree, and
  * a pane that lived inside it would be unmounted and mounted again (a terminal reconnecting, a
  * chat losing its draft); over it, a pane only moves. Maximising is the same pane, laid over
- * the whole area.
+ * the whole area. On a narrow screen only one pane is shown, the active one, as if maximised
+ * (the layout, kept for wider screens, is left as it is); the sidebar switches between them.
  */
 export function WorkspaceView({ model }: { model: WorkspaceModel }) {
   const { workspace, controls } = model;
@@ -29,9 +34,15 @@ export function WorkspaceView({ model }: { model: WorkspaceModel }) {
   const slots = useRef(new Map<string, HTMLElement>());
   const hosts = useRef(new Map<string, HTMLElement>());
   const maximized = workspace?.maximized ?? null;
-  const maximizedRef = useRef(maximized);
+  const narrow = useMediaQuery(NARROW);
+  const panes = panesOf(workspace?.layout ?? null);
+  const firstId = panes[0]?.id ?? null;
+  const activeShown = panes.some((p) => p.id === model.activeId) ? model.activeId : null;
+  /** The pane laid over the whole area, if one is. */
+  const shown = narrow ? (activeShown ?? maximized ?? firstId) : maximized;
+  const maximizedRef = useRef(shown);
   useLayoutEffect(() => {
-    maximizedRef.current = maximized;
+    maximizedRef.current = shown;
   });
 
   const place = useCallback(() => {
@@ -98,10 +109,8 @@ export function WorkspaceView({ model }: { model: WorkspaceModel }) {
     else hosts.current.delete(id);
   }, []);
 
-  const panes = panesOf(workspace?.layout ?? null);
   const order = useStableOrder(panes.map((p) => p.id));
   const byId = new Map(panes.map((p) => [p.id, p]));
-  const firstId = panes[0]?.id ?? null;
 
   usePaneKeys(model, containerRef);
 
@@ -138,11 +147,11 @@ export function WorkspaceView({ model }: { model: WorkspaceModel }) {
               pane={pane}
               slot={{
                 paneId: id,
-                alone: panes.length === 1,
-                maximized: maximized === id,
-                first: id === firstId,
+                alone: panes.length === 1 || narrow,
+                maximized: shown === id,
+                first: narrow ? id === shown : id === firstId,
               }}
-              hidden={maximized !== null && maximized !== id}
+              hidden={shown !== null && shown !== id}
               active={model.activeId === id}
               hostRef={hostRef}
               onActive={model.setActiveId}
