@@ -330,6 +330,31 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('shows the message actions on a touch screen, where nothing can hover', async () => {
+    w.model.setScript([{ content: ['Touched.'] }]);
+    const context = await w.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(w.server.url.href);
+    await sendMessage(page, 'Tap tap');
+    await assistant(page).last().getByText('Touched.').waitFor();
+    /** How opaque the element is on screen: its own opacity times its ancestors'. */
+    const opacity = (l: Locator) =>
+      l.evaluate((el) => {
+        let o = 1;
+        for (let e: Element | null = el; e; e = e.parentElement) {
+          o *= Number(getComputedStyle(e).opacity);
+        }
+        return o;
+      });
+    await expect.poll(() => opacity(page.getByRole('button', { name: 'Edit message' }))).toBe(1);
+    expect(await opacity(page.getByRole('button', { name: 'Copy reply' }))).toBe(1);
+    await context.close();
+  });
+
   it('marks in the sidebar a chat whose reply is still being written, also while another is open', async () => {
     w.model.setScript((_req, i) =>
       i === 0 ? { content: wordTokens(3000, 'busy'), delayMs: 5 } : { content: ['Done.'] },

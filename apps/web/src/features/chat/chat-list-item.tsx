@@ -153,7 +153,7 @@ export const ChatListItem = memo(function ChatListItem({
           </a>
           <div
             className={cn(
-              'absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100',
+              'absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100 [@media(hover:none)]:opacity-100',
               current && 'opacity-100',
             )}
           >

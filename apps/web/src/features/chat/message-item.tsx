@@ -38,8 +38,9 @@ function textOf(message: Message): string {
     .join('\n\n');
 }
 
+/** Shown on hover or focus; always, on a screen without hover (touch). */
 const revealOnHover =
-  'opacity-0 transition-opacity group-focus-within/msg:opacity-100 group-hover/msg:opacity-100';
+  'opacity-0 transition-opacity group-focus-within/msg:opacity-100 group-hover/msg:opacity-100 [@media(hover:none)]:opacity-100';
 
 function UserMessage({ message, editing, onEditStart, onEditCancel, onEditSave, onFork }: Props) {
   const text = textOf(message);
@@ -179,7 +180,7 @@ function ReplyFooter({
             aria-controls={callsOpen ? callsId : undefined}
             title={callLines.join('\n')}
             onClick={() => setCallsOpen((o) => !o)}
-            className="hover:text-foreground focus-visible:ring-ring mr-1 inline-flex cursor-pointer items-center gap-0.5 rounded-sm font-mono tabular-nums outline-none focus-visible:ring-2"
+            className="hover:text-foreground focus-visible:ring-ring mr-1 inline-flex cursor-pointer items-center gap-0.5 rounded-sm font-mono whitespace-nowrap tabular-nums outline-none focus-visible:ring-2"
           >
             {summary}
             <ChevronDown
@@ -188,7 +189,7 @@ function ReplyFooter({
             />
           </button>
         ) : summary ? (
-          <span className="mr-1 font-mono tabular-nums">{summary}</span>
+          <span className="mr-1 font-mono whitespace-nowrap tabular-nums">{summary}</span>
         ) : null}
         {message.model ? <span className="mr-1 truncate">{message.model}</span> : null}
         <CopyButton text={textOf(message)} label="Copy reply" className={revealOnHover} />

@@ -269,7 +269,7 @@ const TerminalItem = memo(function TerminalItem({
         <span className="truncate">{title}</span>
         {terminal.alive ? null : <span className="text-xs">(ended)</span>}
       </button>
-      <div className="absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100">
+      <div className="absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100 [@media(hover:none)]:opacity-100">
         <Button
           variant="ghost"
           size="icon-sm"
