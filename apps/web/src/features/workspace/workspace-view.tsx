@@ -40,9 +40,9 @@ export function WorkspaceView({ model }: { model: WorkspaceModel }) {
   const activeShown = panes.some((p) => p.id === model.activeId) ? model.activeId : null;
   /** The pane laid over the whole area, if one is. */
   const shown = narrow ? (activeShown ?? maximized ?? firstId) : maximized;
-  const maximizedRef = useRef(shown);
+  const shownRef = useRef<string | null>(null);
   useLayoutEffect(() => {
-    maximizedRef.current = shown;
+    shownRef.current = shown;
   });
 
   const place = useCallback(() => {
@@ -52,7 +52,7 @@ export function WorkspaceView({ model }: { model: WorkspaceModel }) {
     for (const [id, host] of hosts.current) {
       const slot = slots.current.get(id);
       const s = host.style;
-      if (maximizedRef.current === id) {
+      if (shownRef.current === id) {
         s.left = '0px';
         s.top = '0px';
         s.width = `${origin.width}px`;
