@@ -271,6 +271,10 @@ describe('chat in the browser', () => {
     await title.fill('Seabirds');
     await title.press('Enter');
     await page.getByRole('link', { name: 'Seabirds' }).waitFor();
+    // The focus is back on the chat, not lost to the page.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('title')))
+      .toBe('Seabirds');
 
     const search = page.getByRole('searchbox', { name: 'Search chats' });
     await search.fill('walrus');

@@ -1,4 +1,4 @@
-import { memo, useId, useState, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { TITLE_MAX, type Chat } from '@boocode/protocol';
 import { Button, Input, Spinner, cn } from '@boocode/ui';
 import { Pencil, Trash } from 'lucide-react';
@@ -34,14 +34,26 @@ export const ChatListItem = memo(function ChatListItem({
   const remove = useDeleteChat();
   const title = chat.title || 'Untitled';
   const matchId = useId();
+  // Done with the rename box by key: the focus goes back to the chat's link, not to the page.
+  const link = useRef<HTMLAnchorElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (mode !== 'view' || !refocus.current) return;
+    refocus.current = false;
+    link.current?.focus();
+  }, [mode]);
 
   const rename = (value: string) => {
     const next = value.trim();
-    if (!next || next === chat.title) return setMode('view');
+    if (!next || next === chat.title) {
+      refocus.current = true;
+      return setMode('view');
+    }
     update.mutate(
       { chatId: chat.id, title: next },
       {
         onSuccess: (saved) => {
+          refocus.current = true;
           setMode('view');
           onRenamed(saved);
         },
@@ -73,6 +85,7 @@ export const ChatListItem = memo(function ChatListItem({
               rename(e.currentTarget.value);
             } else if (e.key === 'Escape') {
               e.preventDefault();
+              refocus.current = true;
               setMode('view');
             }
           }}
@@ -122,6 +135,7 @@ export const ChatListItem = memo(function ChatListItem({
             />
           )}
           <a
+            ref={link}
             href={chatPath(chat.id)}
             aria-current={current ? 'page' : undefined}
             title={title}
