@@ -88,7 +88,11 @@ describe('terminal in the browser', () => {
     const pane = await newTerminal(page);
     await run(page, pane, 'echo last-$((2+3)); exit');
     await pane.getByText('The session has ended.').waitFor();
-    expect(await screenText(pane)).toContain('last-5');
+    await poll(() => screenText(pane)).toContain('last-5');
+    // The keys that ended it were typed there: the focus moves on to what can be done next.
+    await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Remove terminal',
+    );
     await page.reload();
     const ended = workspace(page).getByRole('region', { name: 'Terminal' }).last();
     await ended.getByText('The session has ended.').waitFor();

@@ -29,6 +29,14 @@ export function TerminalView({
 
   useEffect(() => onStatus(status), [onStatus, status]);
 
+  // The session ended under the reader's keys: the focus goes to what can be done next.
+  const ended = useRef<HTMLDivElement>(null);
+  const over = status === 'exited' || status === 'gone';
+  useEffect(() => {
+    if (!over || !container.current?.contains(document.activeElement)) return;
+    ended.current?.querySelector('button')?.focus();
+  }, [over]);
+
   const closeSearch = useCallback(() => {
     handle?.search.clearDecorations();
     onSearchOpenChange(false);
@@ -53,8 +61,8 @@ export function TerminalView({
           {message ? `${message} · reconnecting…` : 'Reconnecting…'}
         </div>
       ) : null}
-      {status === 'exited' || status === 'gone' ? (
-        <div className="absolute inset-x-0 bottom-0 z-10 flex justify-center p-4">
+      {over ? (
+        <div ref={ended} className="absolute inset-x-0 bottom-0 z-10 flex justify-center p-4">
           <Alert className="bg-popover flex max-w-md items-center gap-3 shadow-xl shadow-black/40">
             <span className="text-sm">
               {status === 'exited'
