@@ -284,6 +284,14 @@ describe('chat in the browser', () => {
     await page.getByRole('link', { name: 'Seabirds' }).waitFor();
 
     await page.getByRole('button', { name: 'Delete Walrus facts' }).click();
+    // The question names the chat in full; Cancel gives the focus back to the chat.
+    const question = page.getByText('Delete “Walrus facts”?');
+    expect(await question.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('title')))
+      .toBe('Walrus facts');
+    await page.getByRole('button', { name: 'Delete Walrus facts' }).click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => page.getByRole('link', { name: 'Walrus facts' }).count()).toBe(0);
     // The rest of the app is still there.

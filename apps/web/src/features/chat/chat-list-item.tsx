@@ -34,9 +34,14 @@ export const ChatListItem = memo(function ChatListItem({
   const remove = useDeleteChat();
   const title = chat.title || 'Untitled';
   const matchId = useId();
-  // Done with the rename box by key: the focus goes back to the chat's link, not to the page.
+  // Done with the rename box or the delete question by key or button: the focus goes back to
+  // the chat's link, not to the page.
   const link = useRef<HTMLAnchorElement>(null);
   const refocus = useRef(false);
+  const backToView = () => {
+    refocus.current = true;
+    setMode('view');
+  };
   useEffect(() => {
     if (mode !== 'view' || !refocus.current) return;
     refocus.current = false;
@@ -45,16 +50,12 @@ export const ChatListItem = memo(function ChatListItem({
 
   const rename = (value: string) => {
     const next = value.trim();
-    if (!next || next === chat.title) {
-      refocus.current = true;
-      return setMode('view');
-    }
+    if (!next || next === chat.title) return backToView();
     update.mutate(
       { chatId: chat.id, title: next },
       {
         onSuccess: (saved) => {
-          refocus.current = true;
-          setMode('view');
+          backToView();
           onRenamed(saved);
         },
       },
@@ -85,8 +86,7 @@ export const ChatListItem = memo(function ChatListItem({
               rename(e.currentTarget.value);
             } else if (e.key === 'Escape') {
               e.preventDefault();
-              refocus.current = true;
-              setMode('view');
+              backToView();
             }
           }}
           onBlur={() => {
@@ -106,8 +106,9 @@ export const ChatListItem = memo(function ChatListItem({
       )}
     >
       {mode === 'confirm-delete' ? (
-        <div className="flex w-full items-center gap-1 py-1 pr-1 pl-2.5">
-          <span className="text-muted-foreground min-w-0 flex-1 truncate text-xs">
+        // The question on a line of its own, so the title it names stays readable.
+        <div className="flex w-full flex-wrap items-center gap-1 py-1 pr-1 pl-2.5">
+          <span className="text-muted-foreground w-full truncate text-xs" title={title}>
             Delete “{title}”?
           </span>
           <Button
@@ -116,11 +117,11 @@ export const ChatListItem = memo(function ChatListItem({
             autoFocus
             disabled={remove.isPending}
             onClick={confirmDelete}
-            onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
+            onKeyDown={(e) => e.key === 'Escape' && backToView()}
           >
             Confirm delete
           </Button>
-          <Button variant="ghost" size="sm" onClick={() => setMode('view')}>
+          <Button variant="ghost" size="sm" onClick={backToView}>
             Cancel
           </Button>
         </div>
