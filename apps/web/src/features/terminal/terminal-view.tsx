@@ -63,8 +63,8 @@ export function TerminalView({
       ) : null}
       {over ? (
         <div ref={ended} className="absolute inset-x-0 bottom-0 z-10 flex justify-center p-4">
-          <Alert className="bg-popover flex max-w-md items-center gap-3 shadow-xl shadow-black/40">
-            <span className="text-sm">
+          <Alert className="bg-popover flex max-w-md flex-wrap items-center gap-x-3 gap-y-2 shadow-xl shadow-black/40">
+            <span className="min-w-40 flex-1 text-sm">
               {status === 'exited'
                 ? 'The session has ended.'
                 : 'This terminal no longer exists: it was closed.'}
