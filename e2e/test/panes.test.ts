@@ -105,11 +105,14 @@ describe('panes', () => {
     await context.close();
   });
 
-  it('drags a separator with the mouse, grabbed a few pixels either side of its line', async () => {
+  it('drags a separator with the mouse, grabbed a few pixels either side of its line, keeping the focus', async () => {
     const { context, page } = await w.open();
     await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());
     await poll(() => closeButtons(page).count()).toBe(2);
     const separator = workspace(page).getByRole('separator');
+    // The focus is in the second pane's message box, and stays there through the drags.
+    const box2 = paneRegions(page).nth(1).getByRole('textbox', { name: 'Message' });
+    await box2.focus();
     for (const [offset, by] of [
       [-3, -120],
       [3, 120],
@@ -128,6 +131,7 @@ describe('panes', () => {
       const after = Number(await separator.getAttribute('aria-valuenow'));
       if (by < 0) expect(after).toBeLessThan(before - 5);
       else expect(after).toBeGreaterThan(before + 5);
+      await poll(() => box2.evaluate((el) => el === document.activeElement)).toBe(true);
     }
     await context.close();
   });

@@ -1,4 +1,4 @@
-import type { ComponentProps } from 'react';
+import { useEffect, type ComponentProps } from 'react';
 import { Separator } from 'react-resizable-panels';
 import { cn } from '@boocode/ui';
 
@@ -13,6 +13,7 @@ export function SplitHandle({
   className,
   ...props
 }: { orientation: 'horizontal' | 'vertical' } & ComponentProps<typeof Separator>) {
+  useEffect(keepFocusOnDrag, []);
   return (
     <Separator
       className={cn(
@@ -25,5 +26,35 @@ export function SplitHandle({
       )}
       {...props}
     />
+  );
+}
+
+let keepingFocus = false;
+
+/**
+ * A drag with the pointer leaves the focus where it was (a terminal's keys go on going there):
+ * the separator takes it on the press and the library blurs it after the drag. The keyboard
+ * can still focus a separator to move it with the arrows. One listener on the window, ahead
+ * of the library's own on the document.
+ */
+function keepFocusOnDrag(): void {
+  if (keepingFocus) return;
+  keepingFocus = true;
+  window.addEventListener(
+    'pointerdown',
+    (e) => {
+      const separator = e.target instanceof Element ? e.target.closest('[role="separator"]') : null;
+      const before = document.activeElement;
+      if (!separator || !(before instanceof HTMLElement) || before === document.body) return;
+      const restore = () =>
+        setTimeout(() => {
+          const now = document.activeElement;
+          if (before.isConnected && (now === document.body || now === separator)) {
+            before.focus({ preventScroll: true });
+          }
+        });
+      window.addEventListener('pointerup', restore, { once: true, capture: true });
+    },
+    true,
   );
 }
