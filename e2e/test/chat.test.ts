@@ -324,6 +324,19 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('leaves a long chat title room in the header of a chat beside the sidebar', async () => {
+    w.model.setScript([{ content: ['Fine.'] }]);
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await sendMessage(page, 'How do I write a TypeScript type for a deeply nested config object?');
+    await assistant(page).last().getByText('Fine.').waitFor();
+    const heading = page.getByRole('heading', { level: 1, name: /^How do I write/ });
+    await heading.waitFor();
+    // At 1280 px, about 25 characters of it, not 15.
+    expect((await heading.boundingBox())!.width).toBeGreaterThanOrEqual(180);
+    await context.close();
+  });
+
   it('scrolls the new-chat screen in a short window rather than cutting it off', async () => {
     const { context, page } = await w.open();
     await page.setViewportSize({ width: 1280, height: 330 });

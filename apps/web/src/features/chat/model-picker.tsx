@@ -40,7 +40,7 @@ export function ModelPicker({
         value={value ?? ''}
         disabled={options.length === 0}
         onChange={(e) => onChange(e.target.value)}
-        className={cn('w-full min-w-0 @2xl:w-64', listError && 'border-warning/50')}
+        className={cn('w-full min-w-0 @2xl:w-48 @6xl:w-64', listError && 'border-warning/50')}
       >
         {options.length === 0 ? (
           <option value="">{models.isPending ? 'Loading models…' : 'No models'}</option>
