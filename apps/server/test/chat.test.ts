@@ -285,7 +285,7 @@ describe('chat list', () => {
     const found = await h.api<ChatList>('GET', '/api/chats?q=capybara');
     expect(found.body.chats.map((c) => c.id).sort()).toEqual([byMessage.id, byTitle.id].sort());
     const match = found.body.matches[byMessage.id]!;
-    expect(match).toMatch(/^…(lead ){3,}the CAPYBARA is large( tail)+…$/);
+    expect(match).toMatch(/^…(lead ){3,}the \*\*CAPYBARA\*\* is `large`( tail)+…$/);
     expect(match.length).toBeLessThanOrEqual(112);
     expect(found.body.matches[byTitle.id]).toBeUndefined();
     expect((await h.api<ChatList>('GET', '/api/chats')).body.matches).toEqual({});

@@ -111,11 +111,8 @@ export async function listChats(
   const matches: ChatMatches = new Map();
   for (const r of rows) {
     if (r.match === null) continue;
-    // Markdown's emphasis, code and heading marks are left out: the text reads as shown.
-    let text = r.match
-      .replace(/\*\*|__|`+|^#+ /gm, '')
-      .replace(/\s+/g, ' ')
-      .trim();
+    // The text as written (Markdown marks too): what the search matched, so the term is in it.
+    let text = r.match.replace(/\s+/g, ' ').trim();
     // Whole words only at a cut end, as long as the match stays in.
     const whole = text
       .replace(r.cutBefore ? /^\S{1,30} / : /^/, '')
