@@ -97,8 +97,17 @@ describe('terminal in the browser', () => {
     const ended = workspace(page).getByRole('region', { name: 'Terminal' }).last();
     await ended.getByText('The session has ended.').waitFor();
     await poll(() => screenText(ended)).toContain('last-5');
+    // Removed meanwhile from elsewhere (another tab): removing it here just closes the pane.
+    const [row] = await w.db.sql<
+      { id: string }[]
+    >`select id from terminals order by created_at desc limit 1`;
+    const gone = await page.request.delete(
+      new URL(`/api/term/terminals/${row!.id}`, page.url()).href,
+    );
+    expect(gone.status()).toBe(204);
     await ended.getByRole('button', { name: 'Remove terminal' }).click();
     await poll(() => workspace(page).getByRole('region', { name: 'Terminal' }).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
     expect(await count()).toBe(listed);
     await context.close();
   });

@@ -8,7 +8,7 @@ import {
   type UpdateSshHostBody,
 } from '@boocode/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../lib/api.ts';
+import { api, ApiError } from '../../lib/api.ts';
 
 export const terminalsKey = ['terminals'] as const;
 export const sshHostsKey = ['ssh-hosts'] as const;
@@ -68,7 +68,11 @@ export function useRenameTerminal() {
 export function useKillTerminal() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api(terminalUrl(id), { method: 'DELETE' }),
+    // Already gone (removed in another tab): that is what was asked.
+    mutationFn: (id: string) =>
+      api(terminalUrl(id), { method: 'DELETE' }).catch((err: unknown) => {
+        if (!(err instanceof ApiError && err.status === 404)) throw err;
+      }),
     onSuccess: (_void, id) => {
       qc.setQueryData<TerminalList>(terminalsKey, (list) =>
         list ? { terminals: list.terminals.filter((x) => x.id !== id) } : list,
