@@ -324,6 +324,29 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('keeps one delete question open at a time, and saves a rename when the box loses the focus', async () => {
+    w.model.setScript([{ content: ['ok'] }]);
+    const { context, page } = await w.open();
+    for (const word of ['Otter', 'Beaver']) {
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await sendMessage(page, `${word} notes`);
+      await assistant(page).last().getByText('ok').waitFor();
+    }
+    await page.getByRole('button', { name: 'Delete Otter notes' }).click();
+    await page.getByRole('button', { name: 'Delete Beaver notes' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Confirm delete' }).count()).toBe(1);
+    await page.getByText('Delete “Beaver notes”?').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Rename Otter notes' }).click();
+    await page.getByRole('textbox', { name: 'Chat title' }).fill('River notes');
+    await page.getByRole('textbox', { name: 'Message' }).click();
+    await page.getByRole('link', { name: 'River notes' }).waitFor();
+    await page.reload();
+    await page.getByRole('link', { name: 'River notes' }).waitFor();
+    await context.close();
+  });
+
   it('leaves a long chat title room in the header of a chat beside the sidebar', async () => {
     w.model.setScript([{ content: ['Fine.'] }]);
     const { context, page } = await w.open();

@@ -38,8 +38,8 @@ export const ChatListItem = memo(function ChatListItem({
   // the chat's link, not to the page.
   const link = useRef<HTMLAnchorElement>(null);
   const refocus = useRef(false);
-  const backToView = () => {
-    refocus.current = true;
+  const backToView = (focusLink = true) => {
+    refocus.current = focusLink;
     setMode('view');
   };
   useEffect(() => {
@@ -48,14 +48,15 @@ export const ChatListItem = memo(function ChatListItem({
     link.current?.focus();
   }, [mode]);
 
-  const rename = (value: string) => {
+  /** Saves the title typed (by Enter, or when the box loses the focus to something else). */
+  const rename = (value: string, focusLink: boolean) => {
     const next = value.trim();
-    if (!next || next === chat.title) return backToView();
+    if (!next || next === chat.title) return backToView(focusLink);
     update.mutate(
       { chatId: chat.id, title: next },
       {
         onSuccess: (saved) => {
-          backToView();
+          backToView(focusLink);
           onRenamed(saved);
         },
       },
@@ -83,14 +84,16 @@ export const ChatListItem = memo(function ChatListItem({
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
-              rename(e.currentTarget.value);
+              rename(e.currentTarget.value, true);
             } else if (e.key === 'Escape') {
               e.preventDefault();
+              // Nothing to save if the box then loses the focus.
+              e.currentTarget.value = chat.title;
               backToView();
             }
           }}
-          onBlur={() => {
-            if (!update.isPending) setMode('view');
+          onBlur={(e) => {
+            if (!update.isPending) rename(e.currentTarget.value, false);
           }}
           className="bg-background h-8"
         />
@@ -107,7 +110,13 @@ export const ChatListItem = memo(function ChatListItem({
     >
       {mode === 'confirm-delete' ? (
         // The question on a line of its own, so the title it names stays readable.
-        <div className="flex w-full flex-wrap items-center gap-1 py-1 pr-1 pl-2.5">
+        // It closes when the focus leaves it: one question open at a time.
+        <div
+          className="flex w-full flex-wrap items-center gap-1 py-1 pr-1 pl-2.5"
+          onBlur={(e) => {
+            if (!remove.isPending && !e.currentTarget.contains(e.relatedTarget)) backToView(false);
+          }}
+        >
           <span className="text-muted-foreground w-full truncate text-xs" title={title}>
             Delete “{title}”?
           </span>
@@ -121,7 +130,7 @@ export const ChatListItem = memo(function ChatListItem({
           >
             Confirm delete
           </Button>
-          <Button variant="ghost" size="sm" onClick={backToView}>
+          <Button variant="ghost" size="sm" onClick={() => backToView()}>
             Cancel
           </Button>
         </div>
