@@ -131,30 +131,10 @@ export class Tmux {
    * "Pane is dead" line left out); or gone with its session.
    */
   async pane(name: string, lines: number): Promise<PaneState> {
-    const target = `=${name}:`;
-    const out = await this.run([
-      'display-message',
-      '-p',
-      '-t',
-      target,
-      '#{pane_dead}',
-      ';',
-      'capture-pane',
-      '-p',
-      '-e',
-      '-J',
-      '-S',
-      String(-Math.max(0, lines)),
-      '-t',
-      target,
-    ]).catch(() => null);
+    const out = await this.capture(name, '#{pane_dead}', ['-S', String(-Math.max(0, lines))]);
     if (!out) return { state: 'gone' };
-    const nl = out.indexOf(0x0a);
-    if (out.subarray(0, nl).toString() !== '1') return { state: 'running' };
-    const rows = out
-      .subarray(nl + 1)
-      .toString('utf8')
-      .split('\n');
+    if (out.head !== '1') return { state: 'running' };
+    const rows = out.body.toString('utf8').split('\n');
     const trim = () => {
       while (rows.length && BLANK_LINE.test(rows.at(-1)!)) rows.pop();
     };
@@ -195,43 +175,57 @@ export class Tmux {
    * The scrollback above the screen (at most `lines` lines, colours kept, wrapped lines
    * joined) as raw bytes with `\n` line ends, empty when there is none, how many lines tmux
    * holds in all, and whether the program has exited (see `pane`); null when the session does
-   * not exist (one tmux call answers all: it is on every reattach's path). `redrawClient` (a
-   * client's tty) then repaints its screen.
+   * not exist. One tmux call answers all: it is on every reattach's path.
    */
   async history(
     name: string,
     lines: number,
-    redrawClient?: string,
   ): Promise<{ bytes: Buffer; size: number; ended: boolean } | null> {
+    const out = await this.capture(name, '#{history_size} #{pane_dead}', [
+      '-S',
+      String(-Math.max(1, lines)),
+      '-E',
+      '-1',
+    ]);
+    if (!out) return null;
+    const [first, dead] = out.head.split(' ');
+    const size = Number(first) || 0;
+    const ended = dead === '1';
+    // With no history, `-E -1` would give the screen's first line: it would be doubled.
+    if (lines <= 0 || size === 0) return { bytes: Buffer.alloc(0), size, ended };
+    return { bytes: out.body, size, ended };
+  }
+
+  /**
+   * `format` about the session's pane, and its text (colours kept, wrapped lines joined) in
+   * the range `range` gives, in one tmux command, so nothing scrolls between the two; null
+   * when the session does not exist.
+   */
+  private async capture(
+    name: string,
+    format: string,
+    range: string[],
+  ): Promise<{ head: string; body: Buffer } | null> {
     const target = `=${name}:`;
-    // One tmux command, so nothing scrolls between the answers (nor before the redraw).
     const out = await this.run([
       'display-message',
       '-p',
       '-t',
       target,
-      '#{history_size} #{pane_dead}',
+      format,
       ';',
       'capture-pane',
       '-p',
       '-e',
       '-J',
-      '-S',
-      String(-Math.max(1, lines)),
-      '-E',
-      '-1',
+      ...range,
       '-t',
       target,
-      ...(redrawClient ? [';', 'refresh-client', '-t', redrawClient] : []),
     ]).catch(() => null);
     if (!out) return null;
     const nl = out.indexOf(0x0a);
-    const [first, dead] = (nl < 0 ? '' : out.subarray(0, nl).toString()).split(' ');
-    const size = Number(first) || 0;
-    const ended = dead === '1';
-    // With no history, `-E -1` would give the screen's first line: it would be doubled.
-    if (lines <= 0 || size === 0) return { bytes: Buffer.alloc(0), size, ended };
-    return { bytes: out.subarray(nl + 1), size, ended };
+    if (nl < 0) return { head: out.toString().trim(), body: Buffer.alloc(0) };
+    return { head: out.subarray(0, nl).toString(), body: out.subarray(nl + 1) };
   }
 
   async killServer(): Promise<void> {
