@@ -51,10 +51,20 @@ describe('the socket', () => {
   it('drops a consumer that stops reading, and it resumes by seq with nothing lost', async () => {
     // 12 MB: more than the kernel's socket buffers hold, so the server's own buffer grows.
     const words = Array.from({ length: 3000 }, (_, i) => `word-number-${i}-${'x'.repeat(4000)} `);
-    model.setScript([{ content: words, delayMs: 0 }]);
     const chat = (await h.api<Chat>('POST', '/api/chats', {})).body;
     const slow = await WsClient.open(h);
     slow.subscribe(chat.id, 0);
+    // A first reply seen means the subscription follows live events: otherwise, on a loaded
+    // machine, it could still be replaying when the flood begins, and a replay paces itself
+    // below the limit (then waits for a drain that, with nobody reading, never comes).
+    model.setScript([{ content: ['ready'], delayMs: 0 }]);
+    const first = (
+      await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, {
+        content: 'first',
+      })
+    ).body;
+    await slow.waitForFinish(first.messageId);
+    model.setScript([{ content: words, delayMs: 0 }]);
     // Stop reading: the server's buffer for this socket fills up.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const { messageId } = (
@@ -69,6 +79,33 @@ describe('the socket', () => {
     const lastSeq = slow.events(chat.id).at(-1)?.seq ?? 0;
     const rest = await followToFinish(chat.id, lastSeq, messageId);
     expect(textOf(slow.events(chat.id), messageId) + textOf(rest, messageId)).toBe(words.join(''));
+  });
+
+  it('drops a socket as soon as a frame takes its buffer past the limit, though none follows', async () => {
+    // One 8 MB delta: more than the kernel's socket buffers take at once, so most of it stays
+    // in the server's buffer, far past the limit. A replay then waits for the socket to drain,
+    // and sends nothing more: a check made only before the next frame would never come.
+    const big = 'y'.repeat(8 * 1024 * 1024);
+    model.setScript([{ content: [big], delayMs: 0 }]);
+    const chat = (await h.api<Chat>('POST', '/api/chats', {})).body;
+    const { messageId } = (
+      await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, {
+        content: 'one big delta',
+      })
+    ).body;
+    // The reply is over (its events wait in the chat's log): what follows is a replay.
+    await followToFinish(chat.id, 0, messageId);
+    const late = await WsClient.open(h);
+    late.subscribe(chat.id, 0);
+    const outcome = await Promise.race([
+      late.closed.then(({ code }) => code),
+      late.waitForFinish(messageId).then(() => 'finished without a drop'),
+    ]);
+    expect(outcome).toBe(4008);
+    expect(textOf(late.events(chat.id), messageId)).toBe(big);
+
+    const rest = await followToFinish(chat.id, late.events(chat.id).at(-1)!.seq, messageId);
+    expect(rest.at(-1)).toMatchObject({ type: 'chat.message.finished', messageId });
   });
 
   it('answers a malformed frame with an error and stays open', async () => {

@@ -25,15 +25,16 @@ export const wsRoutes: FastifyPluginAsync<WsOptions> = async (
     const pending = new Map<string, object>();
     let closed = false;
 
+    // The limit is checked right after each send: the frame that passes it drops the socket
+    // at once. Checked before a send instead, the drop would wait for a next frame, and a
+    // replay waiting for the socket to drain sends none: a reader that stopped stayed forever.
     const send = (frame: ServerFrame) => {
       if (closed) return;
-      if (socket.bufferedAmount > slowConsumerBytes) {
-        req.log.warn('dropping a slow WebSocket consumer');
-        closed = true;
-        socket.close(4008, 'too slow: resume by seq');
-        return;
-      }
       socket.send(JSON.stringify(frame));
+      if (socket.bufferedAmount <= slowConsumerBytes) return;
+      req.log.warn('dropping a slow WebSocket consumer');
+      closed = true;
+      socket.close(4008, 'too slow: resume by seq');
     };
 
     const offBroadcast = broadcast.subscribe('all', send);
