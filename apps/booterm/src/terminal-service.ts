@@ -21,7 +21,7 @@ import {
   type Sql,
 } from '@boocode/db';
 import { createPathGuard } from '@boocode/files';
-import { Attachment, Refusal, type AttachmentStats } from './attachment.ts';
+import { Refusal, TerminalView, type ViewStats } from './terminal-view.ts';
 import type { NewSession, Tmux } from './tmux.ts';
 
 interface Log {
@@ -59,7 +59,7 @@ export function sshCommand(host: SshHost, home: string): string[] {
 
 /** Terminals: rows in PostgreSQL, sessions in tmux, sockets attached to them. */
 export class TerminalService {
-  private readonly attachments = new Map<string, Set<Attachment>>();
+  private readonly views = new Map<string, Set<TerminalView>>();
   private watchTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: TerminalServiceDeps) {}
@@ -131,7 +131,7 @@ export class TerminalService {
   async resize(id: string, cols: number, rows: number): Promise<Terminal> {
     const t = await setTerminalSize(this.d.sql, id, { cols, rows });
     if (!t) throw new AppError('not_found', 'No such terminal.');
-    for (const a of this.attachments.get(id) ?? []) a.resize(cols, rows);
+    for (const a of this.views.get(id) ?? []) a.resize(cols, rows);
     return t;
   }
 
@@ -148,7 +148,7 @@ export class TerminalService {
    * had. Call it as soon as the socket opens: it listens from then on.
    */
   attach(ws: WebSocket, id: string, size: { cols: number; rows: number }): Promise<void> {
-    const a = new Attachment(ws, {
+    const a = new TerminalView(ws, {
       tmux: this.d.tmux,
       name: id,
       size,
@@ -168,14 +168,14 @@ export class TerminalService {
       },
       onError: (err) => this.d.log.warn({ err }, 'terminal socket failed'),
     });
-    let set = this.attachments.get(id);
-    if (!set) this.attachments.set(id, (set = new Set()));
+    let set = this.views.get(id);
+    if (!set) this.views.set(id, (set = new Set()));
     set.add(a);
     this.watchTimer ??= setInterval(() => void this.watch(), WATCH_MS);
     ws.on('close', () => {
       set.delete(a);
-      if (set.size === 0) this.attachments.delete(id);
-      if (this.attachments.size === 0 && this.watchTimer) {
+      if (set.size === 0) this.views.delete(id);
+      if (this.views.size === 0 && this.watchTimer) {
         clearInterval(this.watchTimer);
         this.watchTimer = null;
       }
@@ -186,24 +186,24 @@ export class TerminalService {
   /** Ends the views of the terminals whose program exited and whose clients stayed. */
   private async watch(): Promise<void> {
     const running = await this.d.tmux.listSessions();
-    for (const [id, set] of this.attachments) {
+    for (const [id, set] of this.views) {
       if (running.get(id) === false) for (const a of set) a.programEnded();
     }
   }
 
   /** Flow-control figures of the sockets attached to a terminal (tests, bench). */
-  stats(id: string): AttachmentStats[] {
-    return [...(this.attachments.get(id) ?? [])].map((a) => ({ ...a.stats }));
+  stats(id: string): ViewStats[] {
+    return [...(this.views.get(id) ?? [])].map((a) => ({ ...a.stats }));
   }
 
   /** Detaches every socket (1001: the browser reconnects); the sessions run on in tmux. */
   shutdown(): void {
     if (this.watchTimer) clearInterval(this.watchTimer);
     this.watchTimer = null;
-    for (const set of this.attachments.values()) {
+    for (const set of this.views.values()) {
       for (const a of set) a.close(1001, 'booterm stopping');
     }
-    this.attachments.clear();
+    this.views.clear();
   }
 
   private sessionOf(t: Terminal, host: SshHost | null): NewSession {
