@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_API } from '@boocode/service';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { startBooterm, TermClient, TOKEN, type Booterm } from './helpers.ts';
+import { openTerminal, startBooterm, TOKEN, type Booterm } from './helpers.ts';
 
 let b: Booterm;
 beforeAll(async () => {
@@ -56,7 +56,7 @@ describe('booterm auth', () => {
 
   it('refuses a terminal socket without auth (401)', async () => {
     const t = await b.create();
-    await expect(TermClient.open(b, t.id, { headers: { authorization: '' } })).rejects.toThrow(
+    await expect(openTerminal(b, t.id, { headers: { authorization: '' } })).rejects.toThrow(
       'HTTP 401',
     );
   });
@@ -64,13 +64,13 @@ describe('booterm auth', () => {
   it('refuses a terminal socket from a foreign Origin (403), even with the token', async () => {
     const t = await b.create();
     await expect(
-      TermClient.open(b, t.id, { headers: { origin: 'http://evil.example' } }),
+      openTerminal(b, t.id, { headers: { origin: 'http://evil.example' } }),
     ).rejects.toThrow('HTTP 403');
   });
 
   it('takes the cookie the server trades the token for', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id, {
+    const c = await openTerminal(b, t.id, {
       headers: { authorization: '', cookie: `boocode_token=${TOKEN}` },
     });
     await c.waitForControl('terminal.replayed');
@@ -80,12 +80,12 @@ describe('booterm auth', () => {
   it("accepts the server's Host and Origin, as the proxy forwards them", async () => {
     const t = await b.create();
     const front = 'http://127.0.0.1:9500';
-    const c = await TermClient.open(b, t.id, {
+    const c = await openTerminal(b, t.id, {
       headers: { host: '127.0.0.1:9500', origin: front },
     });
     await c.waitForControl('terminal.replayed');
     await c.close();
-    const rebound = await TermClient.open(b, t.id, {
+    const rebound = await openTerminal(b, t.id, {
       headers: { host: 'evil.example:9500', origin: 'http://evil.example:9500' },
     }).catch((e: Error) => e.message);
     expect(rebound).toBe('HTTP 403');

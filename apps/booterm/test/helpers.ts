@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
-import { TerminalServerFrame, type Terminal } from '@boocode/protocol';
-import { freePort, type TestDatabase } from '@boocode/testkit';
+import type { Terminal } from '@boocode/protocol';
+import { freePort, TermClient, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -102,140 +101,11 @@ export interface OpenOptions {
   headers?: Record<string, string>;
 }
 
-/** A terminal socket as the browser holds it: output decoded as one stream, acks sent. */
-export class TermClient {
-  readonly frames: Buffer[] = [];
-  readonly controls: TerminalServerFrame[] = [];
-  /** All output so far, decoded as one UTF-8 stream (as xterm.js does across writes). */
-  text = '';
-  bytes = 0;
-  unackedBytes = 0;
-  /** How many output frames came before `terminal.replayed` (the scrollback). */
-  replayFrames = -1;
-  readonly closed: Promise<{ code: number }>;
-  private readonly decoder = new TextDecoder('utf-8');
-  private waiters: (() => void)[] = [];
-
-  private constructor(
-    readonly ws: WebSocket,
-    public acking: boolean,
-  ) {
-    ws.on('message', (data: Buffer, isBinary) => {
-      if (isBinary) {
-        this.frames.push(data);
-        this.bytes += data.length;
-        this.text += this.decoder.decode(data, { stream: true });
-        if (this.acking) this.send({ type: 'terminal.ack', bytes: data.length });
-        else this.unackedBytes += data.length;
-      } else {
-        const frame = TerminalServerFrame.parse(JSON.parse(String(data)));
-        if (frame.type === 'terminal.replayed') this.replayFrames = this.frames.length;
-        this.controls.push(frame);
-      }
-      for (const w of this.waiters) w();
-    });
-    this.closed = new Promise((resolve) =>
-      ws.on('close', (code) => {
-        for (const w of this.waiters) w();
-        resolve({ code });
-      }),
-    );
-  }
-
-  static open(b: Booterm, id: string, opts: OpenOptions = {}): Promise<TermClient> {
-    const q = `cols=${opts.cols ?? 80}&rows=${opts.rows ?? 24}`;
-    const ws = new WebSocket(`${b.base.replace('http', 'ws')}/api/term/terminals/${id}/ws?${q}`, {
-      headers: { authorization: `Bearer ${TOKEN}`, origin: b.origin, ...opts.headers },
-    });
-    return new Promise((resolve, reject) => {
-      // Listening from the start: the first frames come right after the upgrade.
-      const client = new TermClient(ws, opts.ack ?? true);
-      ws.once('open', () => resolve(client));
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  /** Types `line` and Enter. */
-  type(line: string): void {
-    this.send({ type: 'terminal.input', data: `${line}\r` });
-  }
-
-  /** Acknowledges everything received, and acks from now on. */
-  ackAll(): void {
-    this.acking = true;
-    if (this.unackedBytes > 0) this.send({ type: 'terminal.ack', bytes: this.unackedBytes });
-    this.unackedBytes = 0;
-  }
-
-  /**
-   * Resolves once `pred` holds on what arrived (checked after every frame); fails, showing
-   * what did arrive, when the socket closes first or after `ms`.
-   */
-  until(pred: () => boolean, what = 'condition', ms = 20_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== check);
-        reject(
-          new Error(`no ${what} in ${ms} ms; got: ${JSON.stringify(plain(this.text).slice(-300))}`),
-        );
-      }, ms);
-      const check = () => {
-        if (pred()) {
-          clearTimeout(timer);
-          this.waiters = this.waiters.filter((w) => w !== check);
-          resolve();
-        } else if (this.ws.readyState === WebSocket.CLOSED) {
-          clearTimeout(timer);
-          reject(
-            new Error(
-              `socket closed before ${what}; got: ${JSON.stringify(plain(this.text).slice(-300))}`,
-            ),
-          );
-        }
-      };
-      this.waiters.push(check);
-      check();
-    });
-  }
-
-  /** The scrollback replayed, and what came after it (the live part), as text. */
-  parts(): { replay: string; live: string } {
-    const n = Math.max(0, this.replayFrames);
-    return {
-      replay: Buffer.concat(this.frames.slice(0, n)).toString('utf8'),
-      live: Buffer.concat(this.frames.slice(n)).toString('utf8'),
-    };
-  }
-
-  /** Resolves once the plain text (escapes removed) contains `s`. */
-  waitForText(s: string, ms?: number): Promise<void> {
-    return this.until(() => plain(this.text).includes(s), JSON.stringify(s), ms);
-  }
-
-  waitForControl(type: TerminalServerFrame['type']): Promise<void> {
-    return this.until(() => this.controls.some((c) => c.type === type), type);
-  }
-
-  close(): Promise<{ code: number }> {
-    this.ws.close();
-    return this.closed;
-  }
+/** A socket to terminal `id` of `b`, as the browser holds it (testkit's TermClient). */
+export function openTerminal(b: Booterm, id: string, opts: OpenOptions = {}): Promise<TermClient> {
+  const q = `cols=${opts.cols ?? 80}&rows=${opts.rows ?? 24}`;
+  return TermClient.open(`${b.base.replace('http', 'ws')}/api/term/terminals/${id}/ws?${q}`, {
+    headers: { authorization: `Bearer ${TOKEN}`, origin: b.origin, ...opts.headers },
+    ack: opts.ack,
+  });
 }
-
-/** Terminal output without escape sequences; each sequence becomes a line break. */
-// Escape sequences are control characters by definition.
-/* eslint-disable no-control-regex */
-export function plain(s: string): string {
-  return s
-    .replace(/\x1b\[[0-9;?<=>]*[ -/]*[@-~]/g, '\n')
-    .replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, '\n')
-    .replace(/\x1b[()][0-9A-Za-z]/g, '')
-    .replace(/\x1b[=>78DEHMc]/g, '\n')
-    .replace(/\r/g, '');
-}
-/* eslint-enable no-control-regex */

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshHost, SshHostList, Terminal } from '@boocode/protocol';
-import { freePort, sshdMissing, startSshd, type Sshd } from '@boocode/testkit';
-import { plain, startBooterm, TermClient, type Booterm } from './helpers.ts';
+import { freePort, plain, sshdMissing, startSshd, type Sshd } from '@boocode/testkit';
+import { openTerminal, startBooterm, type Booterm } from './helpers.ts';
 
 const missing = sshdMissing();
 if (missing) console.log(`skipping the SSH tests: ${missing}`);
@@ -63,7 +63,7 @@ describe.skipIf(missing)('ssh terminals', () => {
     const t = await b.api<Terminal>('POST', '/api/term/terminals', { sshHostId: host.body.id });
     expect(t.status).toBe(201);
     expect(t.body).toMatchObject({ title: 'loopback', sshHostId: host.body.id });
-    const c = await TermClient.open(b, t.body.id);
+    const c = await openTerminal(b, t.body.id);
     c.type('echo "remote-$((6*7))-$SSH_CONNECTION"');
     await c.waitForText(`remote-42-127.0.0.1`);
     // The host key was recorded on first use, in boocode's own known_hosts (maybe hashed).
@@ -80,7 +80,7 @@ describe.skipIf(missing)('ssh terminals', () => {
       user: sshd.user,
     });
     const t = await b.api<Terminal>('POST', '/api/term/terminals', { sshHostId: host.body.id });
-    const c = await TermClient.open(b, t.body.id);
+    const c = await openTerminal(b, t.body.id);
     expect(await c.closed).toEqual({ code: 1000 });
     expect(c.controls.at(-1)).toEqual({ type: 'terminal.exit' });
     // After the wipe of the tmux client's exit: what the pane showed, sent again.

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Terminal, TerminalList } from '@boocode/protocol';
 import { FLOW_HIGH_WATERMARK } from '@boocode/protocol';
-import { plain, startBooterm, TermClient, type Booterm } from './helpers.ts';
+import { plain } from '@boocode/testkit';
+import { openTerminal, startBooterm, type Booterm } from './helpers.ts';
 
 let b: Booterm;
 beforeAll(async () => {
@@ -43,7 +44,7 @@ describe('terminals', () => {
   it('creates a terminal, takes input and sends the output back', async () => {
     const t = await b.create({ cols: 100, rows: 30 });
     expect(t).toMatchObject({ title: 'Terminal', alive: true, cols: 100, rows: 30 });
-    const c = await TermClient.open(b, t.id, { cols: 100, rows: 30 });
+    const c = await openTerminal(b, t.id, { cols: 100, rows: 30 });
     await c.waitForControl('terminal.replayed');
     c.type('echo out-$((40+2))');
     await c.waitForText('out-42');
@@ -56,7 +57,7 @@ describe('terminals', () => {
       title: 'build',
     });
     expect(renamed.body.title).toBe('build');
-    const c = await TermClient.open(b, t.id, { cols: 91, rows: 27 });
+    const c = await openTerminal(b, t.id, { cols: 91, rows: 27 });
     await c.waitForControl('terminal.replayed');
     const list = await b.api<TerminalList>('GET', '/api/term/terminals');
     expect(list.body.terminals.find((x) => x.id === t.id)).toMatchObject({
@@ -84,7 +85,7 @@ describe('terminals', () => {
       insert into projects (name, path) values ('proj', ${b.home}) returning id`;
     const t = await b.create({ projectId: p!.id });
     expect(t).toMatchObject({ title: 'proj', projectId: p!.id });
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     c.type('pwd');
     await c.waitForText(`\n${b.home}\n`);
     await c.close();
@@ -101,12 +102,12 @@ describe('terminals', () => {
 
   it('reattaches after the socket closed: scrollback and screen back, no line twice', async () => {
     const t = await b.create({ cols: 80, rows: 24 });
-    const first = await TermClient.open(b, t.id);
+    const first = await openTerminal(b, t.id);
     first.type('seq 1001 1300; echo end-$((1+1))');
     await first.waitForText('end-2');
     await first.close();
 
-    const again = await TermClient.open(b, t.id);
+    const again = await openTerminal(b, t.id);
     await again.waitForControl('terminal.replayed');
     // The screen comes back with tmux's repaint, after the scrollback.
     await again.waitForText('end-2');
@@ -130,7 +131,7 @@ describe('terminals', () => {
 
   it('sends no scrollback for a fresh terminal', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     await c.waitForControl('terminal.replayed');
     expect(c.controls[0]).toEqual({ type: 'terminal.replayed', bytes: 0 });
     await c.close();
@@ -138,7 +139,7 @@ describe('terminals', () => {
 
   it('follows a resize from the socket and from REST', async () => {
     const t = await b.create({ cols: 80, rows: 24 });
-    const c = await TermClient.open(b, t.id, { cols: 80, rows: 24 });
+    const c = await openTerminal(b, t.id, { cols: 80, rows: 24 });
     // The shell's own idea of the size. Typed again if lost: readline may drop what is
     // typed while it handles the SIGWINCH of a resize.
     const shellSees = async (want: string) => {
@@ -167,11 +168,11 @@ describe('terminals', () => {
 
   it('gives the terminal the size of the view that asks again for its own size', async () => {
     const t = await b.create({ cols: 100, rows: 30 });
-    const wide = await TermClient.open(b, t.id, { cols: 100, rows: 30 });
+    const wide = await openTerminal(b, t.id, { cols: 100, rows: 30 });
     await wide.waitForControl('terminal.replayed');
     await paneSize(t.id, '100x30');
     // A second view, smaller (another tab): the newest view's size wins.
-    const small = await TermClient.open(b, t.id, { cols: 60, rows: 20 });
+    const small = await openTerminal(b, t.id, { cols: 60, rows: 20 });
     await small.waitForControl('terminal.replayed');
     await paneSize(t.id, '60x20');
     // The first view is looked at again and says its size, unchanged.
@@ -183,7 +184,7 @@ describe('terminals', () => {
 
   it('kills the session on DELETE: the socket hears exit, tmux has it no more', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     await c.waitForControl('terminal.replayed');
     const res = await b.api('DELETE', `/api/term/terminals/${t.id}`);
     expect(res.status).toBe(204);
@@ -204,7 +205,7 @@ describe('terminals', () => {
       expect((await b.api('DELETE', `/api/term/terminals/${t.id}`)).status).toBe(204);
       return h;
     };
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     expect(await c.closed).toEqual({ code: 1000 });
     expect(c.controls.at(-1)).toEqual({ type: 'terminal.exit' });
     await expect(tmux('has-session', '-t', `=${t.id}`)).rejects.toThrow();
@@ -212,7 +213,7 @@ describe('terminals', () => {
 
   it('keeps the last screen of a shell that exits until the terminal is removed', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     c.type('echo last-$((6*7)); exit');
     expect(await c.closed).toEqual({ code: 1000 });
     expect(c.controls.at(-1)).toEqual({ type: 'terminal.exit' });
@@ -223,7 +224,7 @@ describe('terminals', () => {
     const list = await b.api<TerminalList>('GET', '/api/term/terminals');
     expect(list.body.terminals.find((x) => x.id === t.id)?.alive).toBe(false);
     // A socket to it later gets the same.
-    const late = await TermClient.open(b, t.id);
+    const late = await openTerminal(b, t.id);
     expect(await late.closed).toEqual({ code: 1000 });
     expect(late.controls.at(-1)).toEqual({ type: 'terminal.exit' });
     expect(plain(late.text)).toContain('last-42');
@@ -233,13 +234,13 @@ describe('terminals', () => {
   });
 
   it('closes a socket to an unknown terminal with 4404', async () => {
-    const c = await TermClient.open(b, '00000000-0000-4000-8000-000000000000');
+    const c = await openTerminal(b, '00000000-0000-4000-8000-000000000000');
     expect(await c.closed).toEqual({ code: 4404 });
   });
 
   it('keeps sessions across a booterm restart, program state included, and applies its settings', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     c.type('KEPT=kept-$((3+4)); echo set-$((1+1))');
     await c.waitForText('set-2');
     // Settings changed since (by hand, or by an older booterm) are put back by the restart.
@@ -250,7 +251,7 @@ describe('terminals', () => {
 
     const list = await b.api<TerminalList>('GET', '/api/term/terminals');
     expect(list.body.terminals.find((x) => x.id === t.id)?.alive).toBe(true);
-    const again = await TermClient.open(b, t.id);
+    const again = await openTerminal(b, t.id);
     again.type('echo "$KEPT"');
     await again.waitForText('\nkept-7\n');
     await again.close();
@@ -272,7 +273,7 @@ describe('output', () => {
     { timeout: 120_000 },
     async () => {
       const t = await b.create();
-      const c = await TermClient.open(b, t.id, { ack: false });
+      const c = await openTerminal(b, t.id, { ack: false });
       await c.waitForControl('terminal.replayed');
       const signal = `burst-${t.id.slice(0, 8)}`;
       // The shell signals tmux when the whole burst has been written.
@@ -299,7 +300,7 @@ describe('output', () => {
 
   it('delivers a 4-byte emoji cut between two frames intact', async () => {
     const t = await b.create({ cols: 200, rows: 50 });
-    const c = await TermClient.open(b, t.id, { cols: 200, rows: 50 });
+    const c = await openTerminal(b, t.id, { cols: 200, rows: 50 });
     await c.waitForControl('terminal.replayed');
     // 3,000 lines of 50 emoji: frame boundaries fall inside characters.
     c.type(

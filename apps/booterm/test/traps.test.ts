@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBooterm, TermClient, type Booterm } from './helpers.ts';
+import { openTerminal, startBooterm, type Booterm } from './helpers.ts';
 
 // The traps of tmux behind xterm.js (notes/terminal.md), each pinned by a test.
 let b: Booterm;
@@ -22,7 +22,7 @@ function tmux(...args: string[]): Promise<string> {
 describe('tmux behind xterm.js', () => {
   it('never switches the browser to the alternate screen, so xterm.js keeps the scrollback', async () => {
     const t = await b.create({ cols: 80, rows: 24 });
-    const c = await TermClient.open(b, t.id, { cols: 80, rows: 24 });
+    const c = await openTerminal(b, t.id, { cols: 80, rows: 24 });
     await c.waitForControl('terminal.replayed');
     c.type('echo attached-$((1+1))');
     await c.waitForText('attached-2');
@@ -33,7 +33,7 @@ describe('tmux behind xterm.js', () => {
 
   it('sends every line of a fast burst, so xterm.js has it in its scrollback', async () => {
     const t = await b.create({ cols: 80, rows: 24 });
-    const c = await TermClient.open(b, t.id, { cols: 80, rows: 24 });
+    const c = await openTerminal(b, t.id, { cols: 80, rows: 24 });
     await c.waitForControl('terminal.replayed');
     // tmux gathers the lines a burst scrolls by; sent as one "scroll up N" (CSI N S), xterm.js
     // would drop them instead of keeping them as scrollback.
@@ -54,7 +54,7 @@ describe('tmux behind xterm.js', () => {
 
   it('does not send the scrollback again after output that tmux sent line by line', async () => {
     const t = await b.create({ cols: 80, rows: 24 });
-    const c = await TermClient.open(b, t.id, { cols: 80, rows: 24 });
+    const c = await openTerminal(b, t.id, { cols: 80, rows: 24 });
     await c.waitForControl('terminal.replayed');
     // Two screenfuls, a line per read; then long lines (ten rows each), one per read.
     c.type('for i in $(seq 1 48); do echo line-$i; sleep 0.01; done');
@@ -70,7 +70,7 @@ describe('tmux behind xterm.js', () => {
 
   it('passes Esc on at once (escape-time 0), so vim and Alt keys do not lag', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     await c.waitForControl('terminal.replayed');
     expect((await tmux('show-options', '-s', 'escape-time')).trim()).toBe('escape-time 0');
     await c.close();
@@ -78,7 +78,7 @@ describe('tmux behind xterm.js', () => {
 
   it('sends a copy made inside tmux on to the browser as OSC 52', async () => {
     const t = await b.create();
-    const c = await TermClient.open(b, t.id);
+    const c = await openTerminal(b, t.id);
     await c.waitForControl('terminal.replayed');
     // The payload is computed in the shell, so the typed command line does not contain it.
     c.type(`printf '\\033]52;c;%s\\a' "$(printf copied-text | base64)"`);

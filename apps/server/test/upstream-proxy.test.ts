@@ -2,9 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Terminal, TerminalList } from '@boocode/protocol';
-import { freePort, startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
+import {
+  freePort,
+  startModelServer,
+  TermClient,
+  type ModelServer,
+  type TestDatabase,
+} from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { startServices, type Services } from '../src/services.ts';
 import { startHarness, TOKEN, type Harness } from './helpers.ts';
@@ -80,24 +85,10 @@ async function killTmux(tmuxSocket: string): Promise<void> {
   await rm(path.join('/tmp', `tmux-${process.getuid?.()}`, tmuxSocket), { force: true });
 }
 
-function openWs(
-  p: string,
-  headers: Record<string, string> = {},
-  via: Harness = h,
-): Promise<{ ws: WebSocket; text: () => string }> {
-  const ws = new WebSocket(`${via.base.replace('http', 'ws')}${p}`, {
+/** A terminal socket through harness `via`, as the browser holds it. */
+function openWs(p: string, headers: Record<string, string> = {}, via: Harness = h) {
+  return TermClient.open(`${via.base.replace('http', 'ws')}${p}`, {
     headers: { authorization: `Bearer ${TOKEN}`, origin: via.origin, ...headers },
-  });
-  const chunks: Buffer[] = [];
-  ws.on('message', (data: Buffer, isBinary) => {
-    if (!isBinary) return;
-    chunks.push(data);
-    ws.send(JSON.stringify({ type: 'terminal.ack', bytes: data.length }));
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, text: () => Buffer.concat(chunks).toString('utf8') }));
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
   });
 }
 
@@ -114,21 +105,17 @@ describe('the server in front of booterm', () => {
   it('forwards a terminal socket both ways, bytes and all', async () => {
     const t = await h.api<Terminal>('POST', '/api/term/terminals', { cols: 90, rows: 20 });
     expect(t.status).toBe(201);
-    const { ws, text } = await openWs(`/api/term/terminals/${t.body.id}/ws?cols=90&rows=20`);
-    ws.send(JSON.stringify({ type: 'terminal.input', data: 'echo via-$((20+3))\r' }));
-    await new Promise<void>((resolve) => {
-      const check = () => text().includes('via-23') && (ws.off('message', check), resolve());
-      ws.on('message', check);
-    });
-    ws.close();
+    const c = await openWs(`/api/term/terminals/${t.body.id}/ws?cols=90&rows=20`);
+    c.type('echo via-$((20+3))');
+    await c.waitForText('via-23');
+    await c.close();
   });
 
   it("passes the service's close on: killing the terminal ends the socket with 1000", async () => {
     const t = await h.api<Terminal>('POST', '/api/term/terminals', {});
-    const { ws } = await openWs(`/api/term/terminals/${t.body.id}/ws`);
-    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    const c = await openWs(`/api/term/terminals/${t.body.id}/ws`);
     expect((await h.api('DELETE', `/api/term/terminals/${t.body.id}`)).status).toBe(204);
-    expect(await closed).toBe(1000);
+    expect(await c.closed).toEqual({ code: 1000 });
   });
 
   it('refuses a terminal socket without auth (401) or from a foreign Origin (403)', async () => {
@@ -184,18 +171,14 @@ describe('behind an auth proxy (AUTH_MODE=proxy)', () => {
     expect(created.status).toBe(201);
     const t = (await created.json()) as Terminal;
     // The browser's own Authorization is not what booterm sees: the server's token is.
-    const { ws, text } = await openWs(
+    const c = await openWs(
       `/api/term/terminals/${t.id}/ws`,
       { ...user, authorization: 'Bearer not-the-token' },
       p,
     );
-    ws.send(JSON.stringify({ type: 'terminal.input', data: 'echo proxied-$((40+2))\r' }));
-    await new Promise<void>((resolve) => {
-      const check = () => text().includes('proxied-42') && (ws.off('message', check), resolve());
-      ws.on('message', check);
-      check();
-    });
-    ws.close();
+    c.type('echo proxied-$((40+2))');
+    await c.waitForText('proxied-42');
+    await c.close();
   });
 });
 
@@ -213,13 +196,7 @@ describe('a service that is not running', () => {
       });
       const coder = await dead.api('GET', '/api/coder/anything');
       expect(coder.body).toMatchObject({ code: 'upstream_unavailable' });
-      const ws = new WebSocket(`${dead.base.replace('http', 'ws')}/api/term/terminals/x/ws`, {
-        headers: { authorization: `Bearer ${TOKEN}`, origin: dead.origin },
-      });
-      const status = await new Promise<number>((resolve) =>
-        ws.once('unexpected-response', (_req, r) => resolve(r.statusCode ?? 0)),
-      );
-      expect(status).toBe(502);
+      await expect(openWs('/api/term/terminals/x/ws', {}, dead)).rejects.toThrow('HTTP 502');
     } finally {
       await dead.close();
     }

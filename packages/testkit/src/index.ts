@@ -6,3 +6,4 @@ export * from './chromium.ts';
 export * from './git-repo.ts';
 export * from './mcp-scripts.ts';
 export * from './sshd.ts';
+export * from './term-client.ts';
