@@ -34,8 +34,10 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   };
 }
 
-/** The real server process, as `pnpm start` runs it, with a home of its own. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+/** The real server process, as `pnpm start` runs it, with a home of its own (`home`). */
+export async function startServer(
+  env: Record<string, string>,
+): Promise<ServerProcess & { home: string }> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-home-'));
   // The services the server starts get ports and a tmux socket of their own.
   const tmuxSocket = `bench-${path.basename(home)}`;
@@ -50,6 +52,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   });
   return {
     ...server,
+    home,
     stop: async () => {
       await server.stop();
       spawnSync('tmux', ['-L', env.BOOTERM_TMUX_SOCKET ?? tmuxSocket, 'kill-server'], {

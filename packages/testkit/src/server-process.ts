@@ -6,6 +6,11 @@ export interface ServerProcess {
   /** The URL the server printed, with its token when it has one. */
   url: URL;
   token: string;
+  /**
+   * Resolves with the first match of `re` in what the process has printed (stdout and stderr,
+   * from its start): how a test learns what only its output tells, such as a child's pid.
+   */
+  waitForOutput(re: RegExp): Promise<RegExpMatchArray>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -27,19 +32,36 @@ export async function startServerProcess(
   process.once('exit', kill);
   child.once('exit', () => process.off('exit', kill));
   let out = '';
-  const url = await new Promise<URL>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+  const watchers = new Set<() => void>();
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/open (http:\/\/\S+)/);
-      if (m) resolve(new URL(m[1]!));
+      for (const w of watchers) w();
     });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
+  }
+  const waitForOutput = (re: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = out.match(re);
+        if (!m) return;
+        watchers.delete(check);
+        child.off('exit', exited);
+        resolve(m);
+      };
+      const exited = (code: number | null) => {
+        watchers.delete(check);
+        reject(new Error(`exited (${code}) before printing ${re}: ${out.slice(-2000)}`));
+      };
+      watchers.add(check);
+      child.once('exit', exited);
+      check();
+    });
+  const url = new URL((await waitForOutput(/open (http:\/\/\S+)/))[1]!);
   return {
     child,
     url,
     token: url.searchParams.get('token') ?? '',
+    waitForOutput,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
