@@ -82,9 +82,10 @@ describe('the socket', () => {
   });
 
   it('drops a socket as soon as a frame takes its buffer past the limit, though none follows', async () => {
-    // One 8 MB delta: more than the kernel's socket buffers take at once, so most of it stays
-    // in the server's buffer, far past the limit. A replay then waits for the socket to drain,
-    // and sends nothing more: a check made only before the next frame would never come.
+    // One 8 MB delta: more than one write puts in the kernel's socket buffers (Linux's
+    // default send buffer is 4 MB at most), so most of it stays in the server's buffer, far
+    // past the limit. The replay then waits for the socket to drain and sends nothing more:
+    // a check made only before the next frame would never be made.
     const big = 'y'.repeat(8 * 1024 * 1024);
     model.setScript([{ content: [big], delayMs: 0 }]);
     const chat = (await h.api<Chat>('POST', '/api/chats', {})).body;
