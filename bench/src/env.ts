@@ -29,6 +29,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     newDatabase: () => createTestDatabase(cluster.url),
     close: async () => {
       await cluster.stop();
+      await rm(cluster.clusterDir, { recursive: true, force: true });
       await rm(dir, { recursive: true, force: true });
     },
   };

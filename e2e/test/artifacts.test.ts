@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { lastUserText, type Reply } from '@boocode/testkit';
@@ -27,6 +29,20 @@ async function send(page: Page, text: string) {
 /** Waits until the newest reply has finished (its footer offers Regenerate). */
 async function replyDone(page: Page) {
   await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+}
+
+/** A server on loopback that counts what reaches it, readable from any origin. */
+async function startCounter() {
+  const counter = { hits: 0, url: '', close: () => Promise.resolve() };
+  const srv = http.createServer((_req, res) => {
+    counter.hits++;
+    res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'text/plain' });
+    res.end('pong');
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  counter.url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  counter.close = () => new Promise<void>((resolve) => srv.close(() => resolve()));
+  return counter;
 }
 
 // The script reports what it could reach into the page, where the test reads it.
@@ -71,7 +87,10 @@ describe('artifacts in the browser', () => {
     await pane.getByRole('heading', { name: 'Sandbox probe' }).waitFor();
     const iframe = pane.locator('iframe');
     expect(await iframe.getAttribute('sandbox')).toBe('allow-scripts');
-    expect(await iframe.getAttribute('src')).toBeNull();
+    // The server's artifact page, whose own policy cuts it off the network; no srcdoc, which
+    // would run under the app's policy.
+    expect(await iframe.getAttribute('src')).toBe('/api/artifact-frame?net=0');
+    expect(await iframe.getAttribute('srcdoc')).toBeNull();
 
     const frame = iframe.contentFrame();
     await frame.locator('body[data-ran="yes"][data-done="yes"]').waitFor();
@@ -169,7 +188,7 @@ describe('artifacts in the browser', () => {
     await context.close();
   });
 
-  it('follows the newest finished HTML reply while the pane is open, and stays closed otherwise', async () => {
+  it('offers the newest finished HTML reply while the pane is open, never swapping it in by itself', async () => {
     const page1 = '<html><head><title>First page</title></head><body>one</body></html>';
     const page2 = '<html><head><title>Second page</title></head><body>two</body></html>';
     const page3 = '<html><head><title>Third page</title></head><body>three</body></html>';
@@ -187,12 +206,19 @@ describe('artifacts in the browser', () => {
     await assistant(page).last().getByRole('button', { name: 'Open artifact' }).click();
     const pane = artifact(page);
     await pane.getByRole('heading', { name: 'First page' }).waitFor();
+    const body = () => pane.locator('iframe').contentFrame().locator('body').innerText();
+    await expect.poll(body).toBe('one');
 
     await send(page, 'second');
+    const newer = pane.getByRole('status').filter({ hasText: 'A newer version is in the chat.' });
+    await newer.waitFor();
+    // What the reader looks at stays until they ask.
+    expect(await pane.getByRole('heading', { name: 'First page' }).count()).toBe(1);
+    expect(await body()).toBe('one');
+    await newer.getByRole('button', { name: 'Show newer version' }).click();
     await pane.getByRole('heading', { name: 'Second page' }).waitFor();
-    await expect
-      .poll(() => pane.locator('iframe').contentFrame().locator('body').innerText())
-      .toBe('two');
+    await expect.poll(body).toBe('two');
+    expect(await newer.count()).toBe(0);
     await pane.getByRole('button', { name: 'Close artifact' }).click();
 
     await send(page, 'third');
@@ -200,6 +226,67 @@ describe('artifacts in the browser', () => {
     await replyDone(page);
     expect(await artifact(page).count()).toBe(0);
     await context.close();
+  });
+
+  it('runs an HTML page off the network until the reader allows it for that page', async () => {
+    const target = await startCounter();
+    try {
+      const probe = `<html><head><title>Net probe</title></head><body><p id="out">pending</p><script>
+fetch('${target.url}/ping').then(function (r) { return r.text(); }).then(
+  function (t) { document.getElementById('out').textContent = 'net: ' + t; },
+  function (e) { document.getElementById('out').textContent = 'net: denied ' + e.name; });
+</script></body></html>`;
+      w.model.setScript([{ content: ['```html\n', probe, '\n```\n'] }]);
+      const { context, page } = await w.open();
+      await newChatAndSend(page, 'Probe the network');
+      await replyDone(page);
+      await assistant(page).last().getByRole('button', { name: 'Open artifact' }).click();
+      const pane = artifact(page);
+      const out = () => pane.locator('iframe').contentFrame().locator('#out').innerText();
+      await expect.poll(out).toBe('net: denied TypeError');
+      expect(target.hits).toBe(0);
+
+      const allow = pane.getByRole('button', { name: 'Allow network' });
+      expect(await allow.getAttribute('aria-pressed')).toBe('false');
+      await allow.click();
+      expect(await allow.getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(out).toBe('net: pong');
+      expect(target.hits).toBe(1);
+      await context.close();
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('shows a remote image in a reply as a link, and the page fetches nothing off the origin', async () => {
+    const target = await startCounter();
+    try {
+      const src = `${target.url}/pixel.png?k=SECRET`;
+      w.model.setScript([{ content: [`Look: ![the chart](${src})\n\nEnd.`] }]);
+      const { context, page } = await w.open();
+      await newChatAndSend(page, 'Show me');
+      const reply = assistant(page).last();
+      await reply.getByText('End.').waitFor();
+      const link = reply.getByRole('link', { name: /the chart \(image on 127\.0\.0\.1:\d+\)/ });
+      expect(await link.getAttribute('href')).toBe(src);
+      expect(await reply.locator('img').count()).toBe(0);
+      // Even an image put in by hand is refused by the page's policy.
+      const loaded = await page.evaluate(
+        (url) =>
+          new Promise<boolean>((resolve) => {
+            const img = new Image();
+            img.onload = () => resolve(true);
+            img.onerror = () => resolve(false);
+            img.src = url;
+          }),
+        src,
+      );
+      expect(loaded).toBe(false);
+      expect(target.hits).toBe(0);
+      await context.close();
+    } finally {
+      await target.close();
+    }
   });
 
   it('resizes against the chat by dragging the divider, across the running page', async () => {

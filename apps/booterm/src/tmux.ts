@@ -50,6 +50,14 @@ const BLANK_LINE = /^(\x1b\[[0-9;]*m|\s)*$/;
 const DEAD_NOTE = /^(\x1b\[[0-9;]*m)*Pane is dead/;
 /* eslint-enable no-control-regex */
 
+/**
+ * An argument tmux passes on as written: tmux reads a trailing `;` as the end of a command (the
+ * rest of the argv would be run as tmux commands), and `\\;` as a literal `;`.
+ */
+export function literalArg(arg: string): string {
+  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
+}
+
 export type PaneState = { state: 'running' } | { state: 'ended'; text: Buffer } | { state: 'gone' };
 
 export interface NewSession {
@@ -85,12 +93,12 @@ export class Tmux {
     return ['-u', '-L', this.socket, '-f', this.conf];
   }
 
-  private run(args: string[]): Promise<Buffer> {
+  private run(args: string[], cwd?: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       execFile(
         'tmux',
         [...this.base(), ...args],
-        { env: this.env, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
+        { env: this.env, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, cwd },
         (err, stdout, stderr) => {
           if (err) {
             reject(new Error(`tmux ${args[0]}: ${stderr.toString().trim() || err.message}`));
@@ -100,21 +108,14 @@ export class Tmux {
     });
   }
 
-  /** Starts a detached session named `name` at the given size. */
+  /**
+   * Starts a detached session named `name` at the given size. The directory is the tmux
+   * client's working directory, not `-c`: tmux expands formats in `-c`, and `#(cmd)` there
+   * would run `cmd` for a project whose path holds it.
+   */
   async newSession(name: string, s: NewSession): Promise<void> {
-    await this.run([
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      String(s.cols),
-      '-y',
-      String(s.rows),
-      '-c',
-      s.cwd,
-      ...(s.command ?? []),
-    ]);
+    const args = ['new-session', '-d', '-s', name, '-x', String(s.cols), '-y', String(s.rows)];
+    await this.run([...args, ...(s.command ?? []).map(literalArg)], s.cwd);
   }
 
   /**

@@ -27,6 +27,8 @@ import { McpManager } from './mcp/manager.ts';
 import { mcpToolSource } from './mcp/tool-source.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chats.ts';
+import { artifactFrameRoutes } from './routes/artifact-frame.ts';
+import { cspPlugin } from './csp.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -134,6 +136,7 @@ export async function buildApp({
   app.addHook('preClose', async () => chats.shutdown());
   // MCP servers (their process groups) go when the app does.
   app.addHook('onClose', async () => mcp.close());
+  await app.register(cspPlugin);
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(authPlugin, {
@@ -146,6 +149,7 @@ export async function buildApp({
     token,
   });
   await app.register(healthRoutes);
+  await app.register(artifactFrameRoutes);
   await app.register(authRoutes, { token, secure: false });
   await app.register(modelRoutes, { models });
   await app.register(chatRoutes, { sql, chats, agents, onChatsChanged });

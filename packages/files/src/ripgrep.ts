@@ -10,13 +10,8 @@ export const RG_PATH = '/usr/bin/rg';
  * Flags every ripgrep run gets: ignore the user's config file (it could add `--follow`), never
  * follow symlinks (a link inside a root may point out), include dot files but never `.git`.
  */
-export const RG_BASE_ARGS = [
-  '--no-config',
-  '--no-follow',
-  '--hidden',
-  '--glob=!.git',
-  '--glob=!node_modules',
-];
+export const RG_EXCLUDES = ['--glob=!.git', '--glob=!node_modules'];
+export const RG_BASE_ARGS = ['--no-config', '--no-follow', '--hidden', ...RG_EXCLUDES];
 
 export type RgRun = {
   /** Exit code: 0 found, 1 nothing found, 2 error; null when we stopped it or it timed out. */
@@ -34,14 +29,17 @@ export type RgRun = {
  * spawn rather than execFile: the output is read as it comes, so a huge result set is cut at the
  * cap instead of being buffered whole.
  */
-export function runRipgrep(
-  rgPath: string,
-  args: readonly string[],
-  onLine: (line: string) => boolean,
-  timeoutMs: number,
-): Promise<RgRun> {
+export function runRipgrep(run: {
+  rgPath: string;
+  args: readonly string[];
+  onLine: (line: string) => boolean;
+  timeoutMs: number;
+  /** The directory ripgrep runs in: its `--glob`s match paths relative to it. */
+  cwd?: string;
+}): Promise<RgRun> {
+  const { rgPath, args, onLine, timeoutMs, cwd } = run;
   return new Promise((resolve) => {
-    const child = spawn(rgPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(rgPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stderr = '';
     let stopped = false;
     let timedOut = false;

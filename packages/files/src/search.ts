@@ -80,10 +80,10 @@ export async function search(
 
   const matches: SearchMatch[] = [];
   let truncated = false;
-  const run = await runRipgrep(
-    opts.rgPath ?? RG_PATH,
-    rgArgs,
-    (line) => {
+  const run = await runRipgrep({
+    rgPath: opts.rgPath ?? RG_PATH,
+    args: rgArgs,
+    onLine: (line) => {
       const match = parseMatch(line);
       if (!match) return true;
       // rg was not asked to follow links, so this never drops anything; it is the last word.
@@ -103,8 +103,8 @@ export async function search(
       });
       return true;
     },
-    opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-  );
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
 
   const failure = rgFailure(run, matches.length);
   if (failure) return failure;

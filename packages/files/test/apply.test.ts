@@ -128,6 +128,23 @@ describe('resolveForWrite', () => {
     }
     expect((await resolveForWrite(guard, 'src/new/file.ts')).ok).toBe(true);
   });
+
+  test('refuses .git in any case, as a case-insensitive disk reads it', async () => {
+    const { guard } = await repo();
+    for (const p of ['.GIT/hooks/pre-commit', '.Git/config', 'sub/.gIt/HEAD']) {
+      expect(await resolveForWrite(guard, p), p).toMatchObject({ ok: false, code: 'denied' });
+    }
+  });
+
+  test('refuses the folder git runs hooks from (core.hooksPath), and only it', async () => {
+    const { root, guard } = await repo();
+    expect((await resolveForWrite(guard, '.husky/pre-commit')).ok).toBe(true);
+    execFileSync('git', ['config', 'core.hooksPath', '.husky'], { cwd: root });
+    for (const p of ['.husky/pre-commit', '.HUSKY/pre-push', '.husky/_/h']) {
+      expect(await resolveForWrite(guard, p), p).toMatchObject({ ok: false, code: 'denied' });
+    }
+    expect((await resolveForWrite(guard, '.husky-notes.md')).ok).toBe(true);
+  });
 });
 
 describe('applyChanges', () => {

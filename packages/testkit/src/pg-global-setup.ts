@@ -18,6 +18,7 @@ export default async function setup(project: Project): Promise<() => Promise<voi
   project.provide('pgUrl', cluster.url);
   return async () => {
     await cluster.stop();
+    await rm(cluster.clusterDir, { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   };
 }

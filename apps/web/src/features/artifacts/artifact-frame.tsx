@@ -1,4 +1,9 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
+import {
+  ARTIFACT_FRAME_PATH,
+  ARTIFACT_READY,
+  type ArtifactDocumentMessage,
+} from '@boocode/protocol';
 import type { Artifact } from './artifact.ts';
 
 const ESCAPE_MESSAGE = 'boocode:artifact-escape';
@@ -29,33 +34,46 @@ export function frameDocument(artifact: Artifact): string {
 /**
  * Runs an HTML or SVG artifact. `sandbox="allow-scripts"` without `allow-same-origin` gives the
  * frame an opaque origin: its scripts run, but it has no cookies or storage of ours, and a request
- * to our API is cross-origin without credentials (and without CORS headers, so unreadable).
- * Content goes in through `srcdoc`, never a URL of ours. The document only changes when the
- * artifact does, so a re-render never reloads the frame.
+ * to our API is cross-origin without credentials. The frame loads the server's artifact page,
+ * whose own Content-Security-Policy lets nothing reach the network unless `network` (the user's
+ * choice for this artifact), and the document is handed to it by message: a `srcdoc` frame
+ * would run under the app's policy, which allows no inline script. The document only changes
+ * when the artifact does, so a re-render never reloads the frame.
  */
 export const ArtifactFrame = memo(function ArtifactFrame({
   artifact,
+  network,
   onEscape,
 }: {
   artifact: Artifact;
+  network: boolean;
   onEscape: () => void;
 }) {
   const ref = useRef<HTMLIFrameElement>(null);
-  const srcDoc = useMemo(() => frameDocument(artifact), [artifact]);
+  const html = useMemo(() => frameDocument(artifact), [artifact]);
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
-      if (e.source === ref.current?.contentWindow && e.data === ESCAPE_MESSAGE) onEscape();
+      const frame = ref.current?.contentWindow;
+      if (!frame || e.source !== frame) return;
+      if (e.data === ESCAPE_MESSAGE) onEscape();
+      if (e.data === ARTIFACT_READY) {
+        const doc: ArtifactDocumentMessage = { type: 'boocode:artifact-document', html };
+        // The frame's origin is opaque: there is no other name to send it to.
+        frame.postMessage(doc, '*');
+      }
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [onEscape]);
+  }, [onEscape, html]);
   return (
     <iframe
+      // A new document or policy: the page starts over (it takes one document, once).
+      key={`${network}:${html}`}
       ref={ref}
       title={`${artifact.title} (preview)`}
       sandbox="allow-scripts"
       referrerPolicy="no-referrer"
-      srcDoc={srcDoc}
+      src={`${ARTIFACT_FRAME_PATH}?net=${network ? 1 : 0}`}
       className="block size-full border-0 bg-white"
     />
   );

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Button, cn } from '@boocode/ui';
-import { Download, FileCode2, FileText, Image, X } from 'lucide-react';
+import { Download, FileCode2, FileText, Globe, Image, X } from 'lucide-react';
 import { CopyButton } from '../chat/copy-button.tsx';
 import { HighlightedCode } from '../chat/code-block.tsx';
 import { Markdown } from '../chat/markdown.tsx';
@@ -25,11 +25,16 @@ interface Props {
   onClose: () => void;
   /** Non-zero when the reader opened it (rather than the pane following the chat): take the focus. */
   focusRequest: number;
+  /** A reply since has a newer page; shown when the reader asks. */
+  onShowNewer: (() => void) | null;
 }
 
 /** The region beside the chat that shows one artifact: rendered, or as source. */
-export function ArtifactPane({ artifact, onClose, focusRequest }: Props) {
+export function ArtifactPane({ artifact, onClose, focusRequest, onShowNewer }: Props) {
   const [view, setView] = useState<View>('preview');
+  // Off for every artifact until the reader allows it: a page a model wrote could send what it
+  // read (a file's secrets) anywhere.
+  const [network, setNetwork] = useState(false);
   const ref = useRef<HTMLElement>(null);
   const id = useId();
   const Icon = ICONS[artifact.kind];
@@ -59,6 +64,23 @@ export function ArtifactPane({ artifact, onClose, focusRequest }: Props) {
         </h2>
         <ViewTabs id={id} view={view} onChange={setView} />
         <div className="flex items-center gap-0.5">
+          {artifact.kind === 'markdown' ? null : (
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              aria-label="Allow network"
+              aria-pressed={network}
+              title={
+                network
+                  ? 'This page may use the network. Click to cut it off.'
+                  : 'This page cannot load or send anything. Click to let it use the network.'
+              }
+              className={cn(network && 'text-primary bg-accent')}
+              onClick={() => setNetwork((n) => !n)}
+            >
+              <Globe />
+            </Button>
+          )}
           <CopyButton text={artifact.code} label="Copy" />
           <Button
             variant="ghost"
@@ -80,6 +102,17 @@ export function ArtifactPane({ artifact, onClose, focusRequest }: Props) {
           </Button>
         </div>
       </header>
+      {onShowNewer ? (
+        <div
+          role="status"
+          className="border-border bg-muted/60 flex shrink-0 flex-wrap items-center gap-x-3 gap-y-1 border-b px-3 py-1.5 text-xs"
+        >
+          <span className="text-muted-foreground">A newer version is in the chat.</span>
+          <Button variant="outline" size="sm" className="h-6 px-2 text-xs" onClick={onShowNewer}>
+            Show newer version
+          </Button>
+        </div>
+      ) : null}
       {/* Both views stay mounted: switching to the source and back does not reload the frame. */}
       <div
         role="tabpanel"
@@ -96,7 +129,7 @@ export function ArtifactPane({ artifact, onClose, focusRequest }: Props) {
             </ArtifactOpenerContext>
           </div>
         ) : (
-          <ArtifactFrame artifact={artifact} onEscape={onClose} />
+          <ArtifactFrame artifact={artifact} network={network} onEscape={onClose} />
         )}
       </div>
       <div

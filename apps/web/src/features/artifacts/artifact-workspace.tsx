@@ -24,6 +24,8 @@ interface Shown {
   key: number;
   /** Non-zero when the reader asked for it: the pane takes the focus (again). */
   focusRequest: number;
+  /** A newer page from a reply since, offered rather than swapped in under the reader. */
+  newer: Artifact | null;
 }
 
 interface Props {
@@ -36,8 +38,8 @@ interface Props {
 /**
  * The chat with its artifact pane: side by side and resizable, or the pane over the chat where
  * there is no room for both. Code blocks below open artifacts through the context. While the
- * pane is open, a reply that finishes with an HTML page shows that page: the pane follows the
- * conversation, but never opens by itself.
+ * pane is open, a reply that finishes with an HTML page offers that page (the pane says a newer
+ * version is in the chat): it never swaps what the reader looks at by itself, nor opens.
  */
 export function ArtifactWorkspace({ chatId, messages, children }: Props) {
   const [shown, setShown] = useState<Shown | null>(null);
@@ -53,8 +55,7 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
     setShown(null);
   }
 
-  // Follow the newest reply once it has finished (however fast: it may never be seen
-  // streaming). What was already finished when the chat loaded is not news.
+  // Watch for the newest reply to finish (however fast: it may never be seen streaming). What was already finished when the chat loaded is not news.
   const [settled, setSettled] = useState<{ chatId: string | null; id: string | null } | null>(null);
   const [seen, setSeen] = useState(messages);
   if (messages !== seen) {
@@ -67,7 +68,7 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
       setSettled({ chatId, id: done.id });
       const page = latestPage(textOf(done));
       if (shown && page && !sameArtifact(shown.artifact, page)) {
-        setShown({ artifact: page, key: shown.key + 1, focusRequest: 0 });
+        setShown({ ...shown, newer: page });
       }
     }
   }
@@ -78,7 +79,15 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
     setShown((prev) =>
       prev && sameArtifact(prev.artifact, artifact)
         ? { ...prev, focusRequest: prev.focusRequest + 1 }
-        : { artifact, key: (prev?.key ?? 0) + 1, focusRequest: 1 },
+        : { artifact, key: (prev?.key ?? 0) + 1, focusRequest: 1, newer: null },
+    );
+  }, []);
+
+  const showNewer = useCallback(() => {
+    setShown((prev) =>
+      prev?.newer
+        ? { artifact: prev.newer, key: prev.key + 1, focusRequest: 1, newer: null }
+        : prev,
     );
   }, []);
 
@@ -110,6 +119,7 @@ export function ArtifactWorkspace({ chatId, messages, children }: Props) {
         artifact={shown.artifact}
         onClose={close}
         focusRequest={shown.focusRequest}
+        onShowNewer={shown.newer ? showNewer : null}
       />
     </div>
   ) : null;

