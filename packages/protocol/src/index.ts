@@ -2,7 +2,7 @@ export * from './errors.ts';
 export * from './chat.ts';
 export * from './ws.ts';
 export * from './mcp.ts';
-export * from './apply.ts';
+export * from './apply-chat-event.ts';
 export { unreachable } from './unreachable.ts';
 export * from './library.ts';
 export * from './workspace.ts';
