@@ -1,12 +1,5 @@
+import { changeDiff, ProjectChanges } from '@boocode/files';
 import {
-  applyChanges,
-  changeDiff,
-  createPathGuard,
-  restoreFiles,
-  type PathGuard,
-} from '@boocode/files';
-import {
-  applyPending,
   createChat,
   getChat,
   getCheckpoint,
@@ -16,7 +9,6 @@ import {
   publicChat,
   publicCheckpoint,
   rejectPending,
-  rewindTo,
   setAutoApply,
   type CoderRefusal,
   type Sql,
@@ -71,15 +63,7 @@ export class CoderService {
 
   async apply(scope: Scope, ids: string[] | undefined): Promise<ApplyResult> {
     const { chatId, project } = await this.resolve(scope);
-    const guard = guardFor(project);
-    const r = await applyPending(
-      this.sql,
-      project.id,
-      { chatId },
-      ids,
-      (items) => applyChanges(guard, items),
-      (files, dirs) => restoreFiles(guard, files, dirs),
-    );
+    const r = await changesOf(this.sql, project).apply({ chatId }, ids);
     if (!r.ok) throw refusal(r);
     return { applied: r.applied, checkpoint: publicCheckpoint(r.checkpoint) };
   }
@@ -99,10 +83,7 @@ export class CoderService {
     const checkpoint = await getCheckpoint(this.sql, checkpointId);
     if (!checkpoint) throw new AppError('not_found', 'No such checkpoint.');
     const { project } = await this.resolve({ projectId: checkpoint.projectId });
-    const guard = guardFor(project);
-    const r = await rewindTo(this.sql, checkpointId, (files, dirs) =>
-      restoreFiles(guard, files, dirs),
-    );
+    const r = await changesOf(this.sql, project).rewind(checkpointId);
     if (!r.ok) throw refusal(r);
     return { rewound: r.rewound, restored: r.restored };
   }
@@ -126,13 +107,11 @@ export class CoderService {
   }
 }
 
-/** The write guard of a project: its folder only (read grants never extend to writes). */
-export function guardFor(project: Project): PathGuard {
-  try {
-    return createPathGuard([{ id: project.name, path: project.path }]);
-  } catch {
-    throw new AppError('conflict', `The folder of project "${project.name}" is gone.`);
-  }
+/** The pending queue of a project, whose folder must still be there. */
+export function changesOf(sql: Sql, project: Project): ProjectChanges {
+  const changes = ProjectChanges.open(sql, project);
+  if (!changes) throw new AppError('conflict', `The folder of project "${project.name}" is gone.`);
+  return changes;
 }
 
 function toPendingChange(c: StoredChange): PendingChange {

@@ -12,3 +12,4 @@ export * from './pending.ts';
 export * from './apply-changes.ts';
 export * from './fuzz-write.ts';
 export * from './diff.ts';
+export * from './project-changes.ts';
