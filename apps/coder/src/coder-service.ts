@@ -19,6 +19,7 @@ import {
   type ApplyResult,
   type Chat,
   type Checkpoint,
+  notFound,
   type PendingChange,
   type Project,
   type RewindResult,
@@ -33,7 +34,7 @@ export class CoderService {
 
   async createChat(input: { projectId: string; model?: string; title?: string }): Promise<Chat> {
     const project = await getProject(this.sql, input.projectId);
-    if (!project) throw new AppError('not_found', 'No such project.');
+    if (!project) throw notFound('project');
     const chat = await createChat(this.sql, {
       title: input.title ?? `Coder: ${project.name}`,
       model: input.model ?? null,
@@ -45,13 +46,13 @@ export class CoderService {
 
   async chat(chatId: string): Promise<Chat> {
     const chat = await getChat(this.sql, chatId);
-    if (!chat) throw new AppError('not_found', 'No such chat.');
+    if (!chat) throw notFound('chat');
     return publicChat(chat);
   }
 
   async setAutoApply(chatId: string, on: boolean): Promise<Chat> {
     const chat = await setAutoApply(this.sql, chatId, on);
-    if (!chat) throw new AppError('not_found', 'No such chat.');
+    if (!chat) throw notFound('chat');
     return publicChat(chat);
   }
 
@@ -81,7 +82,7 @@ export class CoderService {
 
   async rewind(checkpointId: string): Promise<RewindResult> {
     const checkpoint = await getCheckpoint(this.sql, checkpointId);
-    if (!checkpoint) throw new AppError('not_found', 'No such checkpoint.');
+    if (!checkpoint) throw notFound('checkpoint');
     const { project } = await this.resolve({ projectId: checkpoint.projectId });
     const r = await changesOf(this.sql, project).rewind(checkpointId);
     if (!r.ok) throw refusal(r);
@@ -93,7 +94,7 @@ export class CoderService {
     let projectId = scope.projectId;
     if (scope.chatId !== undefined) {
       const chat = await getChat(this.sql, scope.chatId);
-      if (!chat) throw new AppError('not_found', 'No such chat.');
+      if (!chat) throw notFound('chat');
       if (!chat.projectId) throw new AppError('conflict', 'This chat has no project.');
       if (projectId !== undefined && projectId !== chat.projectId) {
         throw new AppError('bad_request', 'The chat belongs to another project.');
@@ -102,7 +103,7 @@ export class CoderService {
     }
     if (projectId === undefined) throw new AppError('bad_request', 'Give chatId or projectId.');
     const project = await getProject(this.sql, projectId);
-    if (!project) throw new AppError('not_found', 'No such project.');
+    if (!project) throw notFound('project');
     return { chatId: scope.chatId, project };
   }
 }

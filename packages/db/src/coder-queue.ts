@@ -1,7 +1,7 @@
 import {
-  AppError,
   type ApplyItem,
   type CheckpointChange,
+  notFound,
   type PlannedChange,
   type PriorFile,
   type WriteSetDone,
@@ -170,7 +170,7 @@ export async function rewindTo(
   restore: Restore,
 ): Promise<{ ok: true; rewound: string[]; restored: string[] } | CoderRefusal> {
   const target = await getCheckpoint(sql, checkpointId);
-  if (!target) throw new AppError('not_found', 'No such checkpoint.');
+  if (!target) throw notFound('checkpoint');
   return withProjectLock(sql, target.projectId, async (tx) => {
     const standing = await standingSince(tx, target.projectId, target.position);
     if (!standing.some((c) => c.id === target.id)) {
