@@ -17,6 +17,7 @@ import {
 import {
   AppError,
   type ApplyResult,
+  type ChangeScope,
   type Chat,
   type Checkpoint,
   notFound,
@@ -25,8 +26,6 @@ import {
   type RewindResult,
   type ChangeStatus,
 } from '@boocode/protocol';
-
-type Scope = { chatId?: string; projectId?: string };
 
 /** The coder's operations over the queue, for the REST routes. */
 export class CoderService {
@@ -56,25 +55,25 @@ export class CoderService {
     return publicChat(chat);
   }
 
-  async listPending(scope: Scope, status: ChangeStatus): Promise<PendingChange[]> {
+  async listPending(scope: ChangeScope, status: ChangeStatus): Promise<PendingChange[]> {
     const { chatId, project } = await this.resolve(scope);
     const rows = await listChanges(this.sql, { chatId, projectId: project.id }, { status });
     return rows.map(toPendingChange);
   }
 
-  async apply(scope: Scope, ids: string[] | undefined): Promise<ApplyResult> {
+  async apply(scope: ChangeScope, ids: string[] | undefined): Promise<ApplyResult> {
     const { chatId, project } = await this.resolve(scope);
     const r = await changesOf(this.sql, project).apply({ chatId }, ids);
     if (!r.ok) throw refusal(r);
     return { applied: r.applied, checkpoint: publicCheckpoint(r.checkpoint) };
   }
 
-  async reject(scope: Scope, ids: string[] | undefined): Promise<string[]> {
+  async reject(scope: ChangeScope, ids: string[] | undefined): Promise<string[]> {
     const { chatId, project } = await this.resolve(scope);
     return rejectPending(this.sql, project.id, { chatId }, ids);
   }
 
-  async checkpoints(scope: Scope): Promise<Checkpoint[]> {
+  async checkpoints(scope: ChangeScope): Promise<Checkpoint[]> {
     const { chatId, project } = await this.resolve(scope);
     const rows = await listCheckpoints(this.sql, { chatId, projectId: project.id });
     return rows.map(publicCheckpoint);
@@ -90,7 +89,7 @@ export class CoderService {
   }
 
   /** The project of a scope (a chat's own, or the one named), checked to agree. */
-  private async resolve(scope: Scope): Promise<{ chatId?: string; project: Project }> {
+  private async resolve(scope: ChangeScope): Promise<{ chatId?: string; project: Project }> {
     let projectId = scope.projectId;
     if (scope.chatId !== undefined) {
       const chat = await getChat(this.sql, scope.chatId);

@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointChange, PriorFile } from '@boocode/protocol';
+import type { ChangeScope, Checkpoint, CheckpointChange, PriorFile } from '@boocode/protocol';
 import type { Queryable } from './sql.ts';
 
 export interface StoredCheckpoint extends Checkpoint {
@@ -58,7 +58,7 @@ export async function getCheckpoint(sql: Queryable, id: string): Promise<StoredC
 /** Newest first: a chat's checkpoints, or a project's. */
 export async function listCheckpoints(
   sql: Queryable,
-  scope: { chatId?: string; projectId?: string },
+  scope: ChangeScope,
 ): Promise<StoredCheckpoint[]> {
   const rows = await sql<Row[]>`
     select * from checkpoints
