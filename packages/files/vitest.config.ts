@@ -1,3 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // project-changes.test.ts runs the queue against a real PostgreSQL.
+    globalSetup: ['../../packages/testkit/src/pg-global-setup.ts'],
+    hookTimeout: 60_000,
+  },
+});

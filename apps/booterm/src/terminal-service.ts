@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { WebSocket } from 'ws';
 import {
   AppError,
+  notFound,
   TERMINAL_WS_NOT_FOUND,
   type CreateTerminalBody,
   type SshHost,
@@ -88,12 +89,12 @@ export class TerminalService {
     let host: SshHost | null = null;
     if (body.projectId) {
       const project = await getProject(this.d.sql, body.projectId);
-      if (!project) throw new AppError('not_found', 'No such project.');
+      if (!project) throw notFound('project');
       cwd = await projectDir(project.id, project.path);
       title = project.name;
     } else if (body.sshHostId) {
       host = await getSshHost(this.d.sql, body.sshHostId);
-      if (!host) throw new AppError('not_found', 'No such SSH host.');
+      if (!host) throw notFound('SSH host');
       title = host.name;
     }
     const terminal = await insertTerminal(this.d.sql, {
@@ -123,14 +124,14 @@ export class TerminalService {
 
   async rename(id: string, title: string): Promise<Terminal> {
     const t = await renameTerminal(this.d.sql, id, title);
-    if (!t) throw new AppError('not_found', 'No such terminal.');
+    if (!t) throw notFound('terminal');
     return t;
   }
 
   /** Sizes every attached view; the size is kept for the next attach. */
   async resize(id: string, cols: number, rows: number): Promise<Terminal> {
     const t = await setTerminalSize(this.d.sql, id, { cols, rows });
-    if (!t) throw new AppError('not_found', 'No such terminal.');
+    if (!t) throw notFound('terminal');
     for (const a of this.views.get(id) ?? []) a.resize(cols, rows);
     return t;
   }
@@ -138,7 +139,7 @@ export class TerminalService {
   /** Kills the session (its programs get SIGHUP) and forgets the terminal. */
   async kill(id: string): Promise<void> {
     const t = await getTerminal(this.d.sql, id);
-    if (!t) throw new AppError('not_found', 'No such terminal.');
+    if (!t) throw notFound('terminal');
     await this.d.tmux.killSession(id);
     await deleteTerminal(this.d.sql, id);
   }

@@ -1,12 +1,5 @@
+import { changeDiff, ProjectChanges } from '@boocode/files';
 import {
-  applyChanges,
-  changeDiff,
-  createPathGuard,
-  restoreFiles,
-  type PathGuard,
-} from '@boocode/files';
-import {
-  applyPending,
   createChat,
   getChat,
   getCheckpoint,
@@ -16,7 +9,6 @@ import {
   publicChat,
   publicCheckpoint,
   rejectPending,
-  rewindTo,
   setAutoApply,
   type CoderRefusal,
   type Sql,
@@ -25,15 +17,15 @@ import {
 import {
   AppError,
   type ApplyResult,
+  type ChangeScope,
   type Chat,
   type Checkpoint,
+  notFound,
   type PendingChange,
   type Project,
   type RewindResult,
   type ChangeStatus,
 } from '@boocode/protocol';
-
-type Scope = { chatId?: string; projectId?: string };
 
 /** The coder's operations over the queue, for the REST routes. */
 export class CoderService {
@@ -41,7 +33,7 @@ export class CoderService {
 
   async createChat(input: { projectId: string; model?: string; title?: string }): Promise<Chat> {
     const project = await getProject(this.sql, input.projectId);
-    if (!project) throw new AppError('not_found', 'No such project.');
+    if (!project) throw notFound('project');
     const chat = await createChat(this.sql, {
       title: input.title ?? `Coder: ${project.name}`,
       model: input.model ?? null,
@@ -53,43 +45,35 @@ export class CoderService {
 
   async chat(chatId: string): Promise<Chat> {
     const chat = await getChat(this.sql, chatId);
-    if (!chat) throw new AppError('not_found', 'No such chat.');
+    if (!chat) throw notFound('chat');
     return publicChat(chat);
   }
 
   async setAutoApply(chatId: string, on: boolean): Promise<Chat> {
     const chat = await setAutoApply(this.sql, chatId, on);
-    if (!chat) throw new AppError('not_found', 'No such chat.');
+    if (!chat) throw notFound('chat');
     return publicChat(chat);
   }
 
-  async listPending(scope: Scope, status: ChangeStatus): Promise<PendingChange[]> {
+  async listPending(scope: ChangeScope, status: ChangeStatus): Promise<PendingChange[]> {
     const { chatId, project } = await this.resolve(scope);
     const rows = await listChanges(this.sql, { chatId, projectId: project.id }, { status });
     return rows.map(toPendingChange);
   }
 
-  async apply(scope: Scope, ids: string[] | undefined): Promise<ApplyResult> {
+  async apply(scope: ChangeScope, ids: string[] | undefined): Promise<ApplyResult> {
     const { chatId, project } = await this.resolve(scope);
-    const guard = guardFor(project);
-    const r = await applyPending(
-      this.sql,
-      project.id,
-      { chatId },
-      ids,
-      (items) => applyChanges(guard, items),
-      (files, dirs) => restoreFiles(guard, files, dirs),
-    );
+    const r = await changesOf(this.sql, project).apply({ chatId }, ids);
     if (!r.ok) throw refusal(r);
     return { applied: r.applied, checkpoint: publicCheckpoint(r.checkpoint) };
   }
 
-  async reject(scope: Scope, ids: string[] | undefined): Promise<string[]> {
+  async reject(scope: ChangeScope, ids: string[] | undefined): Promise<string[]> {
     const { chatId, project } = await this.resolve(scope);
     return rejectPending(this.sql, project.id, { chatId }, ids);
   }
 
-  async checkpoints(scope: Scope): Promise<Checkpoint[]> {
+  async checkpoints(scope: ChangeScope): Promise<Checkpoint[]> {
     const { chatId, project } = await this.resolve(scope);
     const rows = await listCheckpoints(this.sql, { chatId, projectId: project.id });
     return rows.map(publicCheckpoint);
@@ -97,22 +81,19 @@ export class CoderService {
 
   async rewind(checkpointId: string): Promise<RewindResult> {
     const checkpoint = await getCheckpoint(this.sql, checkpointId);
-    if (!checkpoint) throw new AppError('not_found', 'No such checkpoint.');
+    if (!checkpoint) throw notFound('checkpoint');
     const { project } = await this.resolve({ projectId: checkpoint.projectId });
-    const guard = guardFor(project);
-    const r = await rewindTo(this.sql, checkpointId, (files, dirs) =>
-      restoreFiles(guard, files, dirs),
-    );
+    const r = await changesOf(this.sql, project).rewind(checkpointId);
     if (!r.ok) throw refusal(r);
     return { rewound: r.rewound, restored: r.restored };
   }
 
   /** The project of a scope (a chat's own, or the one named), checked to agree. */
-  private async resolve(scope: Scope): Promise<{ chatId?: string; project: Project }> {
+  private async resolve(scope: ChangeScope): Promise<{ chatId?: string; project: Project }> {
     let projectId = scope.projectId;
     if (scope.chatId !== undefined) {
       const chat = await getChat(this.sql, scope.chatId);
-      if (!chat) throw new AppError('not_found', 'No such chat.');
+      if (!chat) throw notFound('chat');
       if (!chat.projectId) throw new AppError('conflict', 'This chat has no project.');
       if (projectId !== undefined && projectId !== chat.projectId) {
         throw new AppError('bad_request', 'The chat belongs to another project.');
@@ -121,18 +102,16 @@ export class CoderService {
     }
     if (projectId === undefined) throw new AppError('bad_request', 'Give chatId or projectId.');
     const project = await getProject(this.sql, projectId);
-    if (!project) throw new AppError('not_found', 'No such project.');
+    if (!project) throw notFound('project');
     return { chatId: scope.chatId, project };
   }
 }
 
-/** The write guard of a project: its folder only (read grants never extend to writes). */
-export function guardFor(project: Project): PathGuard {
-  try {
-    return createPathGuard([{ id: project.name, path: project.path }]);
-  } catch {
-    throw new AppError('conflict', `The folder of project "${project.name}" is gone.`);
-  }
+/** The pending queue of a project, whose folder must still be there. */
+export function changesOf(sql: Sql, project: Project): ProjectChanges {
+  const changes = ProjectChanges.open(sql, project);
+  if (!changes) throw new AppError('conflict', `The folder of project "${project.name}" is gone.`);
+  return changes;
 }
 
 function toPendingChange(c: StoredChange): PendingChange {

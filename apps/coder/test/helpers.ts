@@ -2,20 +2,13 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import {
-  planChange,
-  readState,
-  resolveForWrite,
-  stateOf,
-  type ChangeRequest,
-  type FileState,
-} from '@boocode/files';
-import { queueChange, upsertProject } from '@boocode/db';
+import type { ChangeRequest } from '@boocode/files';
+import { upsertProject } from '@boocode/db';
 import type { Project } from '@boocode/protocol';
 import { makeGitRepo, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp } from '../src/app.ts';
-import { guardFor } from '../src/coder-service.ts';
+import { changesOf } from '../src/coder-service.ts';
 import { loadConfig } from '../src/config.ts';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -88,24 +81,14 @@ export async function removeProjects(): Promise<void> {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
-/** Queues a change as a coder chat's write tool does (the server's write-tools source). */
+/** Queues a change as a coder chat's write tool does (through the same ProjectChanges). */
 export async function queue(
   h: Harness,
   project: Project,
   chatId: string | null,
   req: ChangeRequest,
 ) {
-  const guard = guardFor(project);
-  const r = await resolveForWrite(guard, req.path);
-  if (!r.ok) throw new Error(r.message);
-  const queued = await queueChange(
-    h.db.sql,
-    { projectId: project.id, chatId, path: r.rel },
-    async (pending) => {
-      const state = pending ? stateOf(pending.after) : await readState(r.abs, r.rel);
-      return 'ok' in state ? state : planChange(req, r.rel, state as FileState);
-    },
-  );
+  const queued = await changesOf(h.db.sql, project).queue(chatId, req);
   if (!queued.ok) throw new Error(queued.message);
   return queued.change;
 }

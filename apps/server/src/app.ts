@@ -16,7 +16,7 @@ import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
 import type { Prices } from './chat/pricing.ts';
-import { readToolbox } from './chat/read-tools.ts';
+import { readToolbox } from './chat/read-toolbox.ts';
 import { writeToolSource } from './chat/write-tools.ts';
 import { AgentRegistry } from './agents.ts';
 import { skillToolSource } from './skills.ts';

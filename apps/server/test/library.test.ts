@@ -162,7 +162,7 @@ describe('agents', () => {
   it('refuses an agent that does not exist, and creates nothing', async () => {
     const before = (await h.api<{ chats: Chat[] }>('GET', '/api/chats')).body.chats.length;
     const r = await h.api<{ code: string }>('POST', '/api/chats', { agentId: 'nobody' });
-    expect(r.status).toBe(400);
+    expect(r).toMatchObject({ status: 404, body: { code: 'not_found' } });
     expect((await h.api<{ chats: Chat[] }>('GET', '/api/chats')).body.chats.length).toBe(before);
   });
 });

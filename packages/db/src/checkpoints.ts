@@ -1,17 +1,9 @@
-import type { Checkpoint, CheckpointChange } from '@boocode/protocol';
+import type { ChangeScope, Checkpoint, CheckpointChange, PriorFile } from '@boocode/protocol';
 import type { Queryable } from './sql.ts';
-
-/** A file as it was before an apply: enough to put it back exactly. */
-export type CheckpointFile = {
-  path: string;
-  existed: boolean;
-  content: string | null;
-  mode: number | null;
-};
 
 export interface StoredCheckpoint extends Checkpoint {
   position: number;
-  files: CheckpointFile[];
+  files: PriorFile[];
   createdDirs: string[];
 }
 
@@ -44,7 +36,7 @@ export async function insertCheckpoint(
     projectId: string;
     chatId: string | null;
     summary: string;
-    files: CheckpointFile[];
+    files: PriorFile[];
     changes: CheckpointChange[];
     createdDirs: string[];
   },
@@ -66,7 +58,7 @@ export async function getCheckpoint(sql: Queryable, id: string): Promise<StoredC
 /** Newest first: a chat's checkpoints, or a project's. */
 export async function listCheckpoints(
   sql: Queryable,
-  scope: { chatId?: string; projectId?: string },
+  scope: ChangeScope,
 ): Promise<StoredCheckpoint[]> {
   const rows = await sql<Row[]>`
     select * from checkpoints

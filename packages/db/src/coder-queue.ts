@@ -1,10 +1,16 @@
-import { AppError, type ChangeKind, type CheckpointChange } from '@boocode/protocol';
+import {
+  type ApplyItem,
+  type CheckpointChange,
+  notFound,
+  type PlannedChange,
+  type PriorFile,
+  type WriteSetDone,
+} from '@boocode/protocol';
 import {
   getCheckpoint,
   insertCheckpoint,
   markRewound,
   standingSince,
-  type CheckpointFile,
   type StoredCheckpoint,
 } from './checkpoints.ts';
 import {
@@ -25,31 +31,11 @@ import type { Sql } from './sql.ts';
 /** A refusal for the model or the user; `code` comes from the file side or is `conflict`/`nothing`. */
 export type CoderRefusal = { ok: false; code: string; message: string };
 
-/** A change computed by the file side (`planChange` of @boocode/files). */
-export type PlannedRow = {
-  kind: ChangeKind;
-  path: string;
-  before: string | null;
-  after: string | null;
-  baseHash: string | null;
-  oldString: string | null;
-  newString: string | null;
-};
-
-/** What the file side did in an apply or a rewind (`applyChanges`/`restoreFiles`). */
-export type WriteDone = { ok: true; prior: CheckpointFile[]; createdDirs: string[] };
-
-export type ApplyItemRow = {
-  id: string;
-  path: string;
-  baseHash: string | null;
-  after: string | null;
-};
-
+/** Puts files back as a checkpoint recorded them (`restoreFiles` of @boocode/files). */
 export type Restore = (
-  files: CheckpointFile[],
+  files: PriorFile[],
   createdDirs: string[],
-) => Promise<WriteDone | CoderRefusal>;
+) => Promise<WriteSetDone | CoderRefusal>;
 
 /**
  * Queues a change to `path` (already through the guard): `plan` gets the content the newest
@@ -60,7 +46,7 @@ export async function queueChange(
   target: { projectId: string; chatId: string | null; path: string },
   plan: (
     pending: { after: string | null } | undefined,
-  ) => Promise<{ ok: true; change: PlannedRow } | CoderRefusal>,
+  ) => Promise<{ ok: true; change: PlannedChange } | CoderRefusal>,
 ): Promise<{ ok: true; change: StoredChange; onTopOf: string | null } | CoderRefusal> {
   return withProjectLock(sql, target.projectId, async (tx) => {
     const latest = await latestPendingFor(tx, target.projectId, target.path);
@@ -92,7 +78,7 @@ export async function applyPending(
   projectId: string,
   scope: { chatId?: string },
   ids: string[] | undefined,
-  apply: (items: ApplyItemRow[]) => Promise<WriteDone | CoderRefusal>,
+  apply: (items: ApplyItem[]) => Promise<WriteSetDone | CoderRefusal>,
   restore: Restore,
 ): Promise<{ ok: true; applied: string[]; checkpoint: StoredCheckpoint } | CoderRefusal> {
   return withProjectLock(sql, projectId, async (tx) => {
@@ -184,13 +170,13 @@ export async function rewindTo(
   restore: Restore,
 ): Promise<{ ok: true; rewound: string[]; restored: string[] } | CoderRefusal> {
   const target = await getCheckpoint(sql, checkpointId);
-  if (!target) throw new AppError('not_found', 'No such checkpoint.');
+  if (!target) throw notFound('checkpoint');
   return withProjectLock(sql, target.projectId, async (tx) => {
     const standing = await standingSince(tx, target.projectId, target.position);
     if (!standing.some((c) => c.id === target.id)) {
       return refusal('conflict', 'This checkpoint was already rewound.');
     }
-    const files = new Map<string, CheckpointFile>();
+    const files = new Map<string, PriorFile>();
     const dirs = new Set<string>();
     for (const c of standing) {
       // Newest first, so the oldest prior state of each file is the one kept.

@@ -8,6 +8,7 @@ export * from './projects.ts';
 export * from './mcp.ts';
 export * from './workspace.ts';
 export * from './terminals.ts';
+export * from './ssh-hosts.ts';
 export * from './pending-changes.ts';
 export * from './checkpoints.ts';
 export * from './coder-queue.ts';

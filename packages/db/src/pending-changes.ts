@@ -1,4 +1,4 @@
-import type { ChangeKind, ChangeStatus } from '@boocode/protocol';
+import type { ChangeKind, ChangeScope, ChangeStatus } from '@boocode/protocol';
 import type { Queryable, Sql } from './sql.ts';
 
 /** A queued change as stored: the contents it goes from and to, and the hash it was queued on. */
@@ -32,12 +32,6 @@ const toChange = (r: Row): StoredChange => ({
   createdAt: r.createdAt.toISOString(),
   decidedAt: r.decidedAt?.toISOString() ?? null,
 });
-
-/** Whose changes: a chat's or a project's (both: the chat's in that project). */
-export interface ChangeScope {
-  chatId?: string;
-  projectId?: string;
-}
 
 /**
  * Runs `fn` in a transaction holding the project's coder lock, so that queueing, applying and

@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, readlink, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { applyChanges, type ApplyItem } from './apply.ts';
+import type { ApplyItem } from '@boocode/protocol';
+import { applyChanges } from './apply-changes.ts';
 import { buildSymlinkFarm } from './fuzz-farm.ts';
 import { Checker, mulberry32, pathGenerator } from './fuzz.ts';
 import { createPathGuard } from './path-guard.ts';

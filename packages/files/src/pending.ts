@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import type { PlannedChange } from '@boocode/protocol';
 import type { PathGuard, ResolvedPath } from './path-guard.ts';
 import { errnoCode, toolError, type ToolError } from './tool-result.ts';
 
@@ -15,25 +16,8 @@ export type ChangeRequest =
   | { kind: 'create'; path: string; content: string }
   | { kind: 'delete'; path: string };
 
-export type ChangeKind = ChangeRequest['kind'];
-
 /** A file as a change sees it: its text, or that it does not exist. */
 export type FileState = { exists: false } | { exists: true; content: string };
-
-/** A change checked against the content it will replace, ready to be queued. */
-export type PlannedChange = {
-  kind: ChangeKind;
-  /** Relative to the root's real path, forward slashes (the guard's `rel`). */
-  path: string;
-  /** The content the change was computed on; null: the file did not exist. */
-  before: string | null;
-  /** The content after it; null: the file is deleted. */
-  after: string | null;
-  /** sha256 of `before` (hex); null when the file did not exist. */
-  baseHash: string | null;
-  oldString: string | null;
-  newString: string | null;
-};
 
 /** sha256 (hex) of a file's content; null for a file that does not exist. */
 export function contentHash(content: string | Buffer | null): string | null {

@@ -40,22 +40,21 @@ export type PendingChange = z.infer<typeof PendingChange>;
 export const PendingList = z.object({ changes: z.array(PendingChange) });
 export type PendingList = z.infer<typeof PendingList>;
 
-/** Whose changes: a chat's, or a whole project's. */
-const Scope = z.object({ chatId: Id.optional(), projectId: Id.optional() });
-const scoped = (s: { chatId?: string; projectId?: string }) =>
-  s.chatId !== undefined || s.projectId !== undefined;
+/** Whose changes or checkpoints: a chat's, a whole project's, or both (the chat's in that project). */
+export const ChangeScope = z.object({ chatId: Id.optional(), projectId: Id.optional() });
+export type ChangeScope = z.infer<typeof ChangeScope>;
+const scoped = (s: ChangeScope) => s.chatId !== undefined || s.projectId !== undefined;
 const SCOPE_MESSAGE = 'give chatId or projectId';
 
-export const PendingQuery = Scope.extend({ status: ChangeStatus.default('pending') }).refine(
+export const PendingQuery = ChangeScope.extend({ status: ChangeStatus.default('pending') }).refine(
   scoped,
   SCOPE_MESSAGE,
 );
 
 /** Apply or reject: the changes `ids` of the scope, or every pending one when `ids` is left out. */
-export const DecideBody = Scope.extend({ ids: z.array(Id).min(1).max(1000).optional() }).refine(
-  scoped,
-  SCOPE_MESSAGE,
-);
+export const DecideBody = ChangeScope.extend({
+  ids: z.array(Id).min(1).max(1000).optional(),
+}).refine(scoped, SCOPE_MESSAGE);
 export type DecideBody = z.infer<typeof DecideBody>;
 
 /** What an apply did to one file. */
@@ -80,7 +79,7 @@ export type ApplyResult = z.infer<typeof ApplyResult>;
 export const RejectResult = z.object({ rejected: z.array(Id) });
 export type RejectResult = z.infer<typeof RejectResult>;
 
-export const CheckpointQuery = Scope.refine(scoped, SCOPE_MESSAGE);
+export const CheckpointQuery = ChangeScope.refine(scoped, SCOPE_MESSAGE);
 export const CheckpointList = z.object({ checkpoints: z.array(Checkpoint) });
 export type CheckpointList = z.infer<typeof CheckpointList>;
 export const CheckpointParams = z.object({ checkpointId: Id });

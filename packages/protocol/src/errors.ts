@@ -34,3 +34,12 @@ export class AppError extends Error {
     return errorStatus[this.code];
   }
 }
+
+/**
+ * The one error for a thing asked for that does not exist, whatever it is: code `not_found`
+ * (404), message "No such <what>." `what` names the kind and any detail, such as `'chat'` or
+ * `'message in this chat'`.
+ */
+export function notFound(what: string): AppError {
+  return new AppError('not_found', `No such ${what}.`);
+}

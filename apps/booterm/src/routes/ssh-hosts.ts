@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
-  AppError,
   CreateSshHostBody,
+  notFound,
   SshHost,
   SshHostList,
   SshHostParams,
@@ -30,7 +30,7 @@ export const sshHostRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
     { schema: { params: SshHostParams, body: UpdateSshHostBody, response: { 200: SshHost } } },
     async (req) => {
       const host = await updateSshHost(sql, req.params.sshHostId, req.body);
-      if (!host) throw new AppError('not_found', 'No such SSH host.');
+      if (!host) throw notFound('SSH host');
       return host;
     },
   );
@@ -40,7 +40,7 @@ export const sshHostRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
     { schema: { params: SshHostParams } },
     async (req, reply) => {
       if (!(await deleteSshHost(sql, req.params.sshHostId))) {
-        throw new AppError('not_found', 'No such SSH host.');
+        throw notFound('SSH host');
       }
       return reply.code(204).send();
     },

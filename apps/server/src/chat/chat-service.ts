@@ -8,6 +8,7 @@ import {
   type ModelCall,
   type Message,
   type MessageStatus,
+  notFound,
   type Part,
   type Usage,
 } from '@boocode/protocol';
@@ -131,7 +132,7 @@ export class ChatService {
     let s = this.streams.get(chatId);
     if (!s) {
       s = getChat(this.sql, chatId).then((chat) => {
-        if (!chat) throw new AppError('not_found', 'No such chat.');
+        if (!chat) throw notFound('chat');
         return new ChatStream(chatId, chat.lastSeq, (err) =>
           this.deps.log.warn({ err }, 'chat listener failed'),
         );
@@ -174,7 +175,7 @@ export class ChatService {
             : await pageMessages(tx, chatId, { before: null, limit });
         return { chat: c, page };
       });
-      if (!chat || !page) throw new AppError('not_found', 'No such chat.');
+      if (!chat || !page) throw notFound('chat');
       const pending = stream.eventsAfter(chat.lastSeq) ?? [];
       return {
         chat: publicChat(chat),
@@ -188,7 +189,7 @@ export class ChatService {
 
   /** Older messages, for scrolling back; they do not change while a reply streams. */
   async olderMessages(chatId: string, before: number, limit: number): Promise<MessagePage> {
-    if (!(await getChat(this.sql, chatId))) throw new AppError('not_found', 'No such chat.');
+    if (!(await getChat(this.sql, chatId))) throw notFound('chat');
     return pageMessages(this.sql, chatId, { before, limit });
   }
 
@@ -246,7 +247,7 @@ export class ChatService {
       const { chat, stream, modelName, history: all, tools } = ctx;
       const at = all.findIndex((m) => m.id === messageId);
       const target = all[at];
-      if (!target) throw new AppError('not_found', 'No such message in this chat.');
+      if (!target) throw notFound('message in this chat');
       if (target.role !== 'user')
         throw new AppError('bad_request', 'Only your own messages can be edited.');
       const edited: Message = { ...target, parts: [{ type: 'text', text: content }] };
@@ -280,9 +281,8 @@ export class ChatService {
       getChat(this.sql, chatId),
       getMessage(this.sql, messageId),
     ]);
-    if (!chat) throw new AppError('not_found', 'No such chat.');
-    if (!message || message.chatId !== chatId)
-      throw new AppError('not_found', 'No such message in this chat.');
+    if (!chat) throw notFound('chat');
+    if (!message || message.chatId !== chatId) throw notFound('message in this chat');
     if (message.status === 'streaming' && this.runs.get(chatId)?.messageId === messageId) {
       throw new AppError(
         'conflict',
@@ -322,7 +322,7 @@ export class ChatService {
         run.abort.abort('stop' satisfies StopReason);
         await run.done;
       }
-      if (!(await deleteChat(this.sql, chatId))) throw new AppError('not_found', 'No such chat.');
+      if (!(await deleteChat(this.sql, chatId))) throw notFound('chat');
       this.streams.delete(chatId);
       clearTimeout(this.trimTimers.get(chatId));
       this.trimTimers.delete(chatId);
@@ -401,7 +401,7 @@ export class ChatService {
       listMessages(this.sql, chatId),
       chatRoots(this.sql, chatId),
     ]);
-    if (!chat) throw new AppError('not_found', 'No such chat.');
+    if (!chat) throw notFound('chat');
     const modelName = model ?? chat.model ?? (await this.defaultModel());
     const agent = chat.agentId ? await this.deps.agents.get(chat.agentId) : null;
     const tools = withTools

@@ -1,17 +1,5 @@
-import {
-  applyChanges,
-  createPathGuard,
-  planChange,
-  readState,
-  resolveForWrite,
-  restoreFiles,
-  stateOf,
-  unifiedDiff,
-  type ChangeRequest,
-  type PathGuard,
-} from '@boocode/files';
-import { applyPending, listCheckpoints, queueChange, rewindTo, type Sql } from '@boocode/db';
-import type { Project } from '@boocode/protocol';
+import { ProjectChanges, unifiedDiff, type ChangeRequest } from '@boocode/files';
+import { listCheckpoints, type Sql } from '@boocode/db';
 import { z } from 'zod';
 import type { ToolSpec } from './model-client.ts';
 import { capResult, parseArguments, type ToolResult, type ToolSource } from './toolbox.ts';
@@ -88,14 +76,10 @@ export function writeToolSource(sql: Sql): ToolSource {
     if (chat.kind !== 'coder') return null;
     const project = roots.find((p) => p.id === chat.projectId);
     if (!project) return null;
-    let guard: PathGuard;
-    try {
-      guard = createPathGuard([{ id: project.name, path: project.path }]);
-    } catch {
-      return null;
-    }
+    const changes = ProjectChanges.open(sql, project);
+    if (!changes) return null;
     const auto = chat.autoApply;
-    const tools = new WriteTools(sql, guard, project, chat.id);
+    const tools = new WriteTools(sql, changes, chat.id);
     return {
       specs: auto ? [...queueSpecs, ...autoSpecs] : queueSpecs,
       system: `This is a coder chat on the project "${project.name}". Change its files with edit_file, create_file and delete_file (paths relative to its root). They do not write anything at once: each queues a change that the user reviews as a diff and applies or rejects. Read a file before editing it, and give old_string exactly as in the file. ${
@@ -141,22 +125,12 @@ export function writeToolSource(sql: Sql): ToolSource {
 class WriteTools {
   constructor(
     private readonly sql: Sql,
-    private readonly guard: PathGuard,
-    private readonly project: Project,
+    private readonly changes: ProjectChanges,
     private readonly chatId: string,
   ) {}
 
   async queue(req: ChangeRequest): Promise<ToolResult> {
-    const r = await resolveForWrite(this.guard, req.path);
-    if (!r.ok) return { ok: false, text: r.message };
-    const queued = await queueChange(
-      this.sql,
-      { projectId: this.project.id, chatId: this.chatId, path: r.rel },
-      async (pending) => {
-        const state = pending ? stateOf(pending.after) : await readState(r.abs, r.rel);
-        return 'ok' in state ? state : planChange(req, r.rel, state);
-      },
-    );
+    const queued = await this.changes.queue(this.chatId, req);
     if (!queued.ok) return { ok: false, text: queued.message };
     const c = queued.change;
     const what = { edit: 'an edit of', create: 'the creation of', delete: 'the deletion of' }[
@@ -174,14 +148,7 @@ class WriteTools {
   }
 
   async apply(ids: string[] | undefined): Promise<ToolResult> {
-    const r = await applyPending(
-      this.sql,
-      this.project.id,
-      { chatId: this.chatId },
-      ids,
-      (items) => applyChanges(this.guard, items),
-      (files, dirs) => restoreFiles(this.guard, files, dirs),
-    );
+    const r = await this.changes.apply({ chatId: this.chatId }, ids);
     if (!r.ok) return { ok: false, text: r.message };
     return {
       ok: true,
@@ -198,11 +165,7 @@ class WriteTools {
       if (!standing) return { ok: false, text: 'There is no applied checkpoint to rewind.' };
       id = standing.id;
     }
-    const mine = (await listCheckpoints(this.sql, { projectId: this.project.id })).some(
-      (c) => c.id === id,
-    );
-    if (!mine) return { ok: false, text: `There is no checkpoint ${id} in this project.` };
-    const r = await rewindTo(this.sql, id, (files, dirs) => restoreFiles(this.guard, files, dirs));
+    const r = await this.changes.rewind(id);
     if (!r.ok) return { ok: false, text: r.message };
     return {
       ok: true,

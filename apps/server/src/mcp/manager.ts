@@ -10,6 +10,7 @@ import {
   type McpServerConfig,
   type McpServerList,
   type McpServerStatus,
+  notFound,
 } from '@boocode/protocol';
 import { editMcpFile, readMcpFile, type McpEntry } from './config-file.ts';
 import { DEFAULT_BACKOFF, McpConnection, type Backoff } from './connection.ts';
@@ -107,7 +108,7 @@ export class McpManager {
   setEnabled(name: string, enabled: boolean): Promise<McpServerStatus> {
     return this.edit(name, (servers) => {
       const entry = servers[name];
-      if (!Object.hasOwn(servers, name)) throw notFound(name);
+      if (!Object.hasOwn(servers, name)) throw notFound(`MCP server "${name}"`);
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         throw new AppError('conflict', `The entry of "${name}" is not an object: fix it by hand.`);
       }
@@ -120,7 +121,7 @@ export class McpManager {
   async remove(name: string): Promise<void> {
     await this.serial(async () => {
       await editMcpFile(this.opts.file, (servers) => {
-        if (!Object.hasOwn(servers, name)) throw notFound(name);
+        if (!Object.hasOwn(servers, name)) throw notFound(`MCP server "${name}"`);
         delete servers[name];
       });
       await this.reload();
@@ -130,7 +131,7 @@ export class McpManager {
   /** Starts a server again now, without waiting out its backoff. */
   restart(name: string): McpServerStatus {
     const entry = this.entries.find((e) => e.name === name);
-    if (!entry) throw notFound(name);
+    if (!entry) throw notFound(`MCP server "${name}"`);
     const connection = this.connections.get(name);
     if (!connection?.enabled) {
       throw new AppError('conflict', `"${name}" is not enabled or its entry is refused.`);
@@ -158,7 +159,7 @@ export class McpManager {
       await editMcpFile(this.opts.file, change);
       await this.reload();
       const entry = this.entries.find((e) => e.name === name);
-      if (!entry) throw notFound(name);
+      if (!entry) throw notFound(`MCP server "${name}"`);
       return this.statusOf(entry);
     });
   }
@@ -267,7 +268,5 @@ export class McpManager {
     }
   }
 }
-
-const notFound = (name: string) => new AppError('not_found', `No MCP server named "${name}".`);
 
 const same = (a: McpServerConfig, b: McpServerConfig) => JSON.stringify(a) === JSON.stringify(b);

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   Accepted,
-  AppError,
   Chat,
   ChatList,
   ChatListQuery,
@@ -15,6 +14,7 @@ import {
   MessagePage,
   MessagePageQuery,
   MessageParams,
+  notFound,
   RegenerateBody,
   SendBody,
   SnapshotQuery,
@@ -54,10 +54,10 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     { schema: { body: CreateChatBody, response: { 201: Chat } } },
     async (req, reply) => {
       if (req.body.projectId && !(await getProject(sql, req.body.projectId))) {
-        throw new AppError('bad_request', 'No such project.');
+        throw notFound('project');
       }
       const agent = req.body.agentId ? await agents.get(req.body.agentId) : null;
-      if (req.body.agentId && !agent) throw new AppError('bad_request', 'No such agent.');
+      if (req.body.agentId && !agent) throw notFound('agent');
       const chat = publicChat(
         await createChat(sql, {
           title: req.body.title ?? DEFAULT_TITLE,
@@ -90,10 +90,10 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     { schema: { params: ChatParams, body: UpdateChatBody, response: { 200: Chat } } },
     async (req) => {
       if (req.body.projectId && !(await getProject(sql, req.body.projectId))) {
-        throw new AppError('bad_request', 'No such project.');
+        throw notFound('project');
       }
       const row = await updateChat(sql, req.params.chatId, req.body);
-      if (!row) throw new AppError('not_found', 'No such chat.');
+      if (!row) throw notFound('chat');
       const chat = publicChat(row);
       onChatsChanged(chat, null);
       return chat;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AgentList, AppError, SkillList, SkillQuery, type Project } from '@boocode/protocol';
+import { AgentList, notFound, SkillList, SkillQuery, type Project } from '@boocode/protocol';
 import { chatRoots, getChat, getProject, type Sql } from '@boocode/db';
 import { publicAgents, type AgentRegistry } from '../agents.ts';
 import { discoverSkills, publicSkills } from '../skills.ts';
@@ -21,12 +21,11 @@ export const libraryRoutes: FastifyPluginAsyncZod<LibraryRoutesOptions> = async 
     async (req) => {
       let projects: Project[] = [];
       if (req.query.chatId) {
-        if (!(await getChat(sql, req.query.chatId)))
-          throw new AppError('not_found', 'No such chat.');
+        if (!(await getChat(sql, req.query.chatId))) throw notFound('chat');
         projects = await chatRoots(sql, req.query.chatId);
       } else if (req.query.projectId) {
         const p = await getProject(sql, req.query.projectId);
-        if (!p) throw new AppError('not_found', 'No such project.');
+        if (!p) throw notFound('project');
         projects = [p];
       }
       return publicSkills(await discoverSkills(home, projects), home);

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   AddMcpServerBody,
-  AppError,
   ChatMcpParams,
   ChatMcpSettings,
   ChatParams,
   McpServerList,
   McpServerParams,
   McpServerStatus,
+  notFound,
   SetChatMcpBody,
   UpdateMcpServerBody,
 } from '@boocode/protocol';
@@ -59,8 +59,7 @@ export const mcpRoutes: FastifyPluginAsyncZod<{ mcp: McpManager; sql: Sql }> = a
     '/api/chats/:chatId/mcp',
     { schema: { params: ChatParams, response: { 200: ChatMcpSettings } } },
     async (req) => {
-      if (!(await getChat(sql, req.params.chatId)))
-        throw new AppError('not_found', 'No such chat.');
+      if (!(await getChat(sql, req.params.chatId))) throw notFound('chat');
       return { disabledServers: await chatMcpDisabled(sql, req.params.chatId) };
     },
   );
@@ -69,8 +68,7 @@ export const mcpRoutes: FastifyPluginAsyncZod<{ mcp: McpManager; sql: Sql }> = a
     '/api/chats/:chatId/mcp/:name',
     { schema: { params: ChatMcpParams, body: SetChatMcpBody } },
     async (req, reply) => {
-      if (!(await getChat(sql, req.params.chatId)))
-        throw new AppError('not_found', 'No such chat.');
+      if (!(await getChat(sql, req.params.chatId))) throw notFound('chat');
       await setChatMcpServer(sql, req.params.chatId, req.params.name, req.body.enabled);
       return reply.code(204).send();
     },

@@ -5,6 +5,7 @@ import {
   ChatParams,
   GrantList,
   GrantParams,
+  notFound,
   Project,
   ProjectList,
   ProjectParams,
@@ -41,7 +42,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
     { schema: { params: ProjectParams } },
     async (req, reply) => {
       if (!(await deleteProject(sql, req.params.projectId))) {
-        throw new AppError('not_found', 'No such project.');
+        throw notFound('project');
       }
       return reply.code(204).send();
     },
@@ -51,8 +52,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
     '/api/chats/:chatId/grants',
     { schema: { params: ChatParams, response: { 200: GrantList } } },
     async (req) => {
-      if (!(await getChat(sql, req.params.chatId)))
-        throw new AppError('not_found', 'No such chat.');
+      if (!(await getChat(sql, req.params.chatId))) throw notFound('chat');
       return { projectIds: await listGrants(sql, req.params.chatId) };
     },
   );
@@ -65,8 +65,8 @@ export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
         getChat(sql, req.params.chatId),
         getProject(sql, req.params.projectId),
       ]);
-      if (!chat) throw new AppError('not_found', 'No such chat.');
-      if (!project) throw new AppError('not_found', 'No such project.');
+      if (!chat) throw notFound('chat');
+      if (!project) throw notFound('project');
       await grant(sql, chat.id, project.id);
       return reply.code(204).send();
     },

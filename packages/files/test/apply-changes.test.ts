@@ -11,13 +11,11 @@ import {
   resolveForWrite,
   restoreFiles,
   stateOf,
-  type ApplyItem,
   type ChangeRequest,
   type FileState,
   type PathGuard,
-  type PlannedChange,
-  type PriorFile,
 } from '../src/index.ts';
+import type { ApplyItem, PlannedChange, PriorFile } from '@boocode/protocol';
 import { tempRepo, writeTree, SECRET } from './temp-dirs.ts';
 
 /** Every entry under `dir`, symlinks not followed: file contents, "dir", or "-> target". */

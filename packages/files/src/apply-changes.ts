@@ -1,37 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
+import type { ApplyItem, PriorFile, WriteSetDone } from '@boocode/protocol';
 import type { PathGuard } from './path-guard.ts';
 import { contentHash, readBytes, resolveForWrite } from './pending.ts';
 import { errnoCode, toolError, type ToolError } from './tool-result.ts';
 
-/** One queued change as apply needs it. Several for one path must be in queue order. */
-export type ApplyItem = {
-  id: string;
-  /** Relative to the root (the guard's `rel`). */
-  path: string;
-  baseHash: string | null;
-  /** The content after the change; null deletes the file. */
-  after: string | null;
-};
-
-/** A file as it was before an apply (or a rewind): what a checkpoint keeps to restore it. */
-export type PriorFile = {
-  path: string;
-  existed: boolean;
-  content: string | null;
-  /** Permission bits of the file, when it existed. */
-  mode: number | null;
-};
-
-/** What an apply or a rewind did: the prior state of every file it touched. */
-export type WriteSetDone = {
-  ok: true;
-  prior: PriorFile[];
-  /** Directories it created (relative to the root), deepest last. */
-  createdDirs: string[];
-};
-
+/** What an apply or a rewind answers: done, or the refusal and the file it is about. */
 export type WriteSetResult = WriteSetDone | (ToolError & { path: string | null });
 
 /** The file system calls apply makes; tests replace some to inject failures. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { createPathGuard } from '../src/path-guard.ts';
-import { callReadTool, readToolDefinitions } from '../src/read-tools.ts';
+import { callReadTool, readToolDefinitions } from '../src/read-tool-definitions.ts';
 import { tempRepo } from './temp-dirs.ts';
 
 async function setup() {
