@@ -9,7 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Chat, ServerFrame } from '@boocode/protocol';
+import type { BackoffPolicy, Chat, ServerFrame } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
 import { authPlugin, registerErrorHandler } from '@boocode/service';
 import { createBus } from './chat/bus.ts';
@@ -22,7 +22,6 @@ import { AgentRegistry } from './agents.ts';
 import { skillToolSource } from './skills.ts';
 import { libraryRoutes } from './routes/library.ts';
 import type { Config } from './config.ts';
-import type { Backoff } from './mcp/connection.ts';
 import { McpManager } from './mcp/manager.ts';
 import { mcpToolSource } from './mcp/tool-source.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -48,7 +47,7 @@ export interface AppDeps {
   /** Context windows of models the endpoint does not describe (models.json). */
   contextWindows?: ReadonlyMap<string, number>;
   /** Waits between restarts of a failed MCP server (tests make them short). */
-  mcpBackoff?: Backoff;
+  mcpBackoff?: BackoffPolicy;
   /** AUTH_MODE=proxy: what the server shows booterm and coder to vouch for a request. */
   serviceToken?: string;
 }

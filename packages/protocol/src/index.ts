@@ -8,3 +8,4 @@ export * from './library.ts';
 export * from './workspace.ts';
 export * from './term.ts';
 export * from './coder.ts';
+export * from './backoff.ts';

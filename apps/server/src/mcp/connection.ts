@@ -11,14 +11,13 @@ import {
   type CompatibilityCallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { McpServerConfig, McpServerState, McpServerStatus } from '@boocode/protocol';
-
-/** Waits between failed starts: 1 s doubling to 30 s (tests make them short). */
-export interface Backoff {
-  initialMs: number;
-  maxMs: number;
-}
-export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000 };
+import {
+  backoffDelay,
+  type BackoffPolicy,
+  type McpServerConfig,
+  type McpServerState,
+  type McpServerStatus,
+} from '@boocode/protocol';
 
 /** A server that stayed up this long counts as healthy again: its next failure waits 1 s. */
 const STABLE_MS = 60_000;
@@ -67,7 +66,8 @@ export interface ConnectionOptions {
   config: McpServerConfig;
   /** The per-request timeout when the entry sets none. */
   defaultTimeoutMs: number;
-  backoff: Backoff;
+  /** Waits between failed starts (tests make them short). */
+  backoff: BackoffPolicy;
   log: FastifyBaseLogger;
   /** Told after every change of the status. */
   onChange: () => void;
@@ -314,8 +314,8 @@ export class McpConnection {
     if (gen !== this.generation) return;
     this.state = 'failed';
     this.error = message;
-    const { initialMs, maxMs } = this.opts.backoff;
-    const wait = Math.min(maxMs, initialMs * 2 ** Math.max(0, this.attempts - 1));
+    // attempts counts the starts since the last good run: the nth failure waits 2^(n-1) times the first.
+    const wait = backoffDelay(this.opts.backoff, this.attempts);
     this.retryInMs = wait;
     this.timer = setTimeout(() => void this.connect(), wait);
     this.timer.unref();
