@@ -9,3 +9,4 @@ export * from './workspace.ts';
 export * from './term.ts';
 export * from './coder.ts';
 export * from './backoff.ts';
+export * from './health.ts';
