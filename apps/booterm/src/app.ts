@@ -1,15 +1,7 @@
-import cookie from '@fastify/cookie';
-import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import type { Sql } from '@boocode/db';
-import { authPlugin, registerErrorHandler } from '@boocode/service';
+import { backendAuth, createServiceApp } from '@boocode/service';
 import type { Config } from './config.ts';
-import { healthRoutes } from './routes/health.ts';
 import { sshHostRoutes } from './routes/ssh-hosts.ts';
 import { terminalRoutes } from './routes/terminals.ts';
 import { TerminalService } from './terminal-service.ts';
@@ -31,25 +23,20 @@ export interface App {
 
 /** Builds booterm without listening; the tmux sessions it finds are kept. */
 export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promise<App> {
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
-    logController: new LogController({
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
-    bodyLimit: 1024 * 1024,
-    trustProxy: false,
-  }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  if (onRoute) app.addHook('onRoute', onRoute);
-  registerErrorHandler(app);
+  let terminals: TerminalService | null = null;
+  const app = await createServiceApp({
+    name: 'booterm',
+    logLevel: config.logLevel,
+    auth: backendAuth(config, token),
+    // Input frames are keys and pastes: 1 MB is a large paste.
+    websocket: { maxPayload: 1024 * 1024 },
+    preClose: async () => terminals?.shutdown(),
+    onRoute,
+  });
 
   const tmux = new Tmux(config.tmuxSocket, config.home);
   await tmux.writeConf();
-  const terminals = new TerminalService({
+  terminals = new TerminalService({
     sql,
     tmux,
     shell: config.shell,
@@ -60,22 +47,6 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   const dead = await terminals.reconcile();
   if (dead) app.log.info(`${dead} terminal(s) whose session ended while booterm was away`);
 
-  app.addHook('preClose', async () => terminals.shutdown());
-  await app.register(cookie);
-  // Input frames are keys and pastes: 1 MB is a large paste.
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(authPlugin, {
-    host: config.publicHost,
-    port: config.publicPort,
-    authMode: config.authMode,
-    proxyHeader: config.proxyHeader,
-    trustedProxies: config.trustedProxies,
-    allowedOrigins: config.allowedOrigins,
-    token: config.authMode === 'token' ? token : '',
-    serviceToken: config.authMode === 'proxy' ? token : undefined,
-    extraHosts: ['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),
-  });
-  await app.register(healthRoutes);
   await app.register(terminalRoutes, { terminals });
   await app.register(sshHostRoutes, { sql });
   return { app, terminals, tmux };

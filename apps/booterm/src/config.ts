@@ -4,7 +4,7 @@ import {
   refineProxy,
   serviceConfig,
   serviceEnv,
-  type ServiceConfig,
+  type BackendConfig,
 } from '@boocode/service';
 import { z } from 'zod';
 
@@ -28,16 +28,11 @@ const Env = refineProxy(
   }),
 );
 
-export interface Config extends ServiceConfig {
-  port: number;
-  host: string;
+export interface Config extends BackendConfig {
   tmuxSocket: string;
   /** argv of a new local terminal's program; null: tmux's default (the login shell). */
   shell: string[] | null;
   replayLines: number;
-  /** The front door (the server's HOST and PORT), for the Host and Origin checks. */
-  publicHost: string;
-  publicPort: number;
 }
 
 /** Parses the environment once at boot; throws ConfigError naming the bad variable. */

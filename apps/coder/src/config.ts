@@ -4,7 +4,7 @@ import {
   refineProxy,
   serviceConfig,
   serviceEnv,
-  type ServiceConfig,
+  type BackendConfig,
 } from '@boocode/service';
 import { z } from 'zod';
 
@@ -19,13 +19,7 @@ const Env = refineProxy(
   }),
 );
 
-export interface Config extends ServiceConfig {
-  port: number;
-  host: string;
-  /** The front door (the server's HOST and PORT), for the Host and Origin checks. */
-  publicHost: string;
-  publicPort: number;
-}
+export type Config = BackendConfig;
 
 /** Parses the environment once at boot; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

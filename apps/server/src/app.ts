@@ -1,17 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
-import type { Chat, ServerFrame } from '@boocode/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { BackoffPolicy, Chat, ServerFrame } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
-import { authPlugin, registerErrorHandler } from '@boocode/service';
+import { createServiceApp } from '@boocode/service';
 import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
@@ -22,14 +15,12 @@ import { AgentRegistry } from './agents.ts';
 import { skillToolSource } from './skills.ts';
 import { libraryRoutes } from './routes/library.ts';
 import type { Config } from './config.ts';
-import type { Backoff } from './mcp/connection.ts';
 import { McpManager } from './mcp/manager.ts';
 import { mcpToolSource } from './mcp/tool-source.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { artifactFrameRoutes } from './routes/artifact-frame.ts';
-import { cspPlugin } from './csp.ts';
-import { healthRoutes } from './routes/health.ts';
+import { addAppCsp } from './csp.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { modelRoutes } from './routes/models.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -50,7 +41,7 @@ export interface AppDeps {
   /** Context windows of models the endpoint does not describe (models.json). */
   contextWindows?: ReadonlyMap<string, number>;
   /** Waits between restarts of a failed MCP server (tests make them short). */
-  mcpBackoff?: Backoff;
+  mcpBackoff?: BackoffPolicy;
   /** AUTH_MODE=proxy: what the server shows booterm and coder to vouch for a request. */
   serviceToken?: string;
 }
@@ -73,29 +64,34 @@ export async function buildApp({
   mcpBackoff,
   serviceToken,
 }: AppDeps): Promise<App> {
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.token'],
-    },
-    logController: new LogController({
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
-    bodyLimit: 4 * 1024 * 1024,
-    trustProxy: false,
-  }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  if (onRoute) app.addHook('onRoute', onRoute);
+  let chats: ChatService | null = null;
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
-  registerErrorHandler(app, {
-    // A page address gets the app; a build file that is not there is a 404, not the page.
-    spaFallback: hasWeb
-      ? (req, reply) =>
-          req.url.startsWith('/assets/')
-            ? reply.code(404).send({ code: 'not_found', message: 'No such file.' })
-            : reply.sendFile('index.html')
-      : undefined,
+  const app = await createServiceApp({
+    name: 'server',
+    logLevel: config.logLevel,
+    bodyLimit: 4 * 1024 * 1024,
+    auth: {
+      host: config.host,
+      port: config.port,
+      authMode: config.authMode,
+      proxyHeader: config.proxyHeader,
+      trustedProxies: config.trustedProxies,
+      allowedOrigins: config.allowedOrigins,
+      token,
+    },
+    websocket: { maxPayload: 1024 * 1024 },
+    // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
+    preClose: async () => chats?.shutdown(),
+    errors: {
+      // A page address gets the app; a build file that is not there is a 404, not the page.
+      spaFallback: hasWeb
+        ? (req, reply) =>
+            req.url.startsWith('/assets/')
+              ? reply.code(404).send({ code: 'not_found', message: 'No such file.' })
+              : reply.sendFile('index.html')
+        : undefined,
+    },
+    onRoute,
   });
 
   const broadcast = createBus<ServerFrame>((err) =>
@@ -112,7 +108,7 @@ export async function buildApp({
   });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
   const agents = new AgentRegistry(config.home);
-  const chats = new ChatService({
+  chats = new ChatService({
     sql,
     models,
     prices,
@@ -132,23 +128,9 @@ export async function buildApp({
     onChatsChanged,
   });
 
-  // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
-  app.addHook('preClose', async () => chats.shutdown());
   // MCP servers (their process groups) go when the app does.
   app.addHook('onClose', async () => mcp.close());
-  await app.register(cspPlugin);
-  await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(authPlugin, {
-    host: config.host,
-    port: config.port,
-    authMode: config.authMode,
-    proxyHeader: config.proxyHeader,
-    trustedProxies: config.trustedProxies,
-    allowedOrigins: config.allowedOrigins,
-    token,
-  });
-  await app.register(healthRoutes);
+  addAppCsp(app);
   await app.register(artifactFrameRoutes);
   await app.register(authRoutes, { token, secure: false });
   await app.register(modelRoutes, { models });

@@ -1,5 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * The app's Content-Security-Policy: nothing is loaded from, or sent to, anywhere but this
@@ -22,10 +21,11 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export const cspPlugin: FastifyPluginAsync = fp(async (app) => {
+/** Sets {@link APP_CSP} on every response of `app` (its root instance) that has no policy. */
+export function addAppCsp(app: FastifyInstance): void {
   app.addHook('onSend', async (_req, reply) => {
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', APP_CSP);
     }
   });
-});
+}

@@ -7,15 +7,16 @@ import {
   startEmbedded,
   type EmbeddedCluster,
 } from '@boocode/db';
-import { loadOrCreateToken } from '@boocode/service';
+import { loadOrCreateToken, runService } from '@boocode/service';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { loadModelTable } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
 import { serviceSpecs, startServices } from './services.ts';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+await runService({ name: 'boocode', loadConfig, start });
+
+async function start(config: Config) {
   await mkdir(config.home, { recursive: true, mode: 0o700 });
   const { prices, contextWindows } = await loadModelTable(config.home, config.modelPrices);
 
@@ -53,36 +54,21 @@ async function main(): Promise<void> {
   if (interrupted)
     app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info(`${signal}: shutting down`);
-    await app.close();
-    await services.stop();
-    await sql.end({ timeout: 5 });
-    await cluster?.stop();
-    process.exit(0);
+  return {
+    app,
+    listen: { port: config.port, host: config.host },
+    announce: async () => {
+      await services.ready();
+      const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}/`;
+      const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
+      // The one line a user needs, set apart from the services' log lines.
+      return `\nboocode is running: open ${url}\n`;
+    },
+    release: async () => {
+      await services.stop();
+      await sql.end({ timeout: 5 });
+      await cluster?.stop();
+    },
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-
-  await app.listen({ port: config.port, host: config.host });
-  await services.ready();
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${config.port}/`;
-  const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
-  // The one line a user needs; printed plainly, not through the JSON logger.
-  process.stdout.write(`\nboocode is running: open ${url}\n\n`);
 }
-
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`boocode: bad configuration: ${err.message}\n`);
-  } else {
-    process.stderr.write(
-      `boocode: could not start: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-  }
-  process.exit(1);
-});

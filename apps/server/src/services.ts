@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from '@boocode/protocol';
 import type { Config } from './config.ts';
 
 const appsDir = path.resolve(import.meta.dirname, '../..');
@@ -24,7 +25,10 @@ export interface Services {
 }
 
 /** Restart delays: 1 s, doubling up to 30 s; back to 1 s after a minute of good running. */
-export const BACKOFF = { firstMs: 1000, maxMs: 30_000, stableMs: 60_000 };
+export const BACKOFF: BackoffPolicy & { stableMs: number } = {
+  ...DEFAULT_BACKOFF,
+  stableMs: 60_000,
+};
 
 /** booterm, and coder when its entry point exists, with the server's settings. */
 export function serviceSpecs(config: Config, databaseUrl: string): ServiceSpec[] {
@@ -77,7 +81,7 @@ export function startServices(
   const timers = new Set<NodeJS.Timeout>();
   const say = (name: string, line: string) => out.write(`[${name}] ${line}\n`);
 
-  const run = (spec: ServiceSpec, delayMs: number) => {
+  const run = (spec: ServiceSpec, waits: Backoff) => {
     const startedAt = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(spec.dir, 'src/main.ts')], {
       cwd: spec.dir,
@@ -99,20 +103,17 @@ export function startServices(
     child.on('exit', (code, signal) => {
       if (running.get(spec.name) === child) running.delete(spec.name);
       if (stopping) return;
-      // This run was started `delayMs` after the last exit: wait twice that now.
-      const wait =
-        delayMs === 0 || Date.now() - startedAt >= backoff.stableMs
-          ? backoff.firstMs
-          : Math.min(backoff.maxMs, delayMs * 2);
+      if (Date.now() - startedAt >= backoff.stableMs) waits.reset();
+      const wait = waits.next();
       say(spec.name, `exited (${signal ?? `code ${code}`}); starting it again in ${wait} ms`);
       const t = setTimeout(() => {
         timers.delete(t);
-        if (!stopping) run(spec, wait);
+        if (!stopping) run(spec, waits);
       }, wait);
       timers.add(t);
     });
   };
-  for (const spec of specs) run(spec, 0);
+  for (const spec of specs) run(spec, new Backoff(backoff));
 
   return {
     child: (name) => running.get(name),

@@ -71,7 +71,7 @@ function startBooterm(
       },
     ],
     out,
-    { firstMs: 100, maxMs: 400, stableMs: 60_000 },
+    { initialMs: 100, maxMs: 400, stableMs: 60_000 },
   );
 }
 

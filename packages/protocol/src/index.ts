@@ -10,3 +10,5 @@ export * from './term.ts';
 export * from './coder.ts';
 export * from './artifact.ts';
 export * from './change-set.ts';
+export * from './backoff.ts';
+export * from './health.ts';

@@ -2,3 +2,6 @@ export { authPlugin, COOKIE, PUBLIC_API, type AuthOptions } from './auth-plugin.
 export { loadOrCreateToken, tokensEqual } from './token.ts';
 export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
 export * from './config.ts';
+export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
+export { runService, type RunServiceOptions, type StartedService } from './run-service.ts';
+export { backendAuth, connectBackend, type BackendConfig } from './backend.ts';

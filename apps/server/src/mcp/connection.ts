@@ -1,24 +1,20 @@
-import { existsSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  ErrorCode,
-  McpError,
-  type CallToolResult,
-  type CompatibilityCallToolResult,
-  type Tool,
+import type {
+  CallToolResult,
+  CompatibilityCallToolResult,
+  Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { McpServerConfig, McpServerState, McpServerStatus } from '@boocode/protocol';
-
-/** Waits between failed starts: 1 s doubling to 30 s (tests make them short). */
-export interface Backoff {
-  initialMs: number;
-  maxMs: number;
-}
-export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000 };
+import {
+  backoffDelay,
+  type BackoffPolicy,
+  type McpServerConfig,
+  type McpServerState,
+  type McpServerStatus,
+} from '@boocode/protocol';
+import { describeStartFailure, isStdio, openTransport } from './transport.ts';
 
 /** A server that stayed up this long counts as healthy again: its next failure waits 1 s. */
 const STABLE_MS = 60_000;
@@ -26,48 +22,13 @@ const STDERR_TAIL_CHARS = 4000;
 const MAX_TOOL_PAGES = 50;
 const MAX_DESCRIPTION_CHARS = 300;
 
-/**
- * Runs a stdio server as the leader of its own process group (and session), so that
- * shutdown reaches whatever it spawned too. `setsid` execs in place when its caller is not
- * a group leader (a child of ours never is), so the pid we see is the server's own.
- */
-const SETSID = ['/usr/bin/setsid', '/bin/setsid'].find((p) => existsSync(p)) ?? null;
-
-/**
- * The SDK's stdio transport, with the server leading its own process group: closing it
- * (ours, or the SDK's own after a failed start) kills the whole group, not just the child.
- */
-class GroupStdioTransport extends StdioClientTransport {
-  private group: number | null = null;
-
-  override async start(): Promise<void> {
-    await super.start();
-    if (SETSID) this.group = this.pid;
-  }
-
-  private closing: Promise<void> | null = null;
-
-  /** Every caller waits for the one close to end (the SDK closes on a failed start too). */
-  override close(): Promise<void> {
-    this.closing ??= (async () => {
-      const group = this.group;
-      if (group) killGroup(group, 'SIGTERM');
-      await super.close();
-      if (group) killGroup(group, 'SIGKILL');
-    })();
-    return this.closing;
-  }
-}
-
-const isStdio = (c: McpServerConfig): c is Extract<McpServerConfig, { command: string }> =>
-  'command' in c;
-
 export interface ConnectionOptions {
   name: string;
   config: McpServerConfig;
   /** The per-request timeout when the entry sets none. */
   defaultTimeoutMs: number;
-  backoff: Backoff;
+  /** Waits between failed starts (tests make them short). */
+  backoff: BackoffPolicy;
   log: FastifyBaseLogger;
   /** Told after every change of the status. */
   onChange: () => void;
@@ -215,7 +176,10 @@ export class McpConnection {
     client.onclose = () => this.lost(gen);
     client.onerror = (err) => this.opts.log.debug({ err, server: this.name }, 'mcp transport');
     try {
-      const transport = this.makeTransport(gen);
+      const transport = openTransport(this.config, (text) => {
+        if (gen !== this.generation) return;
+        this.stderr = (this.stderr + text).slice(-STDERR_TAIL_CHARS);
+      });
       this.client = client;
       this.transport = transport;
       await client.connect(transport, { timeout: this.startTimeoutMs });
@@ -232,30 +196,8 @@ export class McpConnection {
       if (this.staleTools) void this.refresh(gen);
     } catch (err) {
       if (gen !== this.generation) return;
-      await this.fail(gen, this.describe(err));
+      await this.fail(gen, describeStartFailure(err, this.config, this.startTimeoutMs));
     }
-  }
-
-  private makeTransport(gen: number): Transport {
-    const c = this.config;
-    if (!isStdio(c)) {
-      return new StreamableHTTPClientTransport(new URL(c.url), {
-        requestInit: { headers: c.headers ?? {} },
-      });
-    }
-    const args = c.args ?? [];
-    const transport = new GroupStdioTransport({
-      command: SETSID ?? c.command,
-      args: SETSID ? [c.command, ...args] : args,
-      env: c.env,
-      cwd: c.cwd,
-      stderr: 'pipe',
-    });
-    transport.stderr?.on('data', (chunk: Buffer) => {
-      if (gen !== this.generation) return;
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    return transport;
   }
 
   private async listTools(client: Client, timeout = this.timeoutMs): Promise<Tool[]> {
@@ -314,8 +256,8 @@ export class McpConnection {
     if (gen !== this.generation) return;
     this.state = 'failed';
     this.error = message;
-    const { initialMs, maxMs } = this.opts.backoff;
-    const wait = Math.min(maxMs, initialMs * 2 ** Math.max(0, this.attempts - 1));
+    // attempts counts the starts since the last good run: the nth failure waits 2^(n-1) times the first.
+    const wait = backoffDelay(this.opts.backoff, this.attempts);
     this.retryInMs = wait;
     this.timer = setTimeout(() => void this.connect(), wait);
     this.timer.unref();
@@ -336,36 +278,7 @@ export class McpConnection {
     await client.close().catch(() => {});
     await transport?.close().catch(() => {});
   }
-
-  private describe(err: unknown): string {
-    const stdio = isStdio(this.config);
-    if (err instanceof McpError) {
-      if (err.code === ErrorCode.RequestTimeout) {
-        return `No answer within ${seconds(this.startTimeoutMs)} (it did not finish starting).`;
-      }
-      if (err.code === ErrorCode.ConnectionClosed) {
-        return stdio ? 'The server process exited before it was ready.' : 'The connection closed.';
-      }
-    }
-    const e = err as NodeJS.ErrnoException & { cause?: { code?: string; message?: string } };
-    if (stdio && e.code === 'ENOENT') {
-      return `Command not found: ${(this.config as { command: string }).command}`;
-    }
-    const message = e instanceof Error ? e.message : String(err);
-    const cause = e.cause?.code ?? e.cause?.message;
-    return cause && !message.includes(cause) ? `${message} (${cause})` : message;
-  }
 }
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 

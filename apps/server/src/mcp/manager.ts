@@ -7,13 +7,15 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js';
 import {
   AppError,
+  DEFAULT_BACKOFF,
+  type BackoffPolicy,
   type McpServerConfig,
   type McpServerList,
   type McpServerStatus,
   notFound,
 } from '@boocode/protocol';
 import { editMcpFile, readMcpFile, type McpEntry } from './config-file.ts';
-import { DEFAULT_BACKOFF, McpConnection, type Backoff } from './connection.ts';
+import { McpConnection } from './connection.ts';
 
 export interface McpManagerOptions {
   /** `$BOOCODE_HOME/mcp.json`. */
@@ -22,7 +24,7 @@ export interface McpManagerOptions {
   log: FastifyBaseLogger;
   /** Told (at most once per tick) whenever the list or a status changed. */
   onChange: (list: McpServerList) => void;
-  backoff?: Backoff;
+  backoff?: BackoffPolicy;
   /** Follow edits of the file made by hand (default on). */
   watch?: boolean;
 }

@@ -1,0 +1,49 @@
+import { mkdir } from 'node:fs/promises';
+import { connectDatabase, migrate, type Sql } from '@boocode/db';
+import type { AuthOptions } from './auth-plugin.ts';
+import type { ServiceConfig } from './config.ts';
+import { loadOrCreateToken } from './token.ts';
+
+/** A service behind the server (booterm, coder): its own address and the front door's. */
+export interface BackendConfig extends ServiceConfig {
+  port: number;
+  host: string;
+  /** The front door (the server's HOST and PORT), for the Host and Origin checks. */
+  publicHost: string;
+  publicPort: number;
+}
+
+/**
+ * The gate of a service behind the server. `token` is `$BOOCODE_HOME/token`: the user's in
+ * token mode, the server's voucher for a forwarded request in proxy mode. Its own address is
+ * accepted too, for when it is reached directly on its loopback port.
+ */
+export function backendAuth(config: BackendConfig, token: string): AuthOptions {
+  return {
+    host: config.publicHost,
+    port: config.publicPort,
+    authMode: config.authMode,
+    proxyHeader: config.proxyHeader,
+    trustedProxies: config.trustedProxies,
+    allowedOrigins: config.allowedOrigins,
+    token: config.authMode === 'token' ? token : '',
+    serviceToken: config.authMode === 'proxy' ? token : undefined,
+    extraHosts: ['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),
+  };
+}
+
+/**
+ * What a service behind the server needs before it builds its app: `$BOOCODE_HOME`, the
+ * database (migrated: a no-op when the server started it, needed when run alone), the token.
+ */
+export async function connectBackend(config: BackendConfig): Promise<{ sql: Sql; token: string }> {
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const sql = await connectDatabase(config);
+  try {
+    await migrate(sql);
+    return { sql, token: await loadOrCreateToken(config.home) };
+  } catch (err) {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    throw err;
+  }
+}
