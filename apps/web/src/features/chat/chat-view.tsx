@@ -15,8 +15,8 @@ import { COMPOSER_ATTR, Composer } from './composer.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { MessageList } from './message-list.tsx';
 import { defaultModel } from './model-picker.tsx';
-import { AgentPicker } from '../library/agent-picker.tsx';
-import { useAgents } from '../library/library-api.ts';
+import { AgentPicker } from '../agents/agent-picker.tsx';
+import { useAgents } from '../agents/agents-api.ts';
 import type { ChatStream } from './use-chat-stream.ts';
 
 interface Props {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Popover, Spinner } from '@boocode/ui';
 import { Sparkles } from 'lucide-react';
-import { useSkills } from './library-api.ts';
+import { useSkills } from './skills-api.ts';
 
 interface Props {
   chatId: string | null;
