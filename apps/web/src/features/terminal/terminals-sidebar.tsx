@@ -1,7 +1,8 @@
 import { memo, useId, useState, type FormEvent } from 'react';
-import { TITLE_MAX, type PaneState, type Terminal } from '@boocode/protocol';
-import { Alert, Button, Input, NativeSelect, Popover, cn } from '@boocode/ui';
-import { Pencil, Plus, Settings2, Trash } from 'lucide-react';
+import type { PaneState, Terminal } from '@boocode/protocol';
+import { Button, NativeSelect, Popover, cn } from '@boocode/ui';
+import { Plus, Settings2 } from 'lucide-react';
+import { EditableRow } from '../../components/editable-row.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { getLastProject } from '../../lib/last-project.ts';
 import { useProjects } from '../projects/project-api.ts';
@@ -174,8 +175,6 @@ function TerminalSettings() {
   );
 }
 
-type Mode = 'view' | 'rename' | 'confirm-close';
-
 const TerminalItem = memo(function TerminalItem({
   terminal,
   open,
@@ -183,73 +182,29 @@ const TerminalItem = memo(function TerminalItem({
   terminal: Terminal;
   open: Open;
 }) {
-  const [mode, setMode] = useState<Mode>('view');
   const rename = useRenameTerminal();
   const kill = useKillTerminal();
   const title = terminal.title || 'Terminal';
 
-  const saveTitle = (value: string) => {
-    const next = value.trim();
-    if (!next || next === terminal.title) return setMode('view');
-    rename.mutate({ id: terminal.id, title: next }, { onSuccess: () => setMode('view') });
-  };
-
-  if (mode === 'rename') {
-    return (
-      <li className="px-2 py-0.5">
-        <Input
-          aria-label="Terminal title"
-          maxLength={TITLE_MAX}
-          defaultValue={terminal.title}
-          autoFocus
-          disabled={rename.isPending}
-          onFocus={(e) => e.currentTarget.select()}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              saveTitle(e.currentTarget.value);
-            } else if (e.key === 'Escape') {
-              e.preventDefault();
-              setMode('view');
-            }
-          }}
-          onBlur={() => {
-            if (!rename.isPending) setMode('view');
-          }}
-          className="bg-background h-8"
-        />
-      </li>
-    );
-  }
-
-  if (mode === 'confirm-close') {
-    return (
-      <li className="mx-2 flex items-center gap-1 rounded-md py-1 pr-1 pl-2.5">
-        <span
-          className="text-muted-foreground min-w-0 flex-1 truncate text-xs"
-          title="Ends the shell and everything running in it"
-        >
-          Close “{title}”?
-        </span>
-        <Button
-          variant="destructive"
-          size="sm"
-          autoFocus
-          disabled={kill.isPending}
-          onClick={() => kill.mutate(terminal.id, { onSuccess: () => setMode('view') })}
-          onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
-        >
-          Confirm close
-        </Button>
-        <Button variant="ghost" size="sm" onClick={() => setMode('view')}>
-          Cancel
-        </Button>
-      </li>
-    );
-  }
-
   return (
-    <li className="group/item text-sidebar-foreground hover:bg-accent/60 relative mx-2 flex items-center rounded-md text-sm">
+    <EditableRow
+      name={title}
+      className="text-sidebar-foreground hover:bg-accent/60"
+      rename={{
+        label: 'Terminal title',
+        value: terminal.title,
+        pending: rename.isPending,
+        save: (next, done) => rename.mutate({ id: terminal.id, title: next }, { onSuccess: done }),
+        error: rename.isError ? errorMessage(rename.error) : null,
+      }}
+      remove={{
+        verb: 'Close',
+        title: 'Close (ends the shell)',
+        hint: 'Ends the shell and everything running in it',
+        pending: kill.isPending,
+        confirm: () => kill.mutate(terminal.id),
+      }}
+    >
       <button
         type="button"
         title={`${title} · ${terminal.cwd}`}
@@ -269,32 +224,6 @@ const TerminalItem = memo(function TerminalItem({
         <span className="truncate">{title}</span>
         {terminal.alive ? null : <span className="text-xs">(ended)</span>}
       </button>
-      <div className="absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100 [@media(hover:none)]:opacity-100">
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Rename ${title}`}
-          title="Rename"
-          onClick={() => setMode('rename')}
-        >
-          <Pencil />
-        </Button>
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Close ${title}`}
-          title="Close (ends the shell)"
-          onClick={() => setMode('confirm-close')}
-          className="hover:text-destructive-text"
-        >
-          <Trash />
-        </Button>
-      </div>
-      {rename.isError ? (
-        <Alert variant="destructive" className="absolute top-full z-10 text-xs">
-          {errorMessage(rename.error)}
-        </Alert>
-      ) : null}
-    </li>
+    </EditableRow>
   );
 });
