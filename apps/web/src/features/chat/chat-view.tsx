@@ -7,7 +7,7 @@ import { getLastProject, setLastProject } from '../../lib/last-project.ts';
 import { chatPath, navigate } from '../../lib/router.ts';
 import { toastError } from '../../lib/toast.ts';
 import { useProjects } from '../projects/project-api.ts';
-import { defaultProject } from '../projects/project-picker.tsx';
+import { defaultProject } from '../projects/default-project.ts';
 import { ArtifactWorkspace } from '../artifacts/artifact-workspace.tsx';
 import { replyApi, useCreateChat, useForkChat, useModels, useUpdateChat } from './chat-api.ts';
 import { ChatHeader } from './chat-header.tsx';

@@ -1,15 +1,15 @@
-import { memo, useId, useState, type FormEvent } from 'react';
+import { memo, useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { PaneState, Terminal } from '@boocode/protocol';
-import { Button, NativeSelect, Popover, cn } from '@boocode/ui';
-import { Plus, Settings2 } from 'lucide-react';
+import { Popover, cn } from '@boocode/ui';
+import { Settings2 } from 'lucide-react';
 import { EditableRow } from '../../components/editable-row.tsx';
 import { errorMessage } from '../../lib/api.ts';
-import { getLastProject } from '../../lib/last-project.ts';
-import { useProjects } from '../projects/project-api.ts';
-import { defaultProject } from '../projects/project-picker.tsx';
+import { NewOnProject } from '../projects/new-on-project.tsx';
 import { SshHostsSection } from './ssh-hosts.tsx';
 import {
-  useCreateTerminal,
+  createTerminal,
+  listNewTerminal,
   useKillTerminal,
   useRenameTerminal,
   useTerminals,
@@ -56,79 +56,24 @@ export function TerminalsSidebar({ open }: { open: Open }) {
 
 /** "New terminal": in which directory (a project's, or home), then a pane beside the active one. */
 function NewTerminal({ open }: { open: Open }) {
-  const [isOpen, setOpen] = useState(false);
-  const projects = useProjects();
-  const list = projects.data?.projects ?? [];
-  const [picked, setPicked] = useState<string | null>(null);
-  const value = picked ?? defaultProject(getLastProject(), list) ?? '';
-  const create = useCreateTerminal();
-  const id = useId();
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (create.isPending) return;
-    create.mutate(
-      { projectId: value || undefined, ...estimateNewPaneSize() },
-      {
-        onSuccess: (t) => {
-          setOpen(false);
-          open({ kind: 'terminal', terminalId: t.id });
-        },
-      },
-    );
-  };
-
+  const qc = useQueryClient();
   return (
-    <Popover
-      open={isOpen}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) create.reset();
-      }}
+    <NewOnProject
       label="New terminal"
-      align="end"
-      side="top"
-      className="w-60"
-      trigger={{
-        variant: 'outline',
-        size: 'sm',
-        title: 'Open a shell in a project’s directory',
-        children: (
-          <>
-            <Plus />
-            New terminal
-          </>
-        ),
+      title="Open a shell in a project’s directory"
+      field={{ label: 'Start the shell in', name: 'Directory' }}
+      none="Home directory"
+      submit="Open terminal"
+      create={async (projectId) => {
+        const t = await createTerminal({
+          projectId: projectId ?? undefined,
+          ...estimateNewPaneSize(),
+        });
+        await listNewTerminal(qc, t);
+        return t;
       }}
-    >
-      <form onSubmit={submit} className="flex flex-col gap-2">
-        <label htmlFor={id} className="text-xs font-medium">
-          Start the shell in
-        </label>
-        <NativeSelect
-          id={id}
-          aria-label="Directory"
-          value={value}
-          onChange={(e) => setPicked(e.target.value)}
-          autoFocus
-        >
-          <option value="">Home directory</option>
-          {list.map((p) => (
-            <option key={p.id} value={p.id} title={p.path}>
-              {p.name}
-            </option>
-          ))}
-        </NativeSelect>
-        <Button type="submit" disabled={create.isPending}>
-          Open terminal
-        </Button>
-        {create.isError ? (
-          <p role="alert" className="text-destructive-text text-xs">
-            {errorMessage(create.error)}
-          </p>
-        ) : null}
-      </form>
-    </Popover>
+      onCreated={(t) => open({ kind: 'terminal', terminalId: t.id })}
+    />
   );
 }
 
