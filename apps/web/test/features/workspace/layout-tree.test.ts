@@ -71,12 +71,13 @@ describe('splitPane', () => {
 describe('removePane', () => {
   it('gives the closed pane’s share to the neighbour before it', () => {
     const tree = split('s', 'horizontal', [pane('a'), pane('b'), pane('c')], [20, 30, 50]);
-    expect(removePane(tree, 'b')).toMatchObject({ sizes: [50, 50] });
+    expect(removePane(tree, 'c')).toMatchObject({ sizes: [20, 80] });
   });
 
   it('gives the first pane’s share to the one after it', () => {
     const tree = split('s', 'horizontal', [pane('a'), pane('b'), pane('c')], [20, 30, 50]);
     expect(removePane(tree, 'a')).toMatchObject({ sizes: [50, 50] });
+    expect(ids(removePane(tree, 'a'))).toEqual(['b', 'c']);
   });
 
   it('replaces a split left with one child by that child', () => {
