@@ -6,7 +6,7 @@ import { formatCost, formatTokens } from '../../lib/money.ts';
 import { ProjectPicker } from '../projects/project-picker.tsx';
 import { ReadAccess } from '../projects/read-access.tsx';
 import { ChatMcpPopover } from '../mcp/chat-mcp-popover.tsx';
-import { SkillsPopover } from '../library/skills-popover.tsx';
+import { SkillsPopover } from '../skills/skills-popover.tsx';
 import { ExportMenu } from './export-menu.tsx';
 import { ModelPicker } from './model-picker.tsx';
 

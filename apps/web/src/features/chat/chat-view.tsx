@@ -7,7 +7,7 @@ import { getLastProject, setLastProject } from '../../lib/last-project.ts';
 import { chatPath, navigate } from '../../lib/router.ts';
 import { toastError } from '../../lib/toast.ts';
 import { useProjects } from '../projects/project-api.ts';
-import { defaultProject } from '../projects/project-picker.tsx';
+import { defaultProject } from '../projects/default-project.ts';
 import { ArtifactWorkspace } from '../artifacts/artifact-workspace.tsx';
 import { replyApi, useCreateChat, useForkChat, useModels, useUpdateChat } from './chat-api.ts';
 import { ChatHeader } from './chat-header.tsx';
@@ -15,8 +15,8 @@ import { COMPOSER_ATTR, Composer } from './composer.tsx';
 import { EmptyState } from './empty-state.tsx';
 import { MessageList } from './message-list.tsx';
 import { defaultModel } from './model-picker.tsx';
-import { AgentPicker } from '../library/agent-picker.tsx';
-import { useAgents } from '../library/library-api.ts';
+import { AgentPicker } from '../agents/agent-picker.tsx';
+import { useAgents } from '../agents/agents-api.ts';
 import type { ChatStream } from './use-chat-stream.ts';
 
 interface Props {

@@ -3,16 +3,15 @@ import type { Chat, ChatEvent, Message } from '@boocode/protocol';
 import { ApiError } from '../../lib/api.ts';
 import { wsClient } from '../../lib/ws-client.ts';
 import { fetchOlder, fetchSnapshot } from './chat-api.ts';
-import { asChatEvent, foldEvents, isRunning } from './fold-events.ts';
-
-interface Loaded {
-  chatId: string;
-  chat: Chat;
-  messages: Message[];
-  snapshotRunning: boolean;
-  /** Older messages exist on the server, not loaded yet. */
-  hasMore: boolean;
-}
+import {
+  isNewEvent,
+  newerChat,
+  withChat,
+  withEvents,
+  withOlder,
+  type LoadedChat,
+} from './chat-stream-state.ts';
+import { asChatEvent, isRunning } from './fold-events.ts';
 
 export type ChatStream =
   | { status: 'idle' }
@@ -37,7 +36,7 @@ export function useChatStream(chatId: string | null): {
   stream: ChatStream;
   setChat: (chat: Chat) => void;
 } {
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loaded, setLoaded] = useState<LoadedChat | null>(null);
   const [failure, setFailure] = useState<{ chatId: string; error: unknown } | null>(null);
 
   useEffect(() => {
@@ -53,7 +52,7 @@ export function useChatStream(chatId: string | null): {
     let unwatch: (() => void) | null = null;
     let retryOnOpen = false;
     // A change to the chat (title, totals) that came while its snapshot was loading.
-    let newerChat: Chat | null = null;
+    let seenChat: Chat | null = null;
 
     const cancelFlush = () => {
       cancelAnimationFrame(frame);
@@ -66,9 +65,7 @@ export function useChatStream(chatId: string | null): {
       const events = queue;
       queue = [];
       if (events.length === 0) return;
-      setLoaded((prev) =>
-        prev?.chatId === chatId ? { ...prev, ...foldEvents(prev, events) } : prev,
-      );
+      setLoaded((prev) => withEvents(prev, chatId, events));
     };
     const scheduleFlush = () => {
       if (frame || timer) return;
@@ -87,8 +84,8 @@ export function useChatStream(chatId: string | null): {
         queue = [];
         cancelFlush();
         lastSeq = snap.seq;
-        const chat = newerChat && newerChat.updatedAt > snap.chat.updatedAt ? newerChat : snap.chat;
-        newerChat = null;
+        const chat = newerChat(snap.chat, seenChat);
+        seenChat = null;
         setLoaded({
           chatId,
           chat,
@@ -117,14 +114,13 @@ export function useChatStream(chatId: string | null): {
       if (f.type === 'chats.changed') {
         const chat = f.chat;
         if (chat?.id === chatId) {
-          if (lastSeq < 0) newerChat = chat;
-          setLoaded((prev) => (prev?.chatId === chatId ? { ...prev, chat } : prev));
+          if (lastSeq < 0) seenChat = chat;
+          setLoaded((prev) => withChat(prev, chat));
         }
         return;
       }
       const ev = asChatEvent(f);
-      if (!ev || ev.chatId !== chatId || lastSeq < 0) return;
-      if (ev.seq <= lastSeq) return; // already applied (a replay overlapping what we had)
+      if (!ev || ev.chatId !== chatId || !isNewEvent(ev, lastSeq)) return;
       lastSeq = ev.seq;
       queue.push(ev);
       scheduleFlush();
@@ -162,12 +158,7 @@ export function useChatStream(chatId: string | null): {
   const loadOlder = useCallback(async () => {
     if (!chatId || oldest === undefined) return;
     const page = await fetchOlder(chatId, oldest);
-    setLoaded((prev) => {
-      if (prev?.chatId !== chatId || prev.messages[0]?.position !== oldest) return prev;
-      const held = new Set(prev.messages.map((m) => m.id));
-      const older = page.messages.filter((m) => !held.has(m.id) && m.position < oldest);
-      return { ...prev, messages: [...older, ...prev.messages], hasMore: page.hasMore };
-    });
+    setLoaded((prev) => withOlder(prev, chatId, oldest, page));
   }, [chatId, oldest]);
 
   let stream: ChatStream;
@@ -184,7 +175,6 @@ export function useChatStream(chatId: string | null): {
   } else if (failed) stream = { status: 'error', error: failed.error };
   else stream = { status: 'loading' };
 
-  const setChat = (chat: Chat) =>
-    setLoaded((prev) => (prev?.chatId === chat.id ? { ...prev, chat } : prev));
+  const setChat = (chat: Chat) => setLoaded((prev) => withChat(prev, chat));
   return { stream, setChat };
 }

@@ -1,13 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
 import type { CoderPaneState, PaneState } from '@boocode/protocol';
-import { Button, NativeSelect, Popover } from '@boocode/ui';
-import { Plus } from 'lucide-react';
-import { useMutation } from '@tanstack/react-query';
-import { errorMessage } from '../../lib/api.ts';
 import { getLastModel } from '../../lib/last-model.ts';
-import { getLastProject } from '../../lib/last-project.ts';
-import { useProjects } from '../projects/project-api.ts';
-import { defaultProject } from '../projects/project-picker.tsx';
+import { NewOnProject } from '../projects/new-on-project.tsx';
 import { createCoderChat } from './coder-api.ts';
 
 /** The sidebar's coder block: "New coder" opens a coder pane on a chosen project. */
@@ -23,84 +16,19 @@ export function CoderSidebar({ open }: { open: (state: PaneState) => void }) {
 }
 
 function NewCoder({ open }: { open: (state: PaneState) => void }) {
-  const [isOpen, setOpen] = useState(false);
-  const projects = useProjects();
-  const list = projects.data?.projects ?? [];
-  const [picked, setPicked] = useState<string | null>(null);
-  const value = picked ?? defaultProject(getLastProject(), list) ?? list[0]?.id ?? '';
-  const id = useId();
-  const create = useMutation({
-    mutationFn: (projectId: string) => createCoderChat(projectId, getLastModel() || undefined),
-    meta: { silent: true },
-  });
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!value || create.isPending) return;
-    create.mutate(value, {
-      onSuccess: (chat) => {
-        setOpen(false);
-        open({ kind: 'coder', chatId: chat.id, projectId: value });
-      },
-    });
-  };
-
   return (
-    <Popover
-      open={isOpen}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) create.reset();
-      }}
+    <NewOnProject
       label="New coder"
-      align="end"
-      side="top"
-      className="w-60"
-      trigger={{
-        variant: 'outline',
-        size: 'sm',
-        title: 'Open a coder pane: an agent whose changes wait for your review',
-        children: (
-          <>
-            <Plus />
-            New coder
-          </>
-        ),
-      }}
-    >
-      {list.length === 0 ? (
-        <p className="text-muted-foreground text-xs">
-          Add a project first: a coder works on a project’s files.
-        </p>
-      ) : (
-        <form onSubmit={submit} className="flex flex-col gap-2">
-          <label htmlFor={id} className="text-xs font-medium">
-            Project
-          </label>
-          <NativeSelect
-            id={id}
-            aria-label="Project"
-            value={value}
-            onChange={(e) => setPicked(e.target.value)}
-            autoFocus
-          >
-            {list.map((p) => (
-              <option key={p.id} value={p.id} title={p.path}>
-                {p.name}
-              </option>
-            ))}
-          </NativeSelect>
-          <Button type="submit" disabled={create.isPending}>
-            Open coder
-          </Button>
-          {create.isError ? (
-            <p role="alert" className="text-destructive-text text-xs">
-              {errorMessage(create.error)}
-            </p>
-          ) : null}
-        </form>
-      )}
-    </Popover>
+      title="Open a coder pane: an agent whose changes wait for your review"
+      field={{ label: 'Project', name: 'Project' }}
+      empty="Add a project first: a coder works on a project’s files."
+      submit="Open coder"
+      // A project is required (no `none` choice): projectId is never null here.
+      create={(projectId) => createCoderChat(projectId ?? '', getLastModel() || undefined)}
+      onCreated={(chat, projectId) =>
+        open({ kind: 'coder', chatId: chat.id, projectId: projectId ?? '' })
+      }
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { Popover, Spinner, cn } from '@boocode/ui';
+import { cn } from '@boocode/ui';
 import { Plug } from 'lucide-react';
+import { ChecklistPopover } from '../../components/checklist-popover.tsx';
 import { useChatMcp, useMcpServers, useSetChatMcp } from './mcp-api.ts';
 
 /** Which MCP servers' tools this chat uses (all of them unless turned off here). */
@@ -13,59 +14,38 @@ export function ChatMcpPopover({ chatId }: { chatId: string }) {
   const off = new Set(settings.data?.disabledServers ?? []);
 
   return (
-    <Popover
+    <ChecklistPopover
       open={open}
       onOpenChange={setOpen}
       label="MCP tools"
-      trigger={{
-        variant: 'ghost',
-        size: 'icon',
-        'aria-label': 'MCP tools',
-        title: 'MCP servers this chat uses',
-        children: <Plug />,
-      }}
-    >
-      <h2 className="text-xs font-medium">MCP tools</h2>
-      <p className="text-muted-foreground mt-0.5 mb-2 text-xs">
-        The servers whose tools this chat may call. Add servers in Settings.
-      </p>
-      {settings.isPending || servers.isPending ? (
-        <div className="text-muted-foreground flex justify-center py-2">
-          <Spinner />
-          <span className="sr-only">Loading…</span>
-        </div>
-      ) : settings.isError ? (
-        <p role="alert" className="text-destructive-text text-xs">
-          Could not load this chat’s MCP settings: {settings.error.message}
-        </p>
-      ) : list.length === 0 ? (
-        <p className="text-muted-foreground text-xs">No MCP servers configured.</p>
-      ) : (
-        <ul className="max-h-60 space-y-0.5 overflow-y-auto">
-          {list.map((s) => (
-            <li key={s.name}>
-              <label className="hover:bg-accent flex cursor-pointer items-center gap-2 rounded-md px-1.5 py-1 text-sm">
-                <input
-                  type="checkbox"
-                  className="accent-primary size-3.5"
-                  checked={!off.has(s.name)}
-                  onChange={(e) => setServer.mutate({ name: s.name, enabled: e.target.checked })}
-                />
-                <span className="min-w-0 flex-1 truncate font-mono text-xs">{s.name}</span>
-                <span
-                  className={cn(
-                    'shrink-0 text-[11px]',
-                    s.state === 'ready' ? 'text-muted-foreground' : 'text-destructive-text',
-                    s.state === 'disabled' && 'text-muted-foreground',
-                  )}
-                >
-                  {s.state === 'ready' ? `${s.tools.length} tools` : s.state}
-                </span>
-              </label>
-            </li>
-          ))}
-        </ul>
-      )}
-    </Popover>
+      title="MCP servers this chat uses"
+      icon={<Plug />}
+      description="The servers whose tools this chat may call. Add servers in Settings."
+      pending={settings.isPending || servers.isPending}
+      error={
+        settings.isError
+          ? `Could not load this chat’s MCP settings: ${settings.error.message}`
+          : null
+      }
+      empty="No MCP servers configured."
+      items={list.map((s) => ({
+        id: s.name,
+        label: s.name,
+        mono: true,
+        checked: !off.has(s.name),
+        detail: (
+          <span
+            className={cn(
+              'shrink-0 text-[11px]',
+              s.state === 'ready' ? 'text-muted-foreground' : 'text-destructive-text',
+              s.state === 'disabled' && 'text-muted-foreground',
+            )}
+          >
+            {s.state === 'ready' ? `${s.tools.length} tools` : s.state}
+          </span>
+        ),
+      }))}
+      onCheckedChange={(name, enabled) => setServer.mutate({ name, enabled })}
+    />
   );
 }

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { McpServerState, McpServerStatus } from '@boocode/protocol';
 import { Alert, Button, Spinner, Switch, cn } from '@boocode/ui';
 import { RotateCw, Trash2 } from 'lucide-react';
+import { ConfirmQuestion } from '../../components/confirm-question.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { AddMcpServerForm } from './add-mcp-server-form.tsx';
 import {
@@ -67,6 +68,8 @@ function ServerCard({ server: s }: { server: McpServerStatus }) {
   const setEnabled = useSetMcpEnabled();
   const restart = useRestartMcpServer();
   const [confirming, setConfirming] = useState(false);
+  // Back from the question by Esc or Cancel: the focus returns to the Remove button.
+  const [refocus, setRefocus] = useState(false);
   const remove = useRemoveMcpServer();
   const refused = s.target === '' && s.state === 'failed';
 
@@ -86,27 +89,17 @@ function ServerCard({ server: s }: { server: McpServerStatus }) {
         </span>
         <span className="flex-1" />
         {confirming ? (
-          <>
-            <span className="text-muted-foreground text-xs">Remove “{s.name}”?</span>
-            <Button
-              variant="destructive"
-              size="sm"
-              autoFocus
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(s.name)}
-              onKeyDown={(e) => {
-                if (e.key !== 'Escape') return;
-                e.preventDefault();
-                e.stopPropagation();
-                setConfirming(false);
-              }}
-            >
-              Confirm remove
-            </Button>
-            <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-          </>
+          <ConfirmQuestion
+            className="gap-2"
+            question={`Remove “${s.name}”?`}
+            confirmLabel="Confirm remove"
+            pending={remove.isPending}
+            onConfirm={() => remove.mutate(s.name)}
+            onCancel={(byUser) => {
+              setRefocus(byUser);
+              setConfirming(false);
+            }}
+          />
         ) : (
           <>
             {s.state === 'failed' && !refused ? (
@@ -136,6 +129,7 @@ function ServerCard({ server: s }: { server: McpServerStatus }) {
               aria-label={`Remove ${s.name}`}
               title="Remove"
               className="hover:text-destructive-text"
+              autoFocus={refocus}
               onClick={() => setConfirming(true)}
             >
               <Trash2 />

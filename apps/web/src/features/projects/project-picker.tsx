@@ -45,17 +45,3 @@ export function ProjectPicker({ value, onChange, onRemoved }: Props) {
     </div>
   );
 }
-
-/**
- * The project a new chat starts with: the last picked (if still registered), else the only one
- * registered, else none.
- */
-export function defaultProject(
-  lastUsed: string | null,
-  listed: Project[] | undefined,
-): string | null {
-  if (lastUsed === '') return null;
-  if (!listed) return lastUsed;
-  if (lastUsed && listed.some((p) => p.id === lastUsed)) return lastUsed;
-  return listed.length === 1 ? (listed[0]?.id ?? null) : null;
-}

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Project } from '@boocode/protocol';
 import { Button, Input, Popover } from '@boocode/ui';
 import { FolderPlus, Trash } from 'lucide-react';
+import { ConfirmQuestion } from '../../components/confirm-question.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { useAddProject, useRemoveProject } from './project-api.ts';
 
@@ -102,35 +103,24 @@ function ProjectRow({
   onRemoved: (projectId: string) => void;
 }) {
   const [confirming, setConfirming] = useState(false);
+  // Back from the question by Esc or Cancel: the focus returns to the Remove button.
+  const [refocus, setRefocus] = useState(false);
   const remove = useRemoveProject();
 
   if (confirming) {
     return (
-      <li className="flex items-center gap-1 py-1">
-        <span
-          className="text-muted-foreground min-w-0 flex-1 truncate text-xs"
-          title="Its files stay on disk; chats using it lose their project"
-        >
-          Remove “{project.name}”?
-        </span>
-        <Button
-          variant="destructive"
-          size="sm"
-          autoFocus
-          disabled={remove.isPending}
-          onClick={() => remove.mutate(project.id, { onSuccess: () => onRemoved(project.id) })}
-          onKeyDown={(e) => {
-            if (e.key !== 'Escape') return;
-            // Esc leaves the confirm step, not the whole popover.
-            e.stopPropagation();
+      <li className="py-1">
+        <ConfirmQuestion
+          question={`Remove “${project.name}”?`}
+          hint="Its files stay on disk; chats using it lose their project"
+          confirmLabel="Confirm remove"
+          pending={remove.isPending}
+          onConfirm={() => remove.mutate(project.id, { onSuccess: () => onRemoved(project.id) })}
+          onCancel={(byUser) => {
+            setRefocus(byUser);
             setConfirming(false);
           }}
-        >
-          Confirm remove
-        </Button>
-        <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>
-          Cancel
-        </Button>
+        />
       </li>
     );
   }
@@ -146,6 +136,7 @@ function ProjectRow({
         size="icon-sm"
         aria-label={`Remove ${project.name}`}
         title="Remove"
+        autoFocus={refocus}
         onClick={() => setConfirming(true)}
         className="hover:text-destructive-text"
       >

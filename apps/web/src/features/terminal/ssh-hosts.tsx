@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { CreateSshHostBody, type PaneState, type SshHost } from '@boocode/protocol';
 import { Button, Input, Popover } from '@boocode/ui';
 import { Pencil, Plus, SquareTerminal } from 'lucide-react';
+import { ConfirmQuestion } from '../../components/confirm-question.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import {
   useCreateTerminal,
@@ -118,6 +119,8 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
   const [user, setUser] = useState(host?.user ?? '');
   const [identity, setIdentity] = useState(host?.identityFile ?? '');
   const [confirmRemove, setConfirmRemove] = useState(false);
+  // Back from the question by Esc or Cancel: the focus returns to Remove host.
+  const [refocus, setRefocus] = useState(false);
   /** What is wrong with each field, checked with the server's own schema before sending. */
   const [invalid, setInvalid] = useState<Partial<Record<HostField, string>>>({});
   const save = useSaveSshHost();
@@ -249,28 +252,35 @@ function HostForm({ host, onDone }: { host: SshHost | null; onDone: () => void }
           {errorMessage(save.error)}
         </p>
       ) : null}
-      <div className="flex items-center gap-2">
-        {host ? (
-          confirmRemove ? (
+      {host && confirmRemove ? (
+        <ConfirmQuestion
+          stacked
+          question={`Remove “${host.name}”?`}
+          confirmLabel="Confirm remove"
+          pending={remove.isPending}
+          onConfirm={() => remove.mutate(host.id, { onSuccess: onDone })}
+          onCancel={(byUser) => {
+            setRefocus(byUser);
+            setConfirmRemove(false);
+          }}
+        />
+      ) : (
+        <div className="flex items-center gap-2">
+          {host ? (
             <Button
-              variant="destructive"
+              variant="ghost"
               size="sm"
-              autoFocus
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(host.id, { onSuccess: onDone })}
+              autoFocus={refocus}
+              onClick={() => setConfirmRemove(true)}
             >
-              Confirm remove
-            </Button>
-          ) : (
-            <Button variant="ghost" size="sm" onClick={() => setConfirmRemove(true)}>
               Remove host
             </Button>
-          )
-        ) : null}
-        <Button type="submit" className="ml-auto" disabled={save.isPending}>
-          {host ? 'Save host' : 'Add host'}
-        </Button>
-      </div>
+          ) : null}
+          <Button type="submit" className="ml-auto" disabled={save.isPending}>
+            {host ? 'Save host' : 'Add host'}
+          </Button>
+        </div>
+      )}
     </form>
   );
 }

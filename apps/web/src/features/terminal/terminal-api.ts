@@ -7,7 +7,7 @@ import {
   type CreateTerminalBody,
   type UpdateSshHostBody,
 } from '@boocode/protocol';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../../lib/api.ts';
 
 export const terminalsKey = ['terminals'] as const;
@@ -36,17 +36,20 @@ export function createTerminal(body: CreateTerminalBody): Promise<Terminal> {
   return api('/api/term/terminals', { method: 'POST', body, schema: Terminal });
 }
 
+/** A terminal just made joins the list at once; the list is fetched again behind it. */
+export function listNewTerminal(qc: QueryClient, t: Terminal): Promise<void> {
+  qc.setQueryData<TerminalList>(terminalsKey, (list) =>
+    list ? { terminals: [...list.terminals, t] } : list,
+  );
+  return qc.invalidateQueries({ queryKey: terminalsKey });
+}
+
 export function useCreateTerminal() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: createTerminal,
     meta: { silent: true },
-    onSuccess: (t) => {
-      qc.setQueryData<TerminalList>(terminalsKey, (list) =>
-        list ? { terminals: [...list.terminals, t] } : list,
-      );
-      return qc.invalidateQueries({ queryKey: terminalsKey });
-    },
+    onSuccess: (t) => listNewTerminal(qc, t),
   });
 }
 

@@ -1,14 +1,15 @@
-import { memo, useId, useState, type FormEvent } from 'react';
-import { TITLE_MAX, type PaneState, type Terminal } from '@boocode/protocol';
-import { Alert, Button, Input, NativeSelect, Popover, cn } from '@boocode/ui';
-import { Pencil, Plus, Settings2, Trash } from 'lucide-react';
+import { memo, useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { PaneState, Terminal } from '@boocode/protocol';
+import { Popover, cn } from '@boocode/ui';
+import { Settings2 } from 'lucide-react';
+import { EditableRow } from '../../components/editable-row.tsx';
 import { errorMessage } from '../../lib/api.ts';
-import { getLastProject } from '../../lib/last-project.ts';
-import { useProjects } from '../projects/project-api.ts';
-import { defaultProject } from '../projects/project-picker.tsx';
+import { NewOnProject } from '../projects/new-on-project.tsx';
 import { SshHostsSection } from './ssh-hosts.tsx';
 import {
-  useCreateTerminal,
+  createTerminal,
+  listNewTerminal,
   useKillTerminal,
   useRenameTerminal,
   useTerminals,
@@ -55,79 +56,24 @@ export function TerminalsSidebar({ open }: { open: Open }) {
 
 /** "New terminal": in which directory (a project's, or home), then a pane beside the active one. */
 function NewTerminal({ open }: { open: Open }) {
-  const [isOpen, setOpen] = useState(false);
-  const projects = useProjects();
-  const list = projects.data?.projects ?? [];
-  const [picked, setPicked] = useState<string | null>(null);
-  const value = picked ?? defaultProject(getLastProject(), list) ?? '';
-  const create = useCreateTerminal();
-  const id = useId();
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (create.isPending) return;
-    create.mutate(
-      { projectId: value || undefined, ...estimateNewPaneSize() },
-      {
-        onSuccess: (t) => {
-          setOpen(false);
-          open({ kind: 'terminal', terminalId: t.id });
-        },
-      },
-    );
-  };
-
+  const qc = useQueryClient();
   return (
-    <Popover
-      open={isOpen}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) create.reset();
-      }}
+    <NewOnProject
       label="New terminal"
-      align="end"
-      side="top"
-      className="w-60"
-      trigger={{
-        variant: 'outline',
-        size: 'sm',
-        title: 'Open a shell in a project’s directory',
-        children: (
-          <>
-            <Plus />
-            New terminal
-          </>
-        ),
+      title="Open a shell in a project’s directory"
+      field={{ label: 'Start the shell in', name: 'Directory' }}
+      none="Home directory"
+      submit="Open terminal"
+      create={async (projectId) => {
+        const t = await createTerminal({
+          projectId: projectId ?? undefined,
+          ...estimateNewPaneSize(),
+        });
+        await listNewTerminal(qc, t);
+        return t;
       }}
-    >
-      <form onSubmit={submit} className="flex flex-col gap-2">
-        <label htmlFor={id} className="text-xs font-medium">
-          Start the shell in
-        </label>
-        <NativeSelect
-          id={id}
-          aria-label="Directory"
-          value={value}
-          onChange={(e) => setPicked(e.target.value)}
-          autoFocus
-        >
-          <option value="">Home directory</option>
-          {list.map((p) => (
-            <option key={p.id} value={p.id} title={p.path}>
-              {p.name}
-            </option>
-          ))}
-        </NativeSelect>
-        <Button type="submit" disabled={create.isPending}>
-          Open terminal
-        </Button>
-        {create.isError ? (
-          <p role="alert" className="text-destructive-text text-xs">
-            {errorMessage(create.error)}
-          </p>
-        ) : null}
-      </form>
-    </Popover>
+      onCreated={(t) => open({ kind: 'terminal', terminalId: t.id })}
+    />
   );
 }
 
@@ -174,8 +120,6 @@ function TerminalSettings() {
   );
 }
 
-type Mode = 'view' | 'rename' | 'confirm-close';
-
 const TerminalItem = memo(function TerminalItem({
   terminal,
   open,
@@ -183,73 +127,29 @@ const TerminalItem = memo(function TerminalItem({
   terminal: Terminal;
   open: Open;
 }) {
-  const [mode, setMode] = useState<Mode>('view');
   const rename = useRenameTerminal();
   const kill = useKillTerminal();
   const title = terminal.title || 'Terminal';
 
-  const saveTitle = (value: string) => {
-    const next = value.trim();
-    if (!next || next === terminal.title) return setMode('view');
-    rename.mutate({ id: terminal.id, title: next }, { onSuccess: () => setMode('view') });
-  };
-
-  if (mode === 'rename') {
-    return (
-      <li className="px-2 py-0.5">
-        <Input
-          aria-label="Terminal title"
-          maxLength={TITLE_MAX}
-          defaultValue={terminal.title}
-          autoFocus
-          disabled={rename.isPending}
-          onFocus={(e) => e.currentTarget.select()}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              saveTitle(e.currentTarget.value);
-            } else if (e.key === 'Escape') {
-              e.preventDefault();
-              setMode('view');
-            }
-          }}
-          onBlur={() => {
-            if (!rename.isPending) setMode('view');
-          }}
-          className="bg-background h-8"
-        />
-      </li>
-    );
-  }
-
-  if (mode === 'confirm-close') {
-    return (
-      <li className="mx-2 flex items-center gap-1 rounded-md py-1 pr-1 pl-2.5">
-        <span
-          className="text-muted-foreground min-w-0 flex-1 truncate text-xs"
-          title="Ends the shell and everything running in it"
-        >
-          Close “{title}”?
-        </span>
-        <Button
-          variant="destructive"
-          size="sm"
-          autoFocus
-          disabled={kill.isPending}
-          onClick={() => kill.mutate(terminal.id, { onSuccess: () => setMode('view') })}
-          onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
-        >
-          Confirm close
-        </Button>
-        <Button variant="ghost" size="sm" onClick={() => setMode('view')}>
-          Cancel
-        </Button>
-      </li>
-    );
-  }
-
   return (
-    <li className="group/item text-sidebar-foreground hover:bg-accent/60 relative mx-2 flex items-center rounded-md text-sm">
+    <EditableRow
+      name={title}
+      className="text-sidebar-foreground hover:bg-accent/60"
+      rename={{
+        label: 'Terminal title',
+        value: terminal.title,
+        pending: rename.isPending,
+        save: (next, done) => rename.mutate({ id: terminal.id, title: next }, { onSuccess: done }),
+        error: rename.isError ? errorMessage(rename.error) : null,
+      }}
+      remove={{
+        verb: 'Close',
+        title: 'Close (ends the shell)',
+        hint: 'Ends the shell and everything running in it',
+        pending: kill.isPending,
+        confirm: () => kill.mutate(terminal.id),
+      }}
+    >
       <button
         type="button"
         title={`${title} · ${terminal.cwd}`}
@@ -269,32 +169,6 @@ const TerminalItem = memo(function TerminalItem({
         <span className="truncate">{title}</span>
         {terminal.alive ? null : <span className="text-xs">(ended)</span>}
       </button>
-      <div className="absolute right-1 flex items-center opacity-0 transition-opacity group-focus-within/item:opacity-100 group-hover/item:opacity-100 [@media(hover:none)]:opacity-100">
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Rename ${title}`}
-          title="Rename"
-          onClick={() => setMode('rename')}
-        >
-          <Pencil />
-        </Button>
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Close ${title}`}
-          title="Close (ends the shell)"
-          onClick={() => setMode('confirm-close')}
-          className="hover:text-destructive-text"
-        >
-          <Trash />
-        </Button>
-      </div>
-      {rename.isError ? (
-        <Alert variant="destructive" className="absolute top-full z-10 text-xs">
-          {errorMessage(rename.error)}
-        </Alert>
-      ) : null}
-    </li>
+    </EditableRow>
   );
 });

@@ -21,6 +21,7 @@ import {
   urlPane,
 } from './layout-tree.ts';
 import type { WorkspaceControls } from './pane-chrome.tsx';
+import { roomiest, visiblePanes } from './pane-geometry.ts';
 import { paneKind } from './pane-registry.tsx';
 import { useSavedWorkspace } from './use-saved-workspace.ts';
 
@@ -192,7 +193,7 @@ export function useWorkspace({
         return;
       }
       const added = newPane(state);
-      const beside = roomiest(activeRef.current);
+      const beside = roomiest(visiblePanes(document), activeRef.current);
       flushSync(() => setWorkspace((w) => openPane(w, added, beside.id, beside.orientation)));
       setActiveId(added.id);
       focusPane(added.id);
@@ -273,27 +274,3 @@ function paneKindSelector(kind: string): string | undefined {
 }
 
 const ACTIVE_KEY = 'boocode:active-pane';
-
-/** Narrower than this, a pane that a new one would halve is passed over for a bigger one. */
-const SPLIT_MIN_PX = 640;
-
-/**
- * Where a new pane goes: beside the active pane if it has room for two, else beside the
- * biggest pane on screen, along its longer side. Opening one terminal after another then
- * fills the screen rather than halving one pane into slivers.
- */
-function roomiest(activeId: string | null): { id: string | null; orientation: Orientation } {
-  const boxes = [...document.querySelectorAll<HTMLElement>('[data-pane-id]')]
-    .filter((el) => !el.hidden)
-    .map((el) => ({ id: el.dataset.paneId ?? null, rect: el.getBoundingClientRect() }));
-  const active = boxes.find((b) => b.id === activeId);
-  if (active && active.rect.width >= SPLIT_MIN_PX)
-    return { id: active.id, orientation: 'horizontal' };
-  const biggest = boxes.sort(
-    (a, b) => b.rect.width * b.rect.height - a.rect.width * a.rect.height,
-  )[0];
-  if (!biggest) return { id: activeId, orientation: 'horizontal' };
-  const wide =
-    biggest.rect.width >= SPLIT_MIN_PX || biggest.rect.width >= biggest.rect.height * 1.4;
-  return { id: biggest.id, orientation: wide ? 'horizontal' : 'vertical' };
-}

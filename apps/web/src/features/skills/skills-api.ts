@@ -1,14 +1,6 @@
-import { AgentList, SkillList } from '@boocode/protocol';
+import { SkillList } from '@boocode/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
-
-export function useAgents() {
-  return useQuery({
-    queryKey: ['agents'],
-    queryFn: ({ signal }) => api('/api/agents', { schema: AgentList, signal }),
-    staleTime: 30_000,
-  });
-}
 
 /** The skills a chat sees (its projects' and the user's), or a project's before the chat exists. */
 export function useSkills(

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Popover, Spinner } from '@boocode/ui';
 import { Sparkles } from 'lucide-react';
-import { useSkills } from './library-api.ts';
+import { InfoPopover } from '../../components/info-popover.tsx';
+import { useSkills } from './skills-api.ts';
 
 interface Props {
   chatId: string | null;
@@ -13,34 +13,23 @@ export function SkillsPopover({ chatId, projectId }: Props) {
   const [open, setOpen] = useState(false);
   const skills = useSkills({ chatId, projectId }, open);
   return (
-    <Popover
+    <InfoPopover
       open={open}
       onOpenChange={setOpen}
       label="Skills"
-      trigger={{
-        variant: 'ghost',
-        size: 'icon',
-        'aria-label': 'Skills',
-        title: 'Skills the model can load',
-        children: <Sparkles />,
-      }}
+      title="Skills the model can load"
+      icon={<Sparkles />}
+      description={
+        <>
+          The model sees these and loads one when a task calls for it. Add a folder with a SKILL.md
+          to {skills.data?.dir ?? 'the skills folder of boocode’s home'} or to a project’s
+          .boocode/skills.
+        </>
+      }
+      pending={skills.isPending}
+      error={skills.isError ? `Could not load the skills: ${skills.error.message}` : null}
     >
-      <h2 className="text-xs font-medium">Skills</h2>
-      <p className="text-muted-foreground mt-0.5 mb-2 text-xs">
-        The model sees these and loads one when a task calls for it. Add a folder with a SKILL.md to{' '}
-        {skills.data?.dir ?? 'the skills folder of boocode’s home'} or to a project’s
-        .boocode/skills.
-      </p>
-      {skills.isPending ? (
-        <div className="text-muted-foreground flex justify-center py-2">
-          <Spinner />
-          <span className="sr-only">Loading…</span>
-        </div>
-      ) : skills.isError ? (
-        <p role="alert" className="text-destructive-text text-xs">
-          Could not load the skills: {skills.error.message}
-        </p>
-      ) : (
+      {skills.data ? (
         <>
           {skills.data.skills.length === 0 ? (
             <p className="text-muted-foreground text-xs">No skills found.</p>
@@ -72,7 +61,7 @@ export function SkillsPopover({ chatId, projectId }: Props) {
             </details>
           ) : null}
         </>
-      )}
-    </Popover>
+      ) : null}
+    </InfoPopover>
   );
 }

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { NativeSelect } from '@boocode/ui';
-import { useAgents } from './library-api.ts';
+import { useAgents } from './agents-api.ts';
 
 interface Props {
   value: string | null;
