@@ -1,10 +1,9 @@
-import { ServerFrame, type ClientFrame } from '@boocode/protocol';
+import { Backoff, ServerFrame, type ClientFrame } from '@boocode/protocol';
 
 export type WsStatus = 'connecting' | 'open' | 'closed';
 type FrameListener = (frame: ServerFrame) => void;
 
-const MIN_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 5000;
+const RECONNECT = { initialMs: 250, maxMs: 5000 };
 
 interface Watch {
   chatId: string;
@@ -20,7 +19,7 @@ export class WsClient {
   private status: WsStatus = 'closed';
   private everOpened = false;
   private failures = 0;
-  private backoff = MIN_BACKOFF_MS;
+  private readonly backoff = new Backoff(RECONNECT);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private readonly frameListeners = new Set<FrameListener>();
@@ -103,7 +102,7 @@ export class WsClient {
     this.socket = socket;
     socket.onopen = () => {
       if (this.socket !== socket) return;
-      this.backoff = MIN_BACKOFF_MS;
+      this.backoff.reset();
       this.failures = 0;
       this.everOpened = true;
       for (const [chatId, set] of this.watches) {
@@ -129,15 +128,13 @@ export class WsClient {
 
   private scheduleReconnect(): void {
     if (!this.running || this.timer) return;
-    const delay = this.backoff;
-    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer = setTimeout(() => this.connect(), this.backoff.next());
   }
 
   private readonly reconnectNow = (): void => {
     if (!this.running || this.socket) return;
     if (this.timer) clearTimeout(this.timer);
-    this.backoff = MIN_BACKOFF_MS;
+    this.backoff.reset();
     this.connect();
   };
 

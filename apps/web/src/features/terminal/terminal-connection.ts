@@ -1,4 +1,5 @@
 import {
+  Backoff,
   FLOW_ACK_BYTES,
   TERMINAL_WS_BAD_FRAME,
   TERMINAL_WS_NOT_FOUND,
@@ -29,8 +30,7 @@ export interface TerminalSink {
   status(status: TerminalStatus, message?: string): void;
 }
 
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
+const RECONNECT = { initialMs: 500, maxMs: 10_000 };
 
 /**
  * One terminal's socket: attaches at the pane's size, acks output as xterm.js finishes writing
@@ -42,7 +42,7 @@ export class TerminalConnection {
   private socket: WebSocket | null = null;
   private generation = 0;
   private unacked = 0;
-  private backoff = MIN_BACKOFF_MS;
+  private readonly backoff = new Backoff(RECONNECT);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private ended = false;
@@ -121,7 +121,7 @@ export class TerminalConnection {
 
     socket.onopen = () => {
       if (gen !== this.generation) return;
-      this.backoff = MIN_BACKOFF_MS;
+      this.backoff.reset();
       this.everOpened = true;
       this.unacked = 0;
       this.sentSize = { cols, rows };
@@ -186,16 +186,14 @@ export class TerminalConnection {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.ended || this.timer) return;
-    const delay = this.backoff;
-    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer = setTimeout(() => this.connect(), this.backoff.next());
   }
 
   private readonly retryNow = (): void => {
     if (this.stopped || this.ended || this.socket) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.backoff = MIN_BACKOFF_MS;
+    this.backoff.reset();
     this.connect();
   };
 }
