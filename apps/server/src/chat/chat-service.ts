@@ -567,13 +567,19 @@ export class ChatService {
           run.calls.push({
             promptTokens,
             completionTokens,
-            costMicros: costOf(this.deps.prices, model, promptTokens, completionTokens),
+            costMicros: costOf(this.deps.prices, model, { promptTokens, completionTokens }),
           });
         }
         run.usage = counted ? { ...usage } : null;
       };
       if (compaction) {
-        const result = await this.deps.models.stream(model, turns, signal, onPiece, run.ready, []);
+        const result = await this.deps.models.stream({
+          model,
+          turns,
+          signal,
+          onPiece,
+          gate: run.ready,
+        });
         record(result);
         emitPending();
         const text = run.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
@@ -601,14 +607,14 @@ export class ChatService {
       for (let step = 0; !compaction; step++) {
         emitPending();
         const stepStart = run.parts.length;
-        const result = await this.deps.models.stream(
+        const result = await this.deps.models.stream({
           model,
-          convo,
+          turns: convo,
           signal,
           onPiece,
-          run.ready,
-          tools && step < MAX_TOOL_STEPS ? tools.specs : [],
-        );
+          gate: run.ready,
+          tools: tools && step < MAX_TOOL_STEPS ? tools.specs : [],
+        });
         record(result);
         if (!tools || result.toolCalls.length === 0) break;
         emitPending();

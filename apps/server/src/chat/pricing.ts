@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ModelCall } from '@boocode/protocol';
+import type { ModelCall, Usage } from '@boocode/protocol';
 import { ConfigError } from '../config.ts';
 
 /**
@@ -53,8 +53,7 @@ export function parseModelTable(json: unknown): ModelTable {
 export function costOf(
   prices: Prices,
   model: string,
-  promptTokens: number,
-  completionTokens: number,
+  { promptTokens, completionTokens }: Usage,
 ): number | null {
   const p = prices.get(model);
   if (!p) return null;
