@@ -6,11 +6,8 @@ import {
   type ChatSnapshot,
   type MessagePage,
   type Message,
-  type ModelCall,
 } from '@boocode/protocol';
 import {
-  addChatUsage,
-  appendMessage,
   deleteChat,
   getChat,
   chatRoots,
@@ -21,18 +18,15 @@ import {
   getMessage,
   listMessages,
   pageMessages,
-  pipelinedTransaction,
   publicChat,
-  updateChat,
   type Sql,
 } from '@boocode/db';
-import { randomUUID } from 'node:crypto';
 import type { ChatStream } from './chat-stream.ts';
 import { ChatStreams } from './chat-streams.ts';
-import { chatSink, chatStore } from './chat-reply.ts';
+import { ChatRuns } from './chat-runs.ts';
 import type { ModelClient } from './model-client.ts';
-import { costOf, type Prices } from './pricing.ts';
-import { ReplyRun, type StopReason } from './reply-run.ts';
+import type { Prices } from './pricing.ts';
+import type { ReplyRun } from './reply-run.ts';
 import {
   compactOp,
   editOp,
@@ -43,19 +37,8 @@ import {
 } from './reply-ops.ts';
 import { toolsFor, type ToolSource } from './toolbox.ts';
 import { contextTurns } from './turns.ts';
-import { chatSums } from './usage.ts';
 import { allowTools, type AgentRegistry } from '../agents.ts';
 import { KeyedLock } from './keyed-lock.ts';
-
-export const DEFAULT_TITLE = 'New chat';
-
-/** A reply running in a chat. */
-interface ChatRun {
-  messageId: string;
-  reply: ReplyRun;
-  /** Settles once the reply is finished and written, and the chat's totals updated. */
-  done: Promise<void>;
-}
 
 export interface ChatServiceDeps {
   sql: Sql;
@@ -77,16 +60,21 @@ export interface ChatServiceDeps {
  * Chats and their replies. A reply runs detached from any socket: its deltas go
  * to the chat's event stream (seq-numbered, replayable) and to the database in
  * batches, so a page can reload, a socket drop, and nothing is lost or doubled.
- * The reply itself is a ReplyRun (reply-run.ts); this class owns the chats.
+ * Running replies are ChatRuns' (chat-runs.ts); this class owns the chats.
  */
 export class ChatService {
   private readonly streams: ChatStreams;
-  private readonly runs = new Map<string, ChatRun>();
+  private readonly runs: ChatRuns;
   private readonly lock = new KeyedLock();
   private closing = false;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.streams = new ChatStreams(deps);
+    this.runs = new ChatRuns({
+      ...deps,
+      streams: this.streams,
+      afterReply: (chatId, ended) => void this.compactIfFull(chatId, ended),
+    });
   }
 
   private get sql() {
@@ -94,8 +82,7 @@ export class ChatService {
   }
 
   isRunning(chatId: string): boolean {
-    const run = this.runs.get(chatId);
-    return !!run && !run.reply.finished;
+    return this.runs.isRunning(chatId);
   }
 
   /** The chat's event stream, for a socket to replay and follow. */
@@ -174,7 +161,7 @@ export class ChatService {
   compact(chatId: string, opts: { model?: string; auto: boolean }): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
       const ctx = await this.prepare(chatId, opts.model, false);
-      return this.startReply(ctx, compactOp(ctx, opts));
+      return this.runs.start(ctx, compactOp(ctx, opts));
     });
   }
 
@@ -214,21 +201,13 @@ export class ChatService {
   }
 
   /** Stops the running reply, keeping what arrived. */
-  async stop(chatId: string): Promise<boolean> {
-    const run = this.runs.get(chatId);
-    if (!run) return false;
-    run.reply.abort.abort('stop' satisfies StopReason);
-    await run.done;
-    return true;
+  stop(chatId: string): Promise<boolean> {
+    return this.runs.stop(chatId, 'stop');
   }
 
   async deleteChat(chatId: string): Promise<void> {
     await this.lock.run(chatId, async () => {
-      const run = this.runs.get(chatId);
-      if (run) {
-        run.reply.abort.abort('stop' satisfies StopReason);
-        await run.done;
-      }
+      await this.runs.stop(chatId, 'stop');
       if (!(await deleteChat(this.sql, chatId))) throw new AppError('not_found', 'No such chat.');
       this.streams.forget(chatId);
     });
@@ -238,9 +217,7 @@ export class ChatService {
   /** Ends every run as `interrupted`, with what arrived written down. */
   async shutdown(): Promise<void> {
     this.closing = true;
-    const runs = [...this.runs.values()];
-    for (const r of runs) r.reply.abort.abort('shutdown' satisfies StopReason);
-    await Promise.all(runs.map((r) => r.done));
+    await this.runs.shutdown();
     this.streams.close();
   }
 
@@ -252,14 +229,17 @@ export class ChatService {
   ): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
       const ctx = await this.prepare(chatId, model);
-      return this.startReply(ctx, op(ctx));
+      return this.runs.start(ctx, op(ctx));
     });
   }
 
   /** After a reply: compacts the chat when it has come near its model's context window. */
-  private async compactIfFull(chatId: string, model: string, run: ChatRun): Promise<void> {
-    if (run.reply.status !== 'complete' || this.closing) return;
-    const call = run.reply.usage.calls.at(-1);
+  private async compactIfFull(
+    chatId: string,
+    { model, reply }: { model: string; reply: ReplyRun },
+  ): Promise<void> {
+    if (reply.status !== 'complete' || this.closing) return;
+    const call = reply.usage.calls.at(-1);
     if (!call) return; // no usage reported: the next reply's own estimate decides
     const window = await this.deps.contextWindow(model);
     if (call.promptTokens + call.completionTokens < window * this.deps.compactAt) return;
@@ -309,88 +289,4 @@ export class ChatService {
     if (first) return first.id;
     throw new AppError('model_unreachable', list.error ?? 'The model endpoint lists no models.');
   }
-
-  /**
-   * Starts a reply: writes the op's own changes, the streaming assistant message
-   * and the chat's model, title and seq in one transaction, and emits their
-   * events. The model request goes out at once, in parallel with the writes,
-   * but its body is read only after them: so the order of events stays exact,
-   * and a fast endpoint cannot flood the event loop while the writes wait.
-   */
-  private async startReply(ctx: ReplyContext, op: ReplyOp): Promise<{ messageId: string }> {
-    const { stream, chat, model } = ctx;
-    this.streams.keep(stream.chatId);
-    let open: (ok: boolean) => void = () => {};
-    const messageId = randomUUID();
-    let message: Message | null = null;
-    const reply = new ReplyRun({
-      models: this.deps.models,
-      model,
-      price: (usage) => costOf(this.deps.prices, model, usage),
-      log: this.deps.log,
-      ready: new Promise<boolean>((r) => (open = r)),
-      sink: chatSink(stream, { messageId, message: () => message! }),
-      store: chatStore(this.sql, stream, messageId),
-    });
-    const run: ChatRun = { messageId, reply, done: Promise.resolve() };
-    this.runs.set(stream.chatId, run);
-    run.done = reply
-      .execute(op.body)
-      .then(async (written) => {
-        if (written) await this.finishChat(stream.chatId, reply.usage.calls);
-      })
-      .finally(() => {
-        this.runs.delete(stream.chatId);
-        this.streams.trimLater(stream, () => this.runs.has(stream.chatId));
-        // A compaction's marker is no reply to compact after.
-        if (op.role === 'assistant') void this.compactIfFull(stream.chatId, model, run);
-      });
-    try {
-      const title = op.title && chat.title === DEFAULT_TITLE ? titleFrom(op.title) : undefined;
-      // One round trip: the op's statements, the reply's row and the chat's update.
-      const [events, assistant, updated] = await pipelinedTransaction(this.sql, (tx) =>
-        Promise.all([
-          op.write(tx),
-          appendMessage(tx, {
-            id: messageId,
-            chatId: chat.id,
-            role: op.role,
-            status: 'streaming',
-            parts: [],
-            model,
-          }),
-          updateChat(tx, chat.id, { model, title, seq: stream.seq + op.events + 1 }),
-        ]),
-      );
-      for (const ev of events) stream.emit(ev);
-      message = assistant;
-      stream.emit({ type: 'chat.message.created', message: assistant });
-      open(true);
-      if (updated) this.deps.onChatsChanged(publicChat(updated), null);
-      return { messageId: assistant.id };
-    } catch (err) {
-      // Nothing was written: the reply never existed.
-      reply.abort.abort('cancel' satisfies StopReason);
-      open(false);
-      await run.done;
-      throw err;
-    }
-  }
-
-  /** Adds a finished reply's use to the chat's totals, and tells the lists it is not running. */
-  private async finishChat(chatId: string, calls: ModelCall[]): Promise<void> {
-    try {
-      const chat = calls.length
-        ? await addChatUsage(this.sql, chatId, chatSums(calls))
-        : await getChat(this.sql, chatId);
-      if (chat) this.deps.onChatsChanged(publicChat(chat), null);
-    } catch (err) {
-      this.deps.log.error({ err }, 'adding to the chat totals failed');
-    }
-  }
-}
-
-export function titleFrom(content: string): string {
-  const line = content.trim().split('\n')[0]!.trim();
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line || DEFAULT_TITLE;
 }

@@ -21,7 +21,8 @@ import {
   UpdateChatBody,
 } from '@boocode/protocol';
 import { createChat, getProject, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
-import { DEFAULT_TITLE, type ChatService } from '../chat/chat-service.ts';
+import type { ChatService } from '../chat/chat-service.ts';
+import { DEFAULT_TITLE } from '../chat/chat-runs.ts';
 import { chatToMarkdown, exportSlug } from '../chat/export.ts';
 import type { AgentRegistry } from '../agents.ts';
 
