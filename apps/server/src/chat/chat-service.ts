@@ -130,26 +130,31 @@ export class ChatService {
   }
 
   /** Older messages, for scrolling back; they do not change while a reply streams. */
-  async olderMessages(chatId: string, before: number, limit: number): Promise<MessagePage> {
+  async olderMessages(
+    chatId: string,
+    { before, limit }: { before: number; limit: number },
+  ): Promise<MessagePage> {
     if (!(await getChat(this.sql, chatId))) throw new AppError('not_found', 'No such chat.');
     return pageMessages(this.sql, chatId, { before, limit });
   }
 
-  send(chatId: string, content: string, model?: string): Promise<{ messageId: string }> {
+  /** A new user message, and the reply to it. */
+  send(
+    chatId: string,
+    { content, model }: { content: string; model?: string },
+  ): Promise<{ messageId: string }> {
     return this.reply(chatId, model, (ctx) => sendOp(ctx, content));
   }
 
   /** Replaces the last reply with a new one. */
-  regenerate(chatId: string, model?: string): Promise<{ messageId: string }> {
+  regenerate(chatId: string, { model }: { model?: string } = {}): Promise<{ messageId: string }> {
     return this.reply(chatId, model, regenerateOp);
   }
 
   /** Replaces a user message's text, drops what followed it, and replies anew. */
   edit(
     chatId: string,
-    messageId: string,
-    content: string,
-    model?: string,
+    { messageId, content, model }: { messageId: string; content: string; model?: string },
   ): Promise<{ messageId: string }> {
     return this.reply(chatId, model, (ctx) => editOp(ctx, { messageId, content }));
   }
@@ -160,7 +165,7 @@ export class ChatService {
    */
   compact(chatId: string, opts: { model?: string; auto: boolean }): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const ctx = await this.prepare(chatId, opts.model, false);
+      const ctx = await this.prepare(chatId, { model: opts.model, withTools: false });
       return this.runs.start(ctx, compactOp(ctx, opts));
     });
   }
@@ -228,7 +233,7 @@ export class ChatService {
     op: (ctx: ReplyContext) => ReplyOp,
   ): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const ctx = await this.prepare(chatId, model);
+      const ctx = await this.prepare(chatId, { model, withTools: true });
       return this.runs.start(ctx, op(ctx));
     });
   }
@@ -251,10 +256,10 @@ export class ChatService {
     }
   }
 
+  /** What an operation starts from; none while a reply is being written. */
   private async prepare(
     chatId: string,
-    model: string | undefined,
-    withTools = true,
+    { model, withTools }: { model: string | undefined; withTools: boolean },
   ): Promise<ReplyContext> {
     if (this.isRunning(chatId)) {
       throw new AppError('conflict', 'A reply is still being written in this chat: stop it first.');
