@@ -78,8 +78,8 @@ export interface ReplyRunOptions {
   /** A call's cost in micro-dollars; null when the model has no price. */
   price: (usage: Usage) => number | null;
   /**
-   * Resolves true once the reply's record exists, false if it never will. Model
-   * bodies are read, and the end written, only after it.
+   * Resolves true once the reply's record exists, or false, after an abort, if
+   * it never will. Model bodies are read, and the end written, only after it.
    */
   ready: Promise<boolean>;
 }
@@ -154,6 +154,9 @@ export class ReplyRun {
 
   /** One model call: its text and reasoning go out as deltas, its usage is counted. */
   async step(req: { turns: ChatTurn[]; tools?: ToolSpec[] }): Promise<StreamResult> {
+    this.emitPending();
+    // Where this call's parts begin: its text may be emitted before its usage comes.
+    const start = this.parts.length;
     const result = await this.opts.models.stream({
       model: this.opts.model,
       turns: req.turns,
@@ -165,7 +168,7 @@ export class ReplyRun {
     const added = this.usage.record(result.usage);
     if (added !== null) {
       // What the last round's tool results added to this call's prompt.
-      const credited = creditToolTokens(this.parts, added);
+      const credited = creditToolTokens(this.parts, added, start);
       for (const index of credited)
         this.emit({ type: 'part.updated', index, part: this.parts[index]! });
       if (credited.length) this.dirty = true;

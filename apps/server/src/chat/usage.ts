@@ -37,13 +37,13 @@ export class ReplyUsage {
 /**
  * Shares the prompt tokens the last round's tool results added among them, by
  * the length of their text (the endpoint reports one number for the whole
- * prompt). The results are the tool_result parts at the end of `parts`; each
- * gets a new part with its `tokens`. Returns the indices it replaced.
+ * prompt). The results are the tool_result parts that end just before `end`
+ * (the first part of the call that reported `added`); each gets a new part
+ * with its `tokens`. Returns the indices it replaced.
  */
-export function creditToolTokens(parts: Part[], added: number): number[] {
+export function creditToolTokens(parts: Part[], added: number, end = parts.length): number[] {
   const results: number[] = [];
-  for (let i = parts.length - 1; i >= 0 && parts[i]!.type === 'tool_result'; i--)
-    results.unshift(i);
+  for (let i = end - 1; i >= 0 && parts[i]!.type === 'tool_result'; i--) results.unshift(i);
   if (results.length === 0) return [];
   const sizes = results.map((i) => {
     const p = parts[i]!;
