@@ -11,7 +11,10 @@
  *   FLUSH_MS while something changed, and at the end until one lands.
  *
  * A run holds its parts, status and usage; `execute(body)` runs a body (the
- * tool loop, a compaction's summary) and maps how it ended to a status.
+ * tool loop, `toolLoop` in tool-loop.ts, or a compaction's `summarise`) and maps
+ * how it ended to a status. This module and what it imports (model-client,
+ * toolbox, tool-loop, usage, think-parser) use no server code, so they can move
+ * to a package when apps/coder needs them (apps never import each other).
  */
 import {
   AppError,
@@ -22,8 +25,7 @@ import {
 } from '@boocode/protocol';
 import type { ChatTurn, ModelStreamer, StreamResult, ToolSpec } from './model-client.ts';
 import type { Piece } from './think-parser.ts';
-import { totalCost } from './pricing.ts';
-import { creditToolTokens, ReplyUsage } from './usage.ts';
+import { creditToolTokens, ReplyUsage, totalCost } from './usage.ts';
 
 /** How often a running reply is written down. */
 export const FLUSH_MS = 75;

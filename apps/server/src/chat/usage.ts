@@ -72,3 +72,13 @@ export function chatSums(calls: ModelCall[]): ChatUsage {
   }
   return use;
 }
+
+/** The sum of the calls' costs; null when one of them has no price. */
+export function totalCost(calls: ModelCall[]): number | null {
+  let sum = 0;
+  for (const c of calls) {
+    if (c.costMicros === null) return null;
+    sum += c.costMicros;
+  }
+  return calls.length ? sum : null;
+}
