@@ -143,12 +143,12 @@ export class ChatService {
     chatId: string,
     { content, model }: { content: string; model?: string },
   ): Promise<{ messageId: string }> {
-    return this.reply(chatId, model, (ctx) => sendOp(ctx, content));
+    return this.reply(chatId, { model, withTools: true }, (ctx) => sendOp(ctx, content));
   }
 
   /** Replaces the last reply with a new one. */
   regenerate(chatId: string, { model }: { model?: string } = {}): Promise<{ messageId: string }> {
-    return this.reply(chatId, model, regenerateOp);
+    return this.reply(chatId, { model, withTools: true }, regenerateOp);
   }
 
   /** Replaces a user message's text, drops what followed it, and replies anew. */
@@ -156,7 +156,9 @@ export class ChatService {
     chatId: string,
     { messageId, content, model }: { messageId: string; content: string; model?: string },
   ): Promise<{ messageId: string }> {
-    return this.reply(chatId, model, (ctx) => editOp(ctx, { messageId, content }));
+    return this.reply(chatId, { model, withTools: true }, (ctx) =>
+      editOp(ctx, { messageId, content }),
+    );
   }
 
   /**
@@ -164,10 +166,9 @@ export class ChatService {
    * again (see compactOp).
    */
   compact(chatId: string, opts: { model?: string; auto: boolean }): Promise<{ messageId: string }> {
-    return this.lock.run(chatId, async () => {
-      const ctx = await this.prepare(chatId, { model: opts.model, withTools: false });
-      return this.runs.start(ctx, compactOp(ctx, opts));
-    });
+    return this.reply(chatId, { model: opts.model, withTools: false }, (ctx) =>
+      compactOp(ctx, opts),
+    );
   }
 
   /** A new chat with copies of the messages up to `messageId`, the same model, project and grants. */
@@ -226,14 +227,14 @@ export class ChatService {
     this.streams.close();
   }
 
-  /** A reply made by `op` from the chat as it is now, under the chat's lock. */
+  /** A reply made by `op` from the chat as it is now (see prepare), under the chat's lock. */
   private reply(
     chatId: string,
-    model: string | undefined,
+    from: { model: string | undefined; withTools: boolean },
     op: (ctx: ReplyContext) => ReplyOp,
   ): Promise<{ messageId: string }> {
     return this.lock.run(chatId, async () => {
-      const ctx = await this.prepare(chatId, { model, withTools: true });
+      const ctx = await this.prepare(chatId, from);
       return this.runs.start(ctx, op(ctx));
     });
   }
