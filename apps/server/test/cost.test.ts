@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot, Project } from '@boocode/protocol';
 import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
-import { costOf, loadPrices, parsePrices, totalCost } from '../src/chat/pricing.ts';
+import { costOf, loadPrices, parsePrices } from '../src/chat/pricing.ts';
+import { totalCost } from '../src/chat/usage.ts';
 import { ConfigError } from '../src/config.ts';
 import { startHarness, WsClient, type Harness } from './helpers.ts';
 
@@ -12,10 +13,10 @@ describe('prices', () => {
   it('keeps money in integer micro-dollars', () => {
     const prices = parsePrices({ m: { input: 2.5, output: 10 }, free: { input: 0, output: 0 } });
     expect(prices.get('m')).toEqual({ input: 2_500_000, output: 10_000_000 });
-    expect(costOf(prices, 'm', 1000, 500)).toBe(7500);
-    expect(costOf(prices, 'm', 1, 0)).toBe(3); // 2.5 rounds to 3, never a float
-    expect(costOf(prices, 'free', 1000, 1000)).toBe(0);
-    expect(costOf(prices, 'unknown', 1000, 1000)).toBeNull();
+    expect(costOf(prices, 'm', { promptTokens: 1000, completionTokens: 500 })).toBe(7500);
+    expect(costOf(prices, 'm', { promptTokens: 1, completionTokens: 0 })).toBe(3); // 2.5 rounds to 3, never a float
+    expect(costOf(prices, 'free', { promptTokens: 1000, completionTokens: 1000 })).toBe(0);
+    expect(costOf(prices, 'unknown', { promptTokens: 1000, completionTokens: 1000 })).toBeNull();
     expect(
       totalCost([
         { promptTokens: 1, completionTokens: 1, costMicros: 5 },

@@ -1,5 +1,6 @@
-import type { CompactionPart, Message } from '@boocode/protocol';
+import { AppError, type CompactionPart, type Message } from '@boocode/protocol';
 import type { ChatTurn } from './model-client.ts';
+import type { ReplyRun } from './reply-run.ts';
 
 /** User turns (with what followed each) that compaction keeps word for word. */
 export const KEEP_TURNS = 2;
@@ -130,4 +131,41 @@ export function estimateTokens(turns: ChatTurn[]): number {
   let chars = 0;
   for (const t of turns) chars += JSON.stringify(t.content ?? '').length + 8;
   return Math.ceil(chars / 4);
+}
+
+/** A compaction in progress: what it replaces, for the marker it leaves. */
+export interface CompactionOp {
+  plan: CompactionPlan;
+  auto: boolean;
+  tokensBefore: number;
+}
+
+/**
+ * The body of a compaction's run (see ReplyRun.execute): the model writes the
+ * summary, which must stand up (see rejectSummary), and then stands alone as
+ * the marker's one part. A rejected summary fails the run and changes nothing.
+ */
+export async function summarise(run: ReplyRun, op: CompactionOp): Promise<void> {
+  const result = await run.step({ turns: summaryTurns(op.plan) });
+  run.emitPending();
+  const text = run.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+  const why = rejectSummary(text, result.finishReason, result.toolCalls.length);
+  if (why) throw new AppError('bad_request', `Compaction failed: ${why}. The chat is unchanged.`);
+  run.replaceParts([
+    {
+      type: 'compaction',
+      summary: text.trim(),
+      keptFrom: op.plan.keptFrom,
+      summarised: op.plan.summarised,
+      tokensBefore: op.tokensBefore,
+      auto: op.auto,
+    },
+  ]);
+}
+
+/** How full the chat's context was: the last reply's reported use, else an estimate. */
+export function tokensInUse(history: Message[], turns: () => ChatTurn[]): number {
+  const last = history.findLast((m) => m.role === 'assistant' && m.calls.length);
+  const call = last?.calls.at(-1);
+  return call ? call.promptTokens + call.completionTokens : estimateTokens(turns());
 }

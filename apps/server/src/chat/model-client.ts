@@ -19,6 +19,19 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
+/** One streamed completion: what to ask, and where its pieces go. */
+export interface StreamRequest {
+  model: string;
+  turns: ChatTurn[];
+  signal: AbortSignal;
+  /** Answer text and reasoning, in order, as they arrive. */
+  onPiece: (p: Piece) => void;
+  /** Reading the body waits for it, so the request can go out while the caller gets ready. */
+  gate?: Promise<unknown>;
+  /** The tools the model may call; none when empty or left out. */
+  tools?: ToolSpec[];
+}
+
 export interface StreamResult {
   usage: Usage | null;
   finishReason: string;
@@ -28,8 +41,13 @@ export interface StreamResult {
 
 const MODELS_TTL_MS = 60_000;
 
+/** What a reply needs of a model endpoint: one streamed completion at a time. */
+export interface ModelStreamer {
+  stream(req: StreamRequest): Promise<StreamResult>;
+}
+
 /** The OpenAI-compatible endpoint: model list (cached) and streamed completions. */
-export class ModelClient {
+export class ModelClient implements ModelStreamer {
   private readonly client: OpenAI;
   private cache: { at: number; list: ModelList } | null = null;
 
@@ -62,18 +80,16 @@ export class ModelClient {
   /**
    * Streams one completion. `onPiece` gets answer text and reasoning in order,
    * from `reasoning_content` / `reasoning` deltas and `<think>` tags alike.
-   * Reading the body waits for `gate`, so the request can go out while the
-   * caller is still getting ready. Throws AppError on endpoint failures; an
-   * abort rejects with the signal's reason.
+   * Throws AppError on endpoint failures; an abort rejects with the signal's reason.
    */
-  async stream(
-    model: string,
-    messages: ChatTurn[],
-    signal: AbortSignal,
-    onPiece: (p: Piece) => void,
-    gate: Promise<unknown> = Promise.resolve(),
-    tools: ToolSpec[] = [],
-  ): Promise<StreamResult> {
+  async stream({
+    model,
+    turns,
+    signal,
+    onPiece,
+    gate = Promise.resolve(),
+    tools = [],
+  }: StreamRequest): Promise<StreamResult> {
     const think = new ThinkParser();
     // Tool calls come in pieces keyed by index: the id and name first, the arguments in chunks.
     const calls: ToolCall[] = [];
@@ -83,7 +99,7 @@ export class ModelClient {
       const stream = await this.client.chat.completions.create(
         {
           model,
-          messages,
+          messages: turns,
           stream: true,
           stream_options: { include_usage: true },
           ...(tools.length

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ModelCall } from '@boocode/protocol';
+import type { Usage } from '@boocode/protocol';
 import { ConfigError } from '../config.ts';
 
 /**
@@ -53,22 +53,11 @@ export function parseModelTable(json: unknown): ModelTable {
 export function costOf(
   prices: Prices,
   model: string,
-  promptTokens: number,
-  completionTokens: number,
+  { promptTokens, completionTokens }: Usage,
 ): number | null {
   const p = prices.get(model);
   if (!p) return null;
   return Math.round((promptTokens * p.input + completionTokens * p.output) / 1e6);
-}
-
-/** The sum of the calls' costs; null when one of them has no price. */
-export function totalCost(calls: ModelCall[]): number | null {
-  let sum = 0;
-  for (const c of calls) {
-    if (c.costMicros === null) return null;
-    sum += c.costMicros;
-  }
-  return calls.length ? sum : null;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Message } from '@boocode/protocol';
+import { effectiveHistory, summaryBlock } from './compaction.ts';
 import type { ChatTurn } from './model-client.ts';
+import type { Toolbox } from './toolbox.ts';
 
 type ToolCallTurn = { id: string; type: 'function'; function: { name: string; arguments: string } };
 
@@ -63,4 +65,17 @@ export function toTurns(messages: Pick<Message, 'role' | 'parts'>[]): ChatTurn[]
     }
   }
   return turns;
+}
+
+/** The turns the model gets: a system prompt (agent, tools, summary), then the conversation. */
+export function contextTurns(
+  messages: Pick<Message, 'id' | 'role' | 'status' | 'parts'>[],
+  { agent, tools }: { agent: { systemPrompt: string } | null; tools: Toolbox | null },
+): ChatTurn[] {
+  const { summary, messages: kept } = effectiveHistory(messages);
+  const system = [agent?.systemPrompt, tools?.system, summary ? summaryBlock(summary) : null]
+    .filter(Boolean)
+    .join('\n\n');
+  const turns = toTurns(kept);
+  return system ? [{ role: 'system', content: system }, ...turns] : turns;
 }

@@ -21,7 +21,8 @@ import {
   UpdateChatBody,
 } from '@boocode/protocol';
 import { createChat, getProject, listChats, publicChat, updateChat, type Sql } from '@boocode/db';
-import { DEFAULT_TITLE, type ChatService } from '../chat/chat-service.ts';
+import type { ChatService } from '../chat/chat-service.ts';
+import { DEFAULT_TITLE } from '../chat/chat-runs.ts';
 import { chatToMarkdown, exportSlug } from '../chat/export.ts';
 import type { AgentRegistry } from '../agents.ts';
 
@@ -82,7 +83,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     {
       schema: { params: ChatParams, querystring: MessagePageQuery, response: { 200: MessagePage } },
     },
-    async (req) => chats.olderMessages(req.params.chatId, req.query.before, req.query.limit),
+    async (req) => chats.olderMessages(req.params.chatId, req.query),
   );
 
   app.patch(
@@ -108,8 +109,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
   app.post(
     '/api/chats/:chatId/messages',
     { schema: { params: ChatParams, body: SendBody, response: { 202: Accepted } } },
-    async (req, reply) =>
-      reply.code(202).send(await chats.send(req.params.chatId, req.body.content, req.body.model)),
+    async (req, reply) => reply.code(202).send(await chats.send(req.params.chatId, req.body)),
   );
 
   app.post(
@@ -149,7 +149,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
       schema: { params: ChatParams, body: RegenerateBody.optional(), response: { 202: Accepted } },
     },
     async (req, reply) =>
-      reply.code(202).send(await chats.regenerate(req.params.chatId, req.body?.model)),
+      reply.code(202).send(await chats.regenerate(req.params.chatId, { model: req.body?.model })),
   );
 
   app.post(
@@ -167,15 +167,12 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (
     '/api/chats/:chatId/messages/:messageId/edit',
     { schema: { params: MessageParams, body: EditBody, response: { 202: Accepted } } },
     async (req, reply) =>
-      reply
-        .code(202)
-        .send(
-          await chats.edit(
-            req.params.chatId,
-            req.params.messageId,
-            req.body.content,
-            req.body.model,
-          ),
-        ),
+      reply.code(202).send(
+        await chats.edit(req.params.chatId, {
+          messageId: req.params.messageId,
+          content: req.body.content,
+          model: req.body.model,
+        }),
+      ),
   );
 };
