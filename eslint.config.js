@@ -16,6 +16,28 @@ export default tseslint.config(
       'prefer-const': 'error',
     },
   },
+  // Type-aware rules: every TypeScript file is checked with its package's tsconfig.
+  {
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['**/*.config.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  // A source file past 300 lines is usually two things (STYLE.md): say why at its top, or split.
+  {
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['**/test/**', '**/*.test.ts', 'e2e/**'],
+    rules: { 'max-lines': ['warn', { max: 300 }] },
+  },
   {
     files: ['apps/web/**/*.{ts,tsx}', 'packages/ui/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
@@ -34,6 +56,5 @@ export default tseslint.config(
       },
     },
   },
-  // TypeScript checks names; plain-JS scripts get their globals above.
   { files: ['**/*.{ts,tsx}'], rules: { 'no-undef': 'off' } },
 );

@@ -35,7 +35,7 @@ async function seed(sql: Sql): Promise<string> {
   return chat.id;
 }
 
-type Cookies = Parameters<import('playwright-core').BrowserContext['addCookies']>[0];
+type Cookies = Parameters<BrowserContext['addCookies']>[0];
 
 /** A browser context to open pages in: fresh (nothing cached), or kept across loads. */
 async function contextFor(browser: Browser, cookies?: Cookies): Promise<BrowserContext> {

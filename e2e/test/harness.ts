@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,7 +105,7 @@ export interface TcpProxy {
 /** A loopback TCP proxy to `targetPort`, to cut the browser's connections at will. */
 export async function startTcpProxy(port: number, targetPort: number): Promise<TcpProxy> {
   const { createServer, connect } = await import('node:net');
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     for (const s of [client, upstream]) {

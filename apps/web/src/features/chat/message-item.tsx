@@ -238,7 +238,8 @@ function ForkButton({
       className={className}
       onClick={() => {
         setBusy(true);
-        onFork(message.id).finally(() => setBusy(false));
+        // onFork reports its own errors: it never rejects.
+        void onFork(message.id).finally(() => setBusy(false));
       }}
     >
       <GitFork />
