@@ -324,8 +324,10 @@ fetch('${target.url}/ping').then(function (r) { return r.text(); }).then(
     ]);
     const { context, page } = await w.open();
     await page.setViewportSize({ width: 420, height: 800 });
-    // The sidebar is folded away here: unfold it to start a chat, which folds it again.
-    await page.getByRole('button', { name: 'Toggle sidebar' }).click();
+    // The sidebar is folded away here (once the page has seen its new width): unfold it to
+    // start a chat, which folds it again.
+    const toggle = page.getByRole('button', { name: 'Toggle sidebar', expanded: false });
+    await toggle.click();
     await newChatAndSend(page, 'draw');
     await replyDone(page);
     await assistant(page).last().getByRole('button', { name: 'Open artifact' }).click();
