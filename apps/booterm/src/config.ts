@@ -2,6 +2,7 @@ import {
   parseEnv,
   port,
   refineProxy,
+  SERVICE_SECRETS,
   serviceConfig,
   serviceEnv,
   type BackendConfig,
@@ -37,7 +38,7 @@ export interface Config extends BackendConfig {
 
 /** Parses the environment once at boot; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const e = parseEnv(Env, env, new Set(['DATABASE_URL']));
+  const e = parseEnv(Env, env, new Set(SERVICE_SECRETS));
   const shell = e.BOOTERM_SHELL?.trim().split(/\s+/).filter(Boolean);
   return {
     ...serviceConfig(e),

@@ -29,7 +29,7 @@ set -g remain-on-exit on
 
 /** Variables of booterm's own that a user's shell must not inherit. */
 const PRIVATE_ENV =
-  /^(DATABASE_URL|LLM_API_KEY|LLM_BASE_URL|LLAMA_SWAP_URL|TMUX|TMUX_PANE|BOOTERM_\w*|BOOCODE_PG_PORT|AUTH_MODE|AUTH_PROXY_HEADER|TRUSTED_PROXIES|ALLOWED_ORIGINS|LOG_LEVEL|PORT|HOST|NODE_OPTIONS|npm_\w*|PNPM_\w*|VITEST\w*)$/;
+  /^(DATABASE_URL|LLM_API_KEY|LLM_BASE_URL|LLAMA_SWAP_URL|TMUX|TMUX_PANE|BOOTERM_\w*|BOOCODE_PG_PORT|AUTH_\w*|TRUSTED_PROXIES|ALLOWED_ORIGINS|LOG_LEVEL|PORT|HOST|NODE_OPTIONS|npm_\w*|PNPM_\w*|VITEST\w*)$/;
 
 /** The environment tmux (and so every shell in it) starts with. */
 export function terminalEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

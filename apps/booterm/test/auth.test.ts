@@ -94,7 +94,11 @@ describe('booterm auth', () => {
 
 describe('booterm proxy auth', () => {
   it("takes the proxy's user only with the server's service token", async () => {
-    const p = await startBooterm({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.9.9' });
+    const p = await startBooterm({
+      AUTH_MODE: 'proxy',
+      TRUSTED_PROXIES: '10.9.9.9',
+      AUTH_PROXY_USERS: 'alice',
+    });
     try {
       const url = `${p.base}/api/term/terminals`;
       const spoofed = await fetch(url, { headers: { 'remote-user': 'alice' } });
@@ -105,6 +109,11 @@ describe('booterm proxy auth', () => {
       expect(forwarded.status).toBe(200);
       const noUser = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(noUser.status).toBe(401);
+      // The allow-list holds behind the server too.
+      const stranger = await fetch(url, {
+        headers: { 'remote-user': 'mallory', authorization: `Bearer ${TOKEN}` },
+      });
+      expect(stranger.status).toBe(403);
     } finally {
       await p.close();
     }

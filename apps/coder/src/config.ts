@@ -2,6 +2,7 @@ import {
   parseEnv,
   port,
   refineProxy,
+  SERVICE_SECRETS,
   serviceConfig,
   serviceEnv,
   type BackendConfig,
@@ -23,7 +24,7 @@ export type Config = BackendConfig;
 
 /** Parses the environment once at boot; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const e = parseEnv(Env, env, new Set(['DATABASE_URL']));
+  const e = parseEnv(Env, env, new Set(SERVICE_SECRETS));
   return {
     ...serviceConfig(e),
     port: e.CODER_PORT,

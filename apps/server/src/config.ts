@@ -4,6 +4,7 @@ import {
   parseEnv,
   port,
   refineProxy,
+  SERVICE_SECRETS,
   serviceConfig,
   serviceEnv,
   type ServiceConfig,
@@ -68,7 +69,7 @@ export interface Config extends ServiceConfig {
 }
 
 /** Never echoed back in an error: they may hold credentials. */
-const secretVars = new Set(['DATABASE_URL', 'LLM_API_KEY', 'LLM_BASE_URL', 'LLAMA_SWAP_URL']);
+const secretVars = new Set([...SERVICE_SECRETS, 'LLM_API_KEY', 'LLM_BASE_URL', 'LLAMA_SWAP_URL']);
 
 const defaultWebDist = path.resolve(import.meta.dirname, '../../web/dist');
 

@@ -146,7 +146,7 @@ describe('auth', () => {
 describe('proxy auth', () => {
   it('takes Remote-User from a trusted proxy only', async () => {
     const trusted = await startHarness(
-      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' },
+      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1', AUTH_PROXY_USERS: 'alice' },
       { db, model },
     );
     const ok = await fetch(`${trusted.base}/api/auth/me`, { headers: { 'remote-user': 'alice' } });
@@ -156,7 +156,7 @@ describe('proxy auth', () => {
     await trusted.close();
 
     const untrusted = await startHarness(
-      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.9.9' },
+      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.9.9', AUTH_PROXY_USERS: 'alice' },
       { db, model },
     );
     const spoofed = await fetch(`${untrusted.base}/api/auth/me`, {
@@ -168,5 +168,75 @@ describe('proxy auth', () => {
     });
     expect(withToken.status).toBe(401);
     await untrusted.close();
+  });
+
+  it('lets in only the users of AUTH_PROXY_USERS, though the proxy vouches for anyone', async () => {
+    const p = await startHarness(
+      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1', AUTH_PROXY_USERS: 'alice, bob' },
+      { db, model },
+    );
+    try {
+      const me = (user: string) =>
+        fetch(`${p.base}/api/auth/me`, { headers: { 'remote-user': user } });
+      expect(await (await me('bob')).json()).toEqual({ user: 'bob' });
+      const other = await me('mallory');
+      expect(other.status).toBe(403);
+      expect(((await other.json()) as { message: string }).message).toMatch(/AUTH_PROXY_USERS/);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("takes the proxy's user only with the proxy's secret, when one is set", async () => {
+    const secret = 'proxy-secret-0123456789';
+    const p = await startHarness(
+      {
+        AUTH_MODE: 'proxy',
+        TRUSTED_PROXIES: '127.0.0.1',
+        AUTH_PROXY_USERS: 'alice',
+        AUTH_PROXY_SECRET: secret,
+      },
+      { db, model },
+    );
+    try {
+      const me = (headers: Record<string, string>) =>
+        fetch(`${p.base}/api/auth/me`, { headers: { 'remote-user': 'alice', ...headers } });
+      // Any local process can reach a proxy's loopback address: the header alone is not enough.
+      expect((await me({})).status).toBe(401);
+      expect((await me({ 'x-boocode-proxy-secret': 'wrong-secret-0123456789' })).status).toBe(401);
+      expect(await (await me({ 'x-boocode-proxy-secret': secret })).json()).toEqual({
+        user: 'alice',
+      });
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('Host check', () => {
+  it('holds whatever the bind address: only loopback names, HOST and ALLOWED_ORIGINS', async () => {
+    const p = await startHarness(
+      { HOST: '0.0.0.0', ALLOWED_ORIGINS: 'https://boo.example.com' },
+      { db, model },
+    );
+    try {
+      const port = new URL(p.base).port;
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          void import('node:http').then(({ request }) => {
+            const req = request(`${p.base}/api/health`, { headers: { host } }, (r) =>
+              resolve(r.statusCode ?? 0),
+            );
+            req.on('error', reject);
+            req.end();
+          }, reject);
+        });
+      expect(await status('evil.example')).toBe(403);
+      expect(await status(`192.168.1.20:${port}`)).toBe(403);
+      expect(await status(`localhost:${port}`)).toBe(200);
+      expect(await status('boo.example.com')).toBe(200);
+    } finally {
+      await p.close();
+    }
   });
 });

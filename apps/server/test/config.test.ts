@@ -19,6 +19,10 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^PORT: /);
     expect(() => loadConfig({ AUTH_MODE: 'open' })).toThrow(/^AUTH_MODE: /);
     expect(() => loadConfig({ AUTH_MODE: 'proxy' })).toThrow(/^TRUSTED_PROXIES: /);
+    expect(() => loadConfig({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' })).toThrow(
+      /^AUTH_PROXY_USERS: /,
+    );
+    expect(() => loadConfig({ AUTH_PROXY_SECRET: 'short' })).toThrow(/^AUTH_PROXY_SECRET: [^"]*$/);
     expect(() => loadConfig({ TRUSTED_PROXIES: 'not-an-ip' })).toThrow(/^TRUSTED_PROXIES: /);
     expect(() => loadConfig({ ALLOWED_ORIGINS: 'nope' })).toThrow(/^ALLOWED_ORIGINS: /);
   });

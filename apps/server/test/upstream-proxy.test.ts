@@ -145,13 +145,19 @@ describe('behind an auth proxy (AUTH_MODE=proxy)', () => {
   beforeAll(async () => {
     const port = await freePort();
     p = await startHarness(
-      { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1', BOOTERM_PORT: String(port) },
+      {
+        AUTH_MODE: 'proxy',
+        TRUSTED_PROXIES: '127.0.0.1',
+        AUTH_PROXY_USERS: 'alice',
+        BOOTERM_PORT: String(port),
+      },
       { db, model, serviceToken: TOKEN },
     );
     // booterm trusts no peer address of this test: only the server's service token gets in.
     proxied = startBooterm(p, port, proxiedSocket, {
       AUTH_MODE: 'proxy',
       TRUSTED_PROXIES: '10.9.9.9',
+      AUTH_PROXY_USERS: 'alice',
     });
     await proxied.ready();
   }, 120_000);

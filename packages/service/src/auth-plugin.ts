@@ -18,7 +18,7 @@ declare module 'fastify' {
 
 /** What the gate needs to know; every service passes the front door's (the server's) values. */
 export interface AuthOptions {
-  /** The public bind address (the server's HOST). A loopback one turns the Host check on. */
+  /** The public bind address (the server's HOST): `HOST:PORT` is one of the accepted Hosts. */
   host: string;
   /** The public port (the server's PORT). */
   port: number;
@@ -26,6 +26,11 @@ export interface AuthOptions {
   /** Lower-case header name the proxy puts the user in (`remote-user`). */
   proxyHeader: string;
   trustedProxies: string[];
+  /** AUTH_MODE=proxy: the users the proxy may sign in. */
+  proxyUsers?: string[];
+  /** AUTH_MODE=proxy: a secret the proxy must send in `proxySecretHeader` (lower-case). */
+  proxySecret?: string | null;
+  proxySecretHeader?: string;
   /** Origins allowed besides the one the request was addressed to. */
   allowedOrigins: string[];
   /** The access token (token mode). '' = none. */
@@ -40,19 +45,19 @@ export interface AuthOptions {
   extraHosts?: string[];
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /**
- * One gate for every request: Host (against DNS rebinding), Origin (on every
- * WebSocket and state-changing request), then the user, from the token cookie
- * or bearer header (AUTH_MODE=token) or from the proxy's header when the peer
- * is a trusted proxy (AUTH_MODE=proxy). Anything else is 401.
+ * One gate for every request: Host (against DNS rebinding: only the loopback names, HOST and the
+ * hosts of ALLOWED_ORIGINS, whatever the bind address), Origin (on every WebSocket and
+ * state-changing request), then the user, from the token cookie or bearer header
+ * (AUTH_MODE=token) or from the proxy's header when the peer is a trusted proxy, the proxy's
+ * secret header matches (if one is set) and the user is one of AUTH_PROXY_USERS
+ * (AUTH_MODE=proxy). Anything else is 401, or 403 for a user not allowed in.
  */
 export const authPlugin = fp<AuthOptions>(async (app, opts) => {
   const { authMode, proxyHeader, trustedProxies, allowedOrigins, token } = opts;
   app.decorateRequest('user', null);
 
-  const bindIsLoopback = LOOPBACK.has(opts.host);
+  const proxyUsers = new Set(opts.proxyUsers ?? []);
   const allowedHosts = new Set<string>(opts.extraHosts ?? []);
   for (const h of ['127.0.0.1', 'localhost', '[::1]', opts.host]) {
     allowedHosts.add(`${h}:${opts.port}`);
@@ -75,18 +80,34 @@ export const authPlugin = fp<AuthOptions>(async (app, opts) => {
       if (!fromServer && !trustedProxies.includes(normalizeIp(req.socket.remoteAddress ?? ''))) {
         return null;
       }
-      const u = req.headers[proxyHeader];
-      return typeof u === 'string' && u.trim() ? u.trim() : null;
+      if (opts.proxySecret) {
+        const given = req.headers[opts.proxySecretHeader ?? 'x-boocode-proxy-secret'];
+        if (typeof given !== 'string' || !tokensEqual(given, opts.proxySecret)) return null;
+      }
+      const header = req.headers[proxyHeader];
+      const u = typeof header === 'string' ? header.trim() : '';
+      if (!u) return null;
+      if (!proxyUsers.has(u)) {
+        throw new AppError(
+          'forbidden',
+          `"${u}" is not one of the users allowed in (AUTH_PROXY_USERS).`,
+        );
+      }
+      return u;
     }
     const given = bearer ?? req.cookies[COOKIE];
     return token && given && tokensEqual(given, token) ? 'owner' : null;
   };
 
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
-    // With a loopback bind, only loopback names may reach us: a page on another
-    // site that rebinds its DNS name to 127.0.0.1 is refused here.
-    if (bindIsLoopback && !allowedHosts.has(req.headers.host ?? '')) {
-      throw new AppError('forbidden', 'Unknown Host header.');
+    // Only the names the user configured may reach us: a page on another site that rebinds
+    // its DNS name to our address is refused here, whatever address we are bound to.
+    const host = req.headers.host ?? '';
+    if (!allowedHosts.has(host)) {
+      throw new AppError(
+        'forbidden',
+        `Unknown Host header "${host.slice(0, 100)}": to reach boocode by this name, add its origin (e.g. http://${host.slice(0, 100)}) to ALLOWED_ORIGINS.`,
+      );
     }
     const isWs = req.headers.upgrade?.toLowerCase() === 'websocket';
     const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);

@@ -32,6 +32,9 @@ export const serviceEnv = {
     .optional(),
   AUTH_MODE: z.enum(['token', 'proxy']).default('token'),
   AUTH_PROXY_HEADER: z.string().min(1).default('Remote-User'),
+  AUTH_PROXY_USERS: csv,
+  AUTH_PROXY_SECRET: z.string().min(16, 'must be 16 characters or more').optional(),
+  AUTH_PROXY_SECRET_HEADER: z.string().min(1).default('X-Boocode-Proxy-Secret'),
   TRUSTED_PROXIES: csv.pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
   ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -39,15 +42,24 @@ export const serviceEnv = {
 
 type ServiceEnv = z.infer<z.ZodObject<typeof serviceEnv>>;
 
-/** Proxy mode needs to know whom to trust. */
-export function refineProxy<T extends z.ZodType<Pick<ServiceEnv, 'AUTH_MODE' | 'TRUSTED_PROXIES'>>>(
-  schema: T,
-) {
-  return schema.refine((e) => e.AUTH_MODE !== 'proxy' || e.TRUSTED_PROXIES.length > 0, {
-    path: ['TRUSTED_PROXIES'],
-    message: 'must list the proxy addresses when AUTH_MODE=proxy',
-  });
+/** Proxy mode needs to know whom to trust: which proxies, and which of their users. */
+export function refineProxy<
+  T extends z.ZodType<Pick<ServiceEnv, 'AUTH_MODE' | 'TRUSTED_PROXIES' | 'AUTH_PROXY_USERS'>>,
+>(schema: T) {
+  return schema
+    .refine((e) => e.AUTH_MODE !== 'proxy' || e.TRUSTED_PROXIES.length > 0, {
+      path: ['TRUSTED_PROXIES'],
+      message: 'must list the proxy addresses when AUTH_MODE=proxy',
+    })
+    .refine((e) => e.AUTH_MODE !== 'proxy' || e.AUTH_PROXY_USERS.length > 0, {
+      path: ['AUTH_PROXY_USERS'],
+      message:
+        'must list the users allowed in when AUTH_MODE=proxy (a shared sign-on knows more people than you)',
+    });
 }
+
+/** Variables whose value is never echoed in an error. */
+export const SERVICE_SECRETS = ['DATABASE_URL', 'AUTH_PROXY_SECRET'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -79,6 +91,11 @@ export interface ServiceConfig {
   authMode: 'token' | 'proxy';
   proxyHeader: string;
   trustedProxies: string[];
+  /** AUTH_MODE=proxy: the users the proxy may sign in; anyone else is refused. */
+  proxyUsers: string[];
+  /** AUTH_MODE=proxy: what the proxy sends in `proxySecretHeader`, when set. */
+  proxySecret: string | null;
+  proxySecretHeader: string;
   allowedOrigins: string[];
   logLevel: string;
 }
@@ -91,6 +108,9 @@ export function serviceConfig(e: ServiceEnv): ServiceConfig {
     authMode: e.AUTH_MODE,
     proxyHeader: e.AUTH_PROXY_HEADER.toLowerCase(),
     trustedProxies: e.TRUSTED_PROXIES,
+    proxyUsers: e.AUTH_PROXY_USERS,
+    proxySecret: e.AUTH_PROXY_SECRET ?? null,
+    proxySecretHeader: e.AUTH_PROXY_SECRET_HEADER.toLowerCase(),
     allowedOrigins: e.ALLOWED_ORIGINS.map((o) => new URL(o).origin),
     logLevel: e.LOG_LEVEL,
   };
