@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ThinkParser, type Piece } from '../src/chat/think-parser.ts';
+import { ThinkParser, type Piece } from '../../src/chat/think-parser.ts';
 
 function run(chunks: string[]): Piece[] {
   const p = new ThinkParser();

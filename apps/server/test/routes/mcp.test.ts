@@ -11,9 +11,9 @@ import type {
   ToolResultPart,
 } from '@boocode/protocol';
 import type { ChatRequest, Reply } from '@boocode/testkit';
-import { toolName } from '../src/mcp/tool-source.ts';
-import { startHarness, WsClient, type Harness } from './helpers.ts';
-import { stdioEverything } from './mcp-helpers.ts';
+import { toolName } from '../../src/mcp/tool-source.ts';
+import { startHarness, WsClient, type Harness } from '../helpers.ts';
+import { stdioEverything } from '../mcp-helpers.ts';
 
 let h: Harness;
 let home: string;

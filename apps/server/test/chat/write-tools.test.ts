@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChat, listChanges, setAutoApply } from '@boocode/db';
 import type { ChatSnapshot, Project, ToolResultPart } from '@boocode/protocol';
 import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
-import { startHarness, WsClient, type Harness } from './helpers.ts';
+import { startHarness, WsClient, type Harness } from '../helpers.ts';
 
 let h: Harness;
 let tmp: string;
@@ -100,7 +100,7 @@ describe('write tools in a coder chat', () => {
       toolScript([
         { name: 'edit_file', args: { path: 'src/app.ts', old_string: 'nope', new_string: 'x' } },
         { name: 'edit_file', args: { path: 'src/app.ts', old_string: 'e', new_string: 'E' } },
-        { name: 'create_file', args: { path: '../escape.txt', content: 'x' } },
+        { name: 'create_file', args: { path: '../../escape.txt', content: 'x' } },
         { name: 'edit_file', args: { path: 'link-out', old_string: 'secret', new_string: 'x' } },
         { name: 'create_file', args: { path: '.git/hooks/pre-commit', content: 'x' } },
       ]),

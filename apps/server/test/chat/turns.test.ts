@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toTurns } from '../src/chat/turns.ts';
+import { toTurns } from '../../src/chat/turns.ts';
 
 describe('toTurns', () => {
   it('splits an assistant message that used tools into calls, results and the answer', () => {

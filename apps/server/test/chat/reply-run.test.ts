@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, wordTokens, type ModelServer } from '@boocode/testkit';
-import { ModelClient } from '../src/chat/model-client.ts';
+import { ModelClient } from '../../src/chat/model-client.ts';
 import {
   ReplyRun,
   type ReplyEvent,
   type ReplyRunOptions,
   type ReplyState,
-} from '../src/chat/reply-run.ts';
-import { toolLoop } from '../src/chat/tool-loop.ts';
-import type { Toolbox } from '../src/chat/toolbox.ts';
+} from '../../src/chat/reply-run.ts';
+import { toolLoop } from '../../src/chat/tool-loop.ts';
+import type { Toolbox } from '../../src/chat/toolbox.ts';
 
 // A run with no chat at all: what the boocode agent backend will build on.
 let model: ModelServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace, WorkspaceState } from '@boocode/protocol';
-import { startHarness, type Harness } from './helpers.ts';
+import { startHarness, type Harness } from '../helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -106,7 +106,7 @@ describe('workspace layout', () => {
         layout: {
           type: 'pane',
           id: 'x',
-          pane: { kind: 'chat', chatId: '../x', followsUrl: false },
+          pane: { kind: 'chat', chatId: '../../x', followsUrl: false },
         },
         maximized: null,
       },

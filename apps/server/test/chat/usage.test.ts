@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Part } from '@boocode/protocol';
-import { chatSums, creditToolTokens, ReplyUsage } from '../src/chat/usage.ts';
+import { chatSums, creditToolTokens, ReplyUsage } from '../../src/chat/usage.ts';
 
 const result = (text: string): Part => ({
   type: 'tool_result',

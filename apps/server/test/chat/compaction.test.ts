@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot, Message } from '@boocode/protocol';
 import { lastUserText, startModelServer, type ChatRequest, type Reply } from '@boocode/testkit';
-import { rejectSummary, transcript } from '../src/chat/compaction.ts';
-import { startHarness, WsClient, type Harness } from './helpers.ts';
+import { rejectSummary, transcript } from '../../src/chat/compaction.ts';
+import { startHarness, WsClient, type Harness } from '../helpers.ts';
 
 let h: Harness;
 

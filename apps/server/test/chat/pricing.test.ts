@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot, Project } from '@boocode/protocol';
 import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
-import { costOf, loadPrices, parsePrices } from '../src/chat/pricing.ts';
-import { totalCost } from '../src/chat/usage.ts';
-import { ConfigError } from '../src/config.ts';
-import { startHarness, WsClient, type Harness } from './helpers.ts';
+import { costOf, loadPrices, parsePrices } from '../../src/chat/pricing.ts';
+import { totalCost } from '../../src/chat/usage.ts';
+import { ConfigError } from '../../src/config.ts';
+import { startHarness, WsClient, type Harness } from '../helpers.ts';
 
 describe('prices', () => {
   it('keeps money in integer micro-dollars', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatList, ChatSnapshot, Chat } from '@boocode/protocol';
 import { wordTokens, type Reply } from '@boocode/testkit';
-import { partText, startHarness, textOf, TOKEN, WsClient, type Harness } from './helpers.ts';
+import { partText, startHarness, textOf, TOKEN, WsClient, type Harness } from '../helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mcpTestServers } from '@boocode/testkit';
-import type { McpManager } from '../src/mcp/manager.ts';
-import { resultText } from '../src/mcp/tool-source.ts';
+import type { McpManager } from '../../src/mcp/manager.ts';
+import { resultText } from '../../src/mcp/tool-source.ts';
 import {
   alive,
   changingToolsJs,
@@ -13,7 +13,7 @@ import {
   startManager,
   stdioEverything,
   type HttpEverything,
-} from './mcp-helpers.ts';
+} from '../mcp-helpers.ts';
 
 let dir: string;
 let file: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ChatSnapshot, Project } from '@boocode/protocol';
 import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
-import { startHarness, WsClient, type Harness } from './helpers.ts';
+import { startHarness, WsClient, type Harness } from '../helpers.ts';
 
 const SECRET = 'TOPSECRET-4f1c9e';
 let h: Harness;
@@ -163,7 +163,7 @@ describe('read tools in a chat', () => {
     const chat = (await h.api<Chat>('POST', '/api/chats', { projectId: project!.id })).body;
     const secretPath = path.join(tmp, 'secret.txt');
     const attempts = [
-      { name: 'read_file', args: { path: '../secret.txt' } },
+      { name: 'read_file', args: { path: '../../secret.txt' } },
       { name: 'read_file', args: { path: secretPath } },
       { name: 'read_file', args: { path: 'link-to-secret' } },
       { name: 'read_file', args: { path: 'outside-dir/secret.txt' } },

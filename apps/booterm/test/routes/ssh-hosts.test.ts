@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshHost, SshHostList, Terminal } from '@boocode/protocol';
 import { freePort, plain, sshdMissing, startSshd, type Sshd } from '@boocode/testkit';
-import { openTerminal, startBooterm, type Booterm } from './helpers.ts';
+import { openTerminal, startBooterm, type Booterm } from '../helpers.ts';
 
 const missing = sshdMissing();
 if (missing) console.log(`skipping the SSH tests: ${missing}`);

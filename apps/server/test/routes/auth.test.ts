@@ -3,9 +3,9 @@ import WebSocket from 'ws';
 import { startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { PUBLIC_API } from '@boocode/service';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { startHarness, TOKEN, WsClient, type Harness } from './helpers.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startHarness, TOKEN, WsClient, type Harness } from '../helpers.ts';
 
 let h: Harness;
 let db: TestDatabase;

@@ -7,7 +7,7 @@ import {
   type TestDatabase,
 } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
-import { startHarness, textOf, WsClient, type Harness } from './helpers.ts';
+import { startHarness, textOf, WsClient, type Harness } from '../helpers.ts';
 
 let db: TestDatabase;
 let model: ModelServer;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentList, Chat, ChatSnapshot, Project, SkillList } from '@boocode/protocol';
 import { makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
-import { startHarness, WsClient, type Harness } from './helpers.ts';
+import { startHarness, WsClient, type Harness } from '../helpers.ts';
 
 let h: Harness;
 let tmp: string;
