@@ -314,3 +314,33 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 });
+
+describe('OSC 52 from a program', () => {
+  // printf of OSC 52 with base64 text, as vim or tmux over SSH send it; the echo after it says
+  // the sequence went through xterm.js.
+  const osc52 = (text: string, marker: string) =>
+    `printf '\\033]52;c;%s\\a' "$(printf ${text} | base64)"; echo ${marker}-$((1+1))`;
+  const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+  it('leaves the clipboard alone unless the user let programs set it, then sets it', async () => {
+    const { context, page } = await open();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.evaluate(() => navigator.clipboard.writeText('mine'));
+
+    const pane = await newTerminal(page);
+    await run(page, pane, osc52('pwned', 'sent'));
+    await poll(() => screenText(pane)).toContain('sent-2');
+    expect(await clipboard(page)).toBe('mine');
+
+    await page.getByRole('button', { name: 'Terminal settings' }).click();
+    const allow = page.getByRole('checkbox', { name: /Let programs set the clipboard/ });
+    expect(await allow.isChecked()).toBe(false);
+    await allow.check();
+    await page.keyboard.press('Escape');
+    const second = await newTerminal(page);
+    await run(page, second, osc52('copied', 'again'));
+    await poll(() => screenText(second)).toContain('again-2');
+    await poll(() => clipboard(page)).toBe('copied');
+    await context.close();
+  });
+});

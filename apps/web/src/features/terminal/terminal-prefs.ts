@@ -20,3 +20,27 @@ export function setScreenReaderMode(on: boolean): void {
     // Storage refused (private mode): the choice lasts for this page only.
   }
 }
+
+const OSC52_KEY = 'boocode:terminal-osc52';
+
+/**
+ * Whether programs in a terminal may set the browser's clipboard (OSC 52): off by default, as
+ * output from an SSH host or a `cat` of a file could replace what the user copied, unseen.
+ * Programs never read the clipboard.
+ */
+export function getClipboardWrites(): boolean {
+  try {
+    return localStorage.getItem(OSC52_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export function setClipboardWrites(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(OSC52_KEY, '1');
+    else localStorage.removeItem(OSC52_KEY);
+  } catch {
+    // Storage refused (private mode): the choice lasts for this page only.
+  }
+}

@@ -1,8 +1,7 @@
-import { memo, useId, useState } from 'react';
+import { memo } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { PaneState, Terminal } from '@boocode/protocol';
-import { Popover, cn } from '@boocode/ui';
-import { Settings2 } from 'lucide-react';
+import { cn } from '@boocode/ui';
 import { EditableRow } from '../../components/editable-row.tsx';
 import { errorMessage } from '../../lib/api.ts';
 import { NewOnProject } from '../projects/new-on-project.tsx';
@@ -14,7 +13,7 @@ import {
   useRenameTerminal,
   useTerminals,
 } from './terminal-api.ts';
-import { getScreenReaderMode, setScreenReaderMode } from './terminal-prefs.ts';
+import { TerminalSettings } from './terminal-settings.tsx';
 import { estimateNewPaneSize } from './terminal-size.ts';
 
 type Open = (state: PaneState) => void;
@@ -74,49 +73,6 @@ function NewTerminal({ open }: { open: Open }) {
       }}
       onCreated={(t) => open({ kind: 'terminal', terminalId: t.id })}
     />
-  );
-}
-
-function TerminalSettings() {
-  const [isOpen, setOpen] = useState(false);
-  const [screenReader, setScreenReader] = useState(getScreenReaderMode);
-  const id = useId();
-  return (
-    <Popover
-      open={isOpen}
-      onOpenChange={setOpen}
-      label="Terminal settings"
-      align="start"
-      side="top"
-      className="w-60"
-      trigger={{
-        variant: 'ghost',
-        size: 'icon-sm',
-        'aria-label': 'Terminal settings',
-        title: 'Terminal settings',
-        children: <Settings2 />,
-      }}
-    >
-      <div className="flex items-start gap-2">
-        <input
-          id={id}
-          type="checkbox"
-          checked={screenReader}
-          onChange={(e) => {
-            setScreenReader(e.target.checked);
-            setScreenReaderMode(e.target.checked);
-          }}
-          className="accent-primary mt-0.5"
-        />
-        <label htmlFor={id} className="text-xs">
-          <span className="font-medium">Screen reader mode</span>
-          <span className="text-muted-foreground block">
-            Terminals keep their text where assistive technology can read it (a little slower on
-            heavy output). Applies to terminals opened from now on.
-          </span>
-        </label>
-      </div>
-    </Popover>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { ClipboardAddon } from '@xterm/addon-clipboard';
+import { ClipboardAddon, type IClipboardProvider } from '@xterm/addon-clipboard';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
@@ -7,7 +7,13 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { TerminalConnection, type TerminalStatus } from './terminal-connection.ts';
-import { getScreenReaderMode } from './terminal-prefs.ts';
+import { getClipboardWrites, getScreenReaderMode } from './terminal-prefs.ts';
+
+/** OSC 52 writes go to the browser's clipboard; reads get nothing. */
+const WRITE_ONLY_CLIPBOARD: IClipboardProvider = {
+  readText: () => '',
+  writeText: (_selection, text) => navigator.clipboard?.writeText(text).catch(() => {}),
+};
 
 const RESIZE_DEBOUNCE_MS = 50;
 
@@ -84,7 +90,9 @@ export function useXterm(
     term.loadAddon(fit);
     term.loadAddon(search);
     term.loadAddon(new WebLinksAddon());
-    term.loadAddon(new ClipboardAddon());
+    // OSC 52 from a program sets the clipboard only when the user allowed it; a program asking to
+    // read the clipboard is always answered with nothing.
+    if (getClipboardWrites()) term.loadAddon(new ClipboardAddon(undefined, WRITE_ONLY_CLIPBOARD));
     term.open(el);
     try {
       const webgl = new WebglAddon();
