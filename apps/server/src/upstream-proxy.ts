@@ -88,10 +88,11 @@ export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (ap
 };
 
 /**
- * Sends the browser's upgrade request on to the service and pipes the two
- * connections together. A service that cannot be reached answers the upgrade
- * with 502 `upstream_unavailable`; anything the service answers (its 101, or a
- * 401/403 of its own) reaches the browser as it is.
+ * Sends the browser's upgrade request on to the service and, once the service has answered
+ * 101, pipes the two connections together. Any other answer (a 401 or 403 of its own, or
+ * whatever else holds the port) reaches the browser as it is, and nothing more of the browser's
+ * goes to the service. A service that cannot be reached answers the upgrade with 502
+ * `upstream_unavailable`.
  */
 function joinUpstream(
   req: FastifyRequest,
@@ -112,34 +113,71 @@ function joinUpstream(
   // A client sends no frame before the 101 comes back, so nothing was read past the headers.
   upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
   open.add(client).add(upstream);
-  const forget = () => {
-    open.delete(client);
-    open.delete(upstream);
+  /** The browser has had an answer (the service's, or our 502): an error can only cut it now. */
+  let answered = false;
+  const fail = (err: Error) => {
+    answered = true;
+    req.log.warn({ err }, down.message);
+    const body = JSON.stringify({ code: down.code, message: down.message });
+    client.end(
+      `HTTP/1.1 ${down.status} Bad Gateway\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    upstream.destroy();
   };
-  let connected = false;
   upstream.once('connect', () => {
-    connected = true;
     for (const s of [client, upstream]) s.setNoDelay(true);
-    forward(upstream, client);
-    forward(client, upstream);
+    readHead(upstream, (head, switched) => {
+      if (!head) return fail(new Error('the service sent no HTTP answer head'));
+      answered = true;
+      client.write(head);
+      forward(upstream, client);
+      if (switched) forward(client, upstream);
+      else {
+        // Its answer goes on to the browser; what the browser sends after it is read and dropped.
+        upstream.end();
+        client.resume();
+      }
+    });
   });
-  upstream.once('error', (err) => {
-    if (!connected) {
-      req.log.warn({ err }, down.message);
-      const body = JSON.stringify({ code: down.code, message: down.message });
-      client.end(
-        `HTTP/1.1 ${down.status} Bad Gateway\r\ncontent-type: application/json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    } else client.destroy();
-  });
+  upstream.once('error', (err) => (answered ? client.destroy() : fail(err)));
   client.once('error', () => upstream.destroy());
   // What one side said last (a close frame, say) still reaches the other.
   upstream.once('close', () => {
-    if (connected) client.end();
-    forget();
+    if (!client.writableEnded) client.end();
+    open.delete(upstream);
   });
-  client.once('close', () => (upstream.destroy(), forget()));
+  client.once('close', () => {
+    upstream.destroy();
+    open.delete(client);
+  });
+}
+
+/** The most an answer head may take. */
+const MAX_HEAD = 16 * 1024;
+
+/**
+ * Reads an HTTP answer head from `from`: `done(head, switched)` with the bytes read (the head and
+ * what followed it in the same chunks) and whether it is `101 Switching Protocols`; `done(null)`
+ * when the socket ends first or the head is too long.
+ */
+function readHead(from: Socket, done: (head: Buffer | null, switched: boolean) => void): void {
+  let buf = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0 && buf.length <= MAX_HEAD) return;
+    finish();
+    if (end < 0) return done(null, false);
+    done(buf, /^HTTP\/1\.1 101 /.test(buf.subarray(0, end).toString('latin1')));
+  };
+  const onEnd = () => (finish(), done(null, false));
+  const finish = () => {
+    from.off('data', onData);
+    from.off('end', onEnd);
+  };
+  from.on('data', onData);
+  from.once('end', onEnd);
 }
 
 /** Bytes a socket may hold unsent before its source is paused (net's default is 16 KiB). */

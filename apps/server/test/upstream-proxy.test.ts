@@ -208,3 +208,53 @@ describe('a service that is not running', () => {
     }
   });
 });
+
+describe('a socket to a service that does not switch protocols', () => {
+  it("passes the service's answer on, and no byte of the browser's after it", async () => {
+    // Whatever holds the service's port: it answers the upgrade with a plain 200 and keeps
+    // listening, recording all it gets.
+    const { createServer, connect } = await import('node:net');
+    let received = '';
+    const squatter = createServer((s) => {
+      s.on('data', (d: Buffer) => {
+        received += d.toString('latin1');
+        if (received.includes('\r\n\r\n') && !s.writableEnded && received.indexOf('GET') === 0) {
+          s.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok');
+        }
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    const p = await startHarness({ BOOTERM_PORT: String(port) }, { db, model });
+    try {
+      const client = connect(Number(new URL(p.base).port), '127.0.0.1');
+      let answer = '';
+      client.on('data', (d: Buffer) => {
+        answer += d.toString('latin1');
+        // The browser (or a page of an attacker's) goes on as if the socket were open.
+        if (answer.endsWith('ok')) client.write('GET /api/term/terminals HTTP/1.1\r\n\r\n');
+      });
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      client.write(
+        [
+          'GET /api/term/terminals/x/ws HTTP/1.1',
+          `Host: 127.0.0.1:${new URL(p.base).port}`,
+          `Origin: ${p.origin}`,
+          `Authorization: Bearer ${TOKEN}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          'Sec-WebSocket-Version: 13',
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      await closed;
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
+      expect(received.match(/^GET /gm)).toHaveLength(1);
+    } finally {
+      await p.close();
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  });
+});
