@@ -21,6 +21,9 @@ export function normalizeBaseUrl(raw: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
+/** llama-swap's own default: the endpoint used when none is configured. */
+const DEFAULT_LLM_BASE_URL = 'http://127.0.0.1:8080';
+
 const Env = refineProxy(
   z.object({
     ...serviceEnv,
@@ -51,7 +54,10 @@ const Env = refineProxy(
     /** Compact a chat after a reply that used this share of the model's context window. */
     BOOCODE_COMPACT_AT: z.coerce.number().gt(0).max(1).default(0.8),
   }),
-);
+).refine((e) => !e.LLM_API_KEY || e.LLM_BASE_URL || e.LLAMA_SWAP_URL, {
+  path: ['LLM_API_KEY'],
+  message: `is set but LLM_BASE_URL is not: the key would go to whatever listens on ${DEFAULT_LLM_BASE_URL}; set LLM_BASE_URL to your endpoint`,
+});
 
 export interface Config extends ServiceConfig {
   port: number;
@@ -85,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     bootermPort: e.BOOTERM_PORT,
     coderPort: e.CODER_PORT,
-    llmBaseUrl: normalizeBaseUrl(e.LLM_BASE_URL ?? e.LLAMA_SWAP_URL ?? 'http://127.0.0.1:8080'),
+    llmBaseUrl: normalizeBaseUrl(e.LLM_BASE_URL ?? e.LLAMA_SWAP_URL ?? DEFAULT_LLM_BASE_URL),
     llmApiKey: e.LLM_API_KEY || null,
     webDist: e.BOOCODE_WEB_DIST ? path.resolve(e.BOOCODE_WEB_DIST) : defaultWebDist,
     projects: e.BOOCODE_PROJECTS,

@@ -23,6 +23,13 @@ describe('config', () => {
       /^AUTH_PROXY_USERS: /,
     );
     expect(() => loadConfig({ AUTH_PROXY_SECRET: 'short' })).toThrow(/^AUTH_PROXY_SECRET: [^"]*$/);
+    // A key with the default endpoint would go to whatever holds 127.0.0.1:8080.
+    expect(() => loadConfig({ LLM_API_KEY: 'sk-secret' })).toThrow(/^LLM_API_KEY: [^"]*8080/);
+    expect(
+      loadConfig({ LLM_API_KEY: 'sk-x', LLM_BASE_URL: 'https://api.example.com' }),
+    ).toMatchObject({
+      llmApiKey: 'sk-x',
+    });
     expect(() => loadConfig({ TRUSTED_PROXIES: 'not-an-ip' })).toThrow(/^TRUSTED_PROXIES: /);
     expect(() => loadConfig({ ALLOWED_ORIGINS: 'nope' })).toThrow(/^ALLOWED_ORIGINS: /);
   });
