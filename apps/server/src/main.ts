@@ -37,11 +37,11 @@ async function start(config: Config) {
     });
   }
 
+  // The token file also lets the server vouch for requests it forwards in proxy mode. It is
+  // made before the services start, as they read it too.
+  const fileToken = await loadOrCreateToken(config.home);
   // booterm and coder, each watched and restarted; they use the database just migrated.
   const services = startServices(serviceSpecs(config, databaseUrl));
-
-  // The token file also lets the server vouch for requests it forwards in proxy mode.
-  const fileToken = await loadOrCreateToken(config.home);
   const token = config.authMode === 'token' ? fileToken : '';
   const { app } = await buildApp({
     config,

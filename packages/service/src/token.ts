@@ -1,20 +1,37 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** The access token, kept in `$BOOCODE_HOME/token` (0600) so that it survives restarts. */
+/**
+ * The access token, kept in `$BOOCODE_HOME/token` (0600) so that it survives restarts. On a first
+ * start several processes (the server, booterm, coder) may ask at once: the file is made whole
+ * and linked into place only if none is there, so all of them end up with the same token.
+ */
 export async function loadOrCreateToken(home: string): Promise<string> {
   const file = path.join(home, 'token');
-  try {
-    const t = (await readFile(file, 'utf8')).trim();
-    if (t.length >= 32) return t;
-  } catch {
-    // first start
-  }
+  const read = async () => {
+    const t = (await readFile(file, 'utf8').catch(() => '')).trim();
+    return t.length >= 32 ? t : null;
+  };
+  const found = await read();
+  if (found) return found;
   await mkdir(home, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('base64url');
-  await writeFile(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, `${token}\n`, { mode: 0o600 });
+  try {
+    await link(tmp, file);
+    return token;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Another process made it first; a short or empty file is replaced.
+    const theirs = await read();
+    if (theirs) return theirs;
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    return token;
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 export function tokensEqual(a: string, b: string): boolean {
