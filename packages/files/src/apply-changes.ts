@@ -164,6 +164,10 @@ async function writeSet(targets: Target[], opts: ApplyOptions): Promise<WriteSet
           chain.unshift(d);
         createdDirs.push(made, ...chain);
       }
+      if (!(await stillReal(dir))) {
+        await cleanup();
+        return moved(t.rel, 'nothing was changed');
+      }
       const temp = path.join(dir, `.${path.basename(t.abs)}.${randomBytes(6).toString('hex')}.tmp`);
       await io.writeFile(temp, t.after, { flag: 'wx' });
       temps.set(t, temp);
@@ -178,6 +182,11 @@ async function writeSet(targets: Target[], opts: ApplyOptions): Promise<WriteSet
   const done: Target[] = [];
   for (const t of targets) {
     try {
+      if (!(await stillReal(path.dirname(t.abs)))) {
+        const unrestored = await rollback(io, done);
+        await cleanup();
+        return moved(t.rel, restoredTail(unrestored));
+      }
       const temp = temps.get(t);
       if (temp !== undefined) {
         await io.rename(temp, t.abs);
@@ -192,11 +201,7 @@ async function writeSet(targets: Target[], opts: ApplyOptions): Promise<WriteSet
     } catch (err) {
       const unrestored = await rollback(io, done);
       await cleanup();
-      const tail =
-        unrestored.length === 0
-          ? 'nothing was applied: the files already written were restored'
-          : `and these files could not be restored: ${unrestored.join(', ')}`;
-      return failed(t.rel, err, tail);
+      return failed(t.rel, err, restoredTail(unrestored));
     }
   }
   return {
@@ -224,6 +229,28 @@ async function rollback(io: FileIO, done: Target[]): Promise<string[]> {
     }
   }
   return unrestored;
+}
+
+/**
+ * The guard resolved every path to its real form; a directory on it that is no longer that (a
+ * folder swapped for a symlink since, pointing out of the project) would carry the write along.
+ * Checked again right before each write: Node has no openat() to hold the folder itself.
+ */
+async function stillReal(dir: string): Promise<boolean> {
+  return (await fsp.realpath(dir).catch(() => null)) === dir;
+}
+
+function restoredTail(unrestored: string[]): string {
+  return unrestored.length === 0
+    ? 'nothing was applied: the files already written were restored'
+    : `and these files could not be restored: ${unrestored.join(', ')}`;
+}
+
+function moved(rel: string, tail: string): WriteSetResult {
+  return {
+    ...toolError('denied', `A folder on the path of "${rel}" changed (a symlink now?); ${tail}.`),
+    path: rel,
+  };
 }
 
 function conflict(rel: string, message: string): WriteSetResult {

@@ -232,6 +232,65 @@ describe('applyChanges', () => {
     expect(await snapshot(root)).toEqual(before);
   });
 
+  test('refuses to write through a folder swapped for a symlink out after the guard checked it', async () => {
+    const { rename, symlink, mkdir, writeFile: write } = await import('node:fs/promises');
+    // What another process could do between the guard's check and the write.
+    const swapper = (root: string, outside: string) => {
+      let swapped = false;
+      return async () => {
+        if (swapped) return;
+        swapped = true;
+        await rename(path.join(root, 'lib'), path.join(root, 'lib-moved'));
+        await symlink(outside, path.join(root, 'lib'));
+      };
+    };
+
+    // Swapped before the new content is written beside its target.
+    {
+      const { root, outside, guard } = await repo();
+      const changes = [
+        await plan(guard, { kind: 'edit', path: 'lib/b.txt', oldString: 'bee', newString: 'B' }),
+        await plan(guard, { kind: 'create', path: 'lib/c.txt', content: 'sea\n' }),
+      ];
+      const outsideBefore = await snapshot(outside);
+      const swap = swapper(root, outside);
+      const r = await applyChanges(guard, changes.map(item), {
+        io: {
+          mkdir: async (d, o) => {
+            const made = await mkdir(d, o);
+            await swap();
+            return made;
+          },
+        },
+      });
+      expect(r).toMatchObject({ ok: false, code: 'denied' });
+      expect(await snapshot(outside)).toEqual(outsideBefore);
+      expect(await readFile(path.join(root, 'lib-moved', 'b.txt'), 'utf8')).toBe('bee\n');
+    }
+
+    // Swapped before a delete: the file of the same name outside stays.
+    {
+      const { root, outside, guard } = await repo();
+      await write(path.join(outside, 'b.txt'), 'not yours\n');
+      const changes = [
+        await plan(guard, { kind: 'create', path: 'z.txt', content: 'zed\n' }),
+        await plan(guard, { kind: 'delete', path: 'lib/b.txt' }),
+      ];
+      const swap = swapper(root, outside);
+      const r = await applyChanges(guard, changes.map(item), {
+        io: {
+          writeFile: async (f, d, o) => {
+            await write(f, d, o);
+            await swap();
+          },
+        },
+      });
+      expect(r).toMatchObject({ ok: false, code: 'denied' });
+      expect(await readFile(path.join(outside, 'b.txt'), 'utf8')).toBe('not yours\n');
+      expect(await readFile(path.join(root, 'lib-moved', 'b.txt'), 'utf8')).toBe('bee\n');
+    }
+  });
+
   test('several edits queued on the same file apply in order, and the later one alone is refused', async () => {
     const { root, guard } = await repo();
     const first = await plan(guard, {
