@@ -42,6 +42,7 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
     shell: config.shell,
     home: config.home,
     replayLines: config.replayLines,
+    maxTerminals: config.maxTerminals,
     log: app.log,
   });
   const dead = await terminals.reconcile();

@@ -26,6 +26,8 @@ const Env = refineProxy(
     BOOTERM_SHELL: z.string().optional(),
     /** Lines of scrollback sent on (re)attach. */
     BOOTERM_REPLAY_LINES: z.coerce.number().int().min(0).max(50_000).default(5000),
+    /** Terminals (running or ended) kept at once; a new one past it is refused. */
+    BOOTERM_MAX_TERMINALS: z.coerce.number().int().min(1).max(10_000).default(64),
   }),
 );
 
@@ -34,6 +36,7 @@ export interface Config extends BackendConfig {
   /** argv of a new local terminal's program; null: tmux's default (the login shell). */
   shell: string[] | null;
   replayLines: number;
+  maxTerminals: number;
 }
 
 /** Parses the environment once at boot; throws ConfigError naming the bad variable. */
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tmuxSocket: e.BOOTERM_TMUX_SOCKET,
     shell: shell?.length ? shell : null,
     replayLines: e.BOOTERM_REPLAY_LINES,
+    maxTerminals: e.BOOTERM_MAX_TERMINALS,
     publicHost: e.HOST,
     publicPort: e.PORT,
   };

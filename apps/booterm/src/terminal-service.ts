@@ -37,6 +37,8 @@ export interface TerminalServiceDeps {
   /** `$BOOCODE_HOME`: SSH's known_hosts lives there. */
   home: string;
   replayLines: number;
+  /** Terminals kept at once (running or ended); creating one more is refused. */
+  maxTerminals: number;
   log: Log;
 }
 
@@ -84,6 +86,13 @@ export class TerminalService {
   }
 
   async create(body: CreateTerminalBody & { cols: number; rows: number }): Promise<Terminal> {
+    const kept = (await listTerminals(this.d.sql)).length;
+    if (kept >= this.d.maxTerminals) {
+      throw new AppError(
+        'limit_reached',
+        `There are ${kept} terminals, the most boocode keeps (BOOTERM_MAX_TERMINALS): remove one first.`,
+      );
+    }
     let cwd = os.homedir();
     let title = 'Terminal';
     let host: SshHost | null = null;

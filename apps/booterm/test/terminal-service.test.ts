@@ -335,3 +335,27 @@ function incompleteTail(f: Buffer): number {
   }
   return 0;
 }
+
+describe('bounds', () => {
+  it('refuses a terminal past BOOTERM_MAX_TERMINALS with 429, and takes one again once removed', async () => {
+    const small = await startBooterm({ BOOTERM_MAX_TERMINALS: '2' });
+    try {
+      const first = await small.create();
+      await small.create();
+      const third = await small.api<{ code: string; message: string }>(
+        'POST',
+        '/api/term/terminals',
+        {},
+      );
+      expect(third.status).toBe(429);
+      expect(third.body).toMatchObject({ code: 'limit_reached' });
+      expect(third.body.message).toMatch(/BOOTERM_MAX_TERMINALS/);
+      const list = await small.api<TerminalList>('GET', '/api/term/terminals');
+      expect(list.body.terminals).toHaveLength(2);
+      expect((await small.api('DELETE', `/api/term/terminals/${first.id}`)).status).toBe(204);
+      await small.create();
+    } finally {
+      await small.close();
+    }
+  });
+});

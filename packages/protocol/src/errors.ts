@@ -7,6 +7,8 @@ export const errorStatus = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A bound on what one user may pile up (terminals, pending changes ...) is reached. */
+  limit_reached: 429,
   model_unreachable: 502,
   model_error: 502,
   /** booterm or coder, behind the server, is not answering. */
