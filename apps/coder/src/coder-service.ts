@@ -130,5 +130,7 @@ function toPendingChange(c: StoredChange): PendingChange {
 }
 
 function refusal(r: CoderRefusal): AppError {
-  return new AppError(r.code === 'nothing' ? 'bad_request' : 'conflict', r.message);
+  const code =
+    r.code === 'nothing' ? 'bad_request' : r.code === 'limit_reached' ? r.code : 'conflict';
+  return new AppError(code, r.message);
 }

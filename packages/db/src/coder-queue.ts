@@ -22,7 +22,7 @@ import {
   withProjectLock,
   type StoredChange,
 } from './pending-changes.ts';
-import type { Sql } from './sql.ts';
+import type { Queryable, Sql } from './sql.ts';
 
 // The file side (path guard, hashes, atomic writes) lives in @boocode/files; these functions hold
 // the SQL side and call it back under the project's lock, so that a queue, an apply and a rewind
@@ -37,9 +37,24 @@ export type Restore = (
   createdDirs: string[],
 ) => Promise<WriteSetDone | CoderRefusal>;
 
+/** Pending changes one chat (or, without one, one project) may hold at once. */
+export const MAX_PENDING = 1000;
+
+async function countPending(
+  sql: Queryable,
+  target: { projectId: string; chatId: string | null },
+): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from pending_changes
+    where project_id = ${target.projectId} and status = 'pending'
+      ${target.chatId === null ? sql`and chat_id is null` : sql`and chat_id = ${target.chatId}`}`;
+  return row?.n ?? 0;
+}
+
 /**
  * Queues a change to `path` (already through the guard): `plan` gets the content the newest
  * pending change to that file leaves (undefined: none, read the disk) and computes the change.
+ * Past `maxPending` pending changes of its chat (or project), the change is refused.
  */
 export async function queueChange(
   sql: Sql,
@@ -47,8 +62,18 @@ export async function queueChange(
   plan: (
     pending: { after: string | null } | undefined,
   ) => Promise<{ ok: true; change: PlannedChange } | CoderRefusal>,
+  maxPending = MAX_PENDING,
 ): Promise<{ ok: true; change: StoredChange; onTopOf: string | null } | CoderRefusal> {
   return withProjectLock(sql, target.projectId, async (tx) => {
+    const held = await countPending(tx, target);
+    if (held >= maxPending) {
+      const whose = target.chatId ? 'This chat has' : 'This project has';
+      return {
+        ok: false,
+        code: 'limit_reached',
+        message: `${whose} ${held} pending changes, the most it may hold: apply or reject some first.`,
+      };
+    }
     const latest = await latestPendingFor(tx, target.projectId, target.path);
     const planned = await plan(latest ? { after: latest.afterContent } : undefined);
     if (!planned.ok) return planned;

@@ -1,6 +1,7 @@
 import {
   applyPending,
   getCheckpoint,
+  MAX_PENDING,
   queueChange,
   rewindTo,
   type CoderRefusal,
@@ -29,17 +30,25 @@ export class ProjectChanges {
     private readonly sql: Sql,
     readonly project: Pick<Project, 'id' | 'name' | 'path'>,
     readonly guard: PathGuard,
+    private readonly maxPending: number,
   ) {}
 
-  /** The queue of `project`; null when its folder is gone (no guard can be made over it). */
-  static open(sql: Sql, project: Pick<Project, 'id' | 'name' | 'path'>): ProjectChanges | null {
+  /**
+   * The queue of `project`; null when its folder is gone (no guard can be made over it).
+   * `maxPending`: pending changes one chat may hold (default MAX_PENDING).
+   */
+  static open(
+    sql: Sql,
+    project: Pick<Project, 'id' | 'name' | 'path'>,
+    { maxPending = MAX_PENDING }: { maxPending?: number } = {},
+  ): ProjectChanges | null {
     let guard: PathGuard;
     try {
       guard = createPathGuard([{ id: project.name, path: project.path }]);
     } catch {
       return null;
     }
-    return new ProjectChanges(sql, project, guard);
+    return new ProjectChanges(sql, project, guard, maxPending);
   }
 
   /** Queues a change for review, planned on the content the newest pending change leaves. */
@@ -53,6 +62,7 @@ export class ProjectChanges {
         const state = pending ? stateOf(pending.after) : await readState(r.abs, r.rel);
         return 'ok' in state ? state : planChange(req, r.rel, state);
       },
+      this.maxPending,
     );
   }
 

@@ -52,6 +52,21 @@ describe('ProjectChanges', () => {
     expect(await readFile(path.join(root, 'README.md'), 'utf8')).toBe('hello\n');
   });
 
+  test('refuses a change past the pending bound, and takes one again once some are applied', async () => {
+    const { project: p } = await project('bounded');
+    const changes = ProjectChanges.open(db.sql, p, { maxPending: 2 })!;
+    const create = (name: string) =>
+      changes.queue(null, { kind: 'create', path: name, content: 'x' });
+    expect((await create('a.txt')).ok).toBe(true);
+    expect((await create('b.txt')).ok).toBe(true);
+    const third = await create('c.txt');
+    expect(third).toMatchObject({ ok: false, code: 'limit_reached' });
+    expect(!third.ok && third.message).toMatch(/2 pending changes.*apply or reject/);
+    expect(await listChanges(db.sql, { projectId: p.id })).toHaveLength(2);
+    expect((await changes.apply({}, undefined)).ok).toBe(true);
+    expect((await create('c.txt')).ok).toBe(true);
+  });
+
   test('a path outside the project is refused and nothing is queued', async () => {
     const { project: p } = await project('two');
     const r = await open(p).queue(null, { kind: 'create', path: '../escape.txt', content: 'x' });
