@@ -17,6 +17,8 @@ const Env = refineProxy(
     ...serviceEnv,
     BOOTERM_PORT: port(9501),
     BOOTERM_HOST: z.string().min(1).default('127.0.0.1'),
+    /** A unix socket path to listen on instead of BOOTERM_HOST:BOOTERM_PORT (the server sets it). */
+    BOOTERM_SOCKET: z.string().startsWith('/', 'must be an absolute path').optional(),
     /** tmux socket name (`tmux -L`): tests use their own so that they never touch the user's. */
     BOOTERM_TMUX_SOCKET: z
       .string()
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...serviceConfig(e),
     port: e.BOOTERM_PORT,
     host: e.BOOTERM_HOST,
+    socket: e.BOOTERM_SOCKET ?? null,
     tmuxSocket: e.BOOTERM_TMUX_SOCKET,
     shell: shell?.length ? shell : null,
     replayLines: e.BOOTERM_REPLAY_LINES,

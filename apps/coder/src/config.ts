@@ -17,6 +17,8 @@ const Env = refineProxy(
     ...serviceEnv,
     CODER_PORT: port(9502),
     CODER_HOST: z.string().min(1).default('127.0.0.1'),
+    /** A unix socket path to listen on instead of CODER_HOST:CODER_PORT (the server sets it). */
+    CODER_SOCKET: z.string().startsWith('/', 'must be an absolute path').optional(),
   }),
 );
 
@@ -29,6 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...serviceConfig(e),
     port: e.CODER_PORT,
     host: e.CODER_HOST,
+    socket: e.CODER_SOCKET ?? null,
     publicHost: e.HOST,
     publicPort: e.PORT,
   };

@@ -1,4 +1,4 @@
-import { connectBackend, runService } from '@boocode/service';
+import { backendListen, connectBackend, runService } from '@boocode/service';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
@@ -10,8 +10,8 @@ await runService({
     const app = await buildApp({ config, sql, token });
     return {
       app,
-      listen: { port: config.port, host: config.host },
-      announce: () => `coder is running on http://${config.host}:${config.port}/`,
+      listen: backendListen(config).listen,
+      announce: () => `coder is running on ${backendListen(config).at}`,
       release: () => sql.end({ timeout: 5 }),
     };
   },

@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chats.ts';
 import { artifactFrameRoutes } from './routes/artifact-frame.ts';
 import { addAppCsp } from './csp.ts';
+import type { ServiceAddress } from './service-address.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { modelRoutes } from './routes/models.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -44,6 +45,11 @@ export interface AppDeps {
   mcpBackoff?: BackoffPolicy;
   /** AUTH_MODE=proxy: what the server shows booterm and coder to vouch for a request. */
   serviceToken?: string;
+  /**
+   * Where booterm and coder listen: the unix sockets of the services main.ts starts; by default
+   * their loopback ports (BOOTERM_PORT, CODER_PORT), as when each was started on its own.
+   */
+  services?: { booterm: ServiceAddress; coder: ServiceAddress };
 }
 
 export interface App {
@@ -63,6 +69,10 @@ export async function buildApp({
   contextWindows = new Map(),
   mcpBackoff,
   serviceToken,
+  services = {
+    booterm: { url: `http://127.0.0.1:${config.bootermPort}` },
+    coder: { url: `http://127.0.0.1:${config.coderPort}` },
+  },
 }: AppDeps): Promise<App> {
   let chats: ChatService | null = null;
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
@@ -145,8 +155,8 @@ export async function buildApp({
   await app.register(wsRoutes, { chats, broadcast, slowConsumerBytes });
   await app.register(upstreamProxy, {
     upstreams: [
-      { name: 'BooTerm', prefix: '/api/term', url: `http://127.0.0.1:${config.bootermPort}` },
-      { name: 'BooCoder', prefix: '/api/coder', url: `http://127.0.0.1:${config.coderPort}` },
+      { name: 'BooTerm', prefix: '/api/term', address: services.booterm },
+      { name: 'BooCoder', prefix: '/api/coder', address: services.coder },
     ],
     serviceToken: config.authMode === 'proxy' ? (serviceToken ?? null) : null,
   });

@@ -12,6 +12,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { loadModelTable } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
+import { serviceSockets } from './service-address.ts';
 import { serviceSpecs, startServices } from './services.ts';
 
 await runService({ name: 'boocode', loadConfig, start });
@@ -41,7 +42,9 @@ async function start(config: Config) {
   // made before the services start, as they read it too.
   const fileToken = await loadOrCreateToken(config.home);
   // booterm and coder, each watched and restarted; they use the database just migrated.
-  const services = startServices(serviceSpecs(config, databaseUrl));
+  // On unix sockets in a folder of ours: another local user cannot take their place.
+  const addresses = await serviceSockets(config.home);
+  const services = startServices(serviceSpecs(config, databaseUrl, addresses));
   const token = config.authMode === 'token' ? fileToken : '';
   const { app } = await buildApp({
     config,
@@ -50,6 +53,7 @@ async function start(config: Config) {
     prices,
     contextWindows,
     serviceToken: fileToken,
+    services: addresses,
   });
   if (interrupted)
     app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);

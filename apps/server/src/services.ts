@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from '@boocode/protocol';
 import type { Config } from './config.ts';
+import { describe, healthy, type ServiceAddress } from './service-address.ts';
 
 const appsDir = path.resolve(import.meta.dirname, '../..');
 
@@ -10,8 +11,8 @@ const appsDir = path.resolve(import.meta.dirname, '../..');
 export interface ServiceSpec {
   name: string;
   dir: string;
-  /** Its health URL: ready once it answers 200. */
-  healthUrl: string;
+  /** Where it listens: ready once its `/api/health` answers 200 there. */
+  address: ServiceAddress;
   env: Record<string, string>;
 }
 
@@ -30,8 +31,16 @@ export const BACKOFF: BackoffPolicy & { stableMs: number } = {
   stableMs: 60_000,
 };
 
-/** booterm, and coder when its entry point exists, with the server's settings. */
-export function serviceSpecs(config: Config, databaseUrl: string): ServiceSpec[] {
+/**
+ * booterm, and coder when its entry point exists, with the server's settings, each listening at
+ * its `addresses` entry (a unix socket: `BOOTERM_SOCKET`, `CODER_SOCKET`).
+ */
+export function serviceSpecs(
+  config: Config,
+  databaseUrl: string,
+  addresses: { booterm: ServiceAddress; coder: ServiceAddress },
+): ServiceSpec[] {
+  const socket = (a: ServiceAddress) => ('socketPath' in a ? a.socketPath : '');
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     BOOCODE_HOME: config.home,
@@ -41,6 +50,8 @@ export function serviceSpecs(config: Config, databaseUrl: string): ServiceSpec[]
     PORT: String(config.port),
     BOOTERM_PORT: String(config.bootermPort),
     CODER_PORT: String(config.coderPort),
+    BOOTERM_SOCKET: socket(addresses.booterm),
+    CODER_SOCKET: socket(addresses.coder),
     AUTH_MODE: config.authMode,
     AUTH_PROXY_HEADER: config.proxyHeader,
     AUTH_PROXY_USERS: config.proxyUsers.join(','),
@@ -54,7 +65,7 @@ export function serviceSpecs(config: Config, databaseUrl: string): ServiceSpec[]
     {
       name: 'booterm',
       dir: path.join(appsDir, 'booterm'),
-      healthUrl: `http://127.0.0.1:${config.bootermPort}/api/health`,
+      address: addresses.booterm,
       env,
     },
   ];
@@ -62,7 +73,7 @@ export function serviceSpecs(config: Config, databaseUrl: string): ServiceSpec[]
     specs.push({
       name: 'coder',
       dir: path.join(appsDir, 'coder'),
-      healthUrl: `http://127.0.0.1:${config.coderPort}/api/health`,
+      address: addresses.coder,
       env,
     });
   }
@@ -125,15 +136,11 @@ export function startServices(
       await Promise.all(
         specs.map(async (spec) => {
           while (!stopping && Date.now() < deadline) {
-            try {
-              const res = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) });
-              if (res.ok) return;
-            } catch {
-              // not listening yet
-            }
+            if (await healthy(spec.address, 1000)) return;
             await new Promise((r) => setTimeout(r, 100));
           }
-          if (!stopping) say(spec.name, `not answering ${spec.healthUrl} yet; going on without it`);
+          if (!stopping)
+            say(spec.name, `not answering at ${describe(spec.address)} yet; going on without it`);
         }),
       );
     },

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError } from '@boocode/protocol';
+import { connectTo, proxyBase, type ServiceAddress } from './service-address.ts';
 
 /** A service behind the server: everything under `prefix` goes to `url`. */
 export interface Upstream {
@@ -11,8 +12,7 @@ export interface Upstream {
   name: string;
   /** `/api/term`, `/api/coder`. */
   prefix: string;
-  /** `http://127.0.0.1:9501` */
-  url: string;
+  address: ServiceAddress;
 }
 
 export interface UpstreamProxyOptions {
@@ -47,7 +47,7 @@ export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (ap
   for (const up of opts.upstreams) {
     const down = () => new AppError('upstream_unavailable', `${up.name} is not running.`);
     await app.register(httpProxy, {
-      upstream: up.url,
+      upstream: proxyBase(up.address),
       prefix: up.prefix,
       rewritePrefix: up.prefix,
       websocket: false,
@@ -73,7 +73,7 @@ export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (ap
           preHandler: async (req, reply) => {
             if (!req.ws) return; // a plain GET: the route answers 404
             reply.hijack();
-            joinUpstream(req, new URL(up.url), opts.serviceToken, down(), open);
+            joinUpstream(req, up.address, opts.serviceToken, down(), open);
           },
         },
         // Not reached for an upgrade: the preHandler has taken the socket.
@@ -96,13 +96,13 @@ export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (ap
  */
 function joinUpstream(
   req: FastifyRequest,
-  target: URL,
+  target: ServiceAddress,
   serviceToken: string | null,
   down: AppError,
   open: Set<Socket>,
 ): void {
   const client = req.raw.socket;
-  const upstream = connect(Number(target.port), target.hostname);
+  const upstream = connectTo(target);
   const lines = [`GET ${req.raw.url} HTTP/1.1`];
   const raw = req.raw.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {

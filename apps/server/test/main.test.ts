@@ -138,3 +138,56 @@ describe('BOOCODE_PROJECTS', () => {
     );
   });
 });
+
+describe('the services behind the server', () => {
+  it('are reached over unix sockets in a folder of its own: a process on their ports gets nothing', async () => {
+    const { createServer } = await import('node:net');
+    const { stat } = await import('node:fs/promises');
+    const { execFileSync } = await import('node:child_process');
+    // Another local user took the services' ports before boocode started.
+    let reached = 0;
+    const squatters = await Promise.all(
+      [0, 1].map(async () => {
+        const port = await freePort();
+        const s = createServer((c) => {
+          reached++;
+          c.destroy();
+        });
+        await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
+        return { s, port };
+      }),
+    );
+    const tmuxSocket = `server-main-test-${process.pid}`;
+    const server = await startServer(await freePort(), {
+      BOOTERM_PORT: String(squatters[0]!.port),
+      CODER_PORT: String(squatters[1]!.port),
+      BOOTERM_TMUX_SOCKET: tmuxSocket,
+      BOOTERM_SHELL: '/bin/bash --noprofile --norc',
+    });
+    try {
+      const terminals = await api<{ terminals: unknown[] }>(
+        server.url,
+        'GET',
+        '/api/term/terminals',
+      );
+      expect(terminals.terminals).toEqual([]);
+      const pending = await api<{ changes: unknown[] }>(
+        server.url,
+        'GET',
+        '/api/coder/pending?projectId=00000000-0000-4000-8000-000000000000',
+      );
+      expect(pending).toMatchObject({ code: 'not_found' });
+      expect(reached).toBe(0);
+      expect((await stat(path.join(home, 'run'))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.join(home, 'run', 'booterm.sock'))).isSocket()).toBe(true);
+    } finally {
+      await server.stop();
+      for (const { s } of squatters) s.close();
+      try {
+        execFileSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+      } catch {
+        // no tmux server was started
+      }
+    }
+  });
+});

@@ -57,7 +57,7 @@ function startBooterm(
       {
         name: 'booterm',
         dir: bootermDir,
-        healthUrl: `http://127.0.0.1:${port}/api/health`,
+        address: { url: `http://127.0.0.1:${port}` },
         env: {
           DATABASE_URL: db.url,
           BOOCODE_HOME: home,

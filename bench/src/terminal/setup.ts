@@ -33,7 +33,9 @@ export async function startTermServer(env: BenchEnv): Promise<TermServer> {
   });
   const base = server.url.origin;
   const auth = { authorization: `Bearer ${server.token}` };
-  const pid = await bootermPid(server.waitForOutput.bind(server), port);
+  // The server runs booterm on a unix socket of its home's run folder.
+  const bootermSocket = path.join(server.home, 'run', 'booterm.sock');
+  const pid = await bootermPid(server.waitForOutput.bind(server), bootermSocket);
   return {
     booterm: { pid, port, tmuxConf: path.join(server.home, 'tmux.conf') },
     async create() {
@@ -46,9 +48,18 @@ export async function startTermServer(env: BenchEnv): Promise<TermServer> {
       return Terminal.parse(await res.json());
     },
     open(id, via = 'server') {
-      const origin = via === 'server' ? base : `http://127.0.0.1:${port}`;
-      const url = `${origin.replace('http', 'ws')}/api/term/terminals/${id}/ws?cols=80&rows=24`;
-      return TermClient.open(url, { headers: { ...auth, origin }, ackBytes: FLOW_ACK_BYTES });
+      const where = `/api/term/terminals/${id}/ws?cols=80&rows=24`;
+      // Straight to booterm's socket, with the Host and Origin the server would forward.
+      const url =
+        via === 'server'
+          ? `${base.replace('http', 'ws')}${where}`
+          : `ws+unix://${bootermSocket}:${where}`;
+      const headers = {
+        ...auth,
+        origin: base,
+        ...(via === 'server' ? {} : { host: server.url.host }),
+      };
+      return TermClient.open(url, { headers, ackBytes: FLOW_ACK_BYTES });
     },
     async close() {
       await server.stop();
@@ -59,14 +70,14 @@ export async function startTermServer(env: BenchEnv): Promise<TermServer> {
 }
 
 /**
- * booterm's pid, from its "listening" log line on `port` as the server passes it on
+ * booterm's pid, from its "listening" log line on `socket` as the server passes it on
  * (`[booterm] {...,"pid":N,...}`).
  */
 async function bootermPid(
   waitForOutput: (re: RegExp) => Promise<RegExpMatchArray>,
-  port: number,
+  socket: string,
 ): Promise<number> {
-  const at = `Server listening at http://127.0.0.1:${port}"`.replace(/[.:/]/g, '\\$&');
+  const at = `Server listening at ${socket}"`.replace(/[.:/]/g, '\\$&');
   const m = await waitForOutput(new RegExp(`\\[booterm\\] (\\{[^\\n]*"msg":"${at}[^\\n]*\\})`));
   const line: unknown = JSON.parse(m[1]!);
   const pid = (line as { pid?: unknown }).pid;

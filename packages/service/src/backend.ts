@@ -2,12 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import { connectDatabase, migrate, type Sql } from '@boocode/db';
 import type { AuthOptions } from './auth-plugin.ts';
 import type { ServiceConfig } from './config.ts';
+import type { ListenTarget } from './run-service.ts';
 import { loadOrCreateToken } from './token.ts';
 
 /** A service behind the server (booterm, coder): its own address and the front door's. */
 export interface BackendConfig extends ServiceConfig {
   port: number;
   host: string;
+  /**
+   * A unix socket to listen on instead of `host:port` (the server gives its children one in a
+   * 0700 folder of `$BOOCODE_HOME`, so no other local user can reach them or pose as them).
+   */
+  socket: string | null;
   /** The front door (the server's HOST and PORT), for the Host and Origin checks. */
   publicHost: string;
   publicPort: number;
@@ -31,8 +37,25 @@ export function backendAuth(config: BackendConfig, token: string): AuthOptions {
     allowedOrigins: config.allowedOrigins,
     token: config.authMode === 'token' ? token : '',
     serviceToken: config.authMode === 'proxy' ? token : undefined,
-    extraHosts: ['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),
+    extraHosts: [
+      ...['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),
+      // On its socket, in a folder of the server's alone, only the server reaches it.
+      ...(config.socket ? ['localhost'] : []),
+    ],
   };
+}
+
+/** Where a service behind the server listens, and the line that says so. */
+export function backendListen(config: BackendConfig): {
+  listen: ListenTarget;
+  at: string;
+} {
+  return config.socket
+    ? { listen: { path: config.socket }, at: `unix socket ${config.socket}` }
+    : {
+        listen: { port: config.port, host: config.host },
+        at: `http://${config.host}:${config.port}/`,
+      };
 }
 
 /**

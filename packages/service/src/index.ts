@@ -3,5 +3,10 @@ export { loadOrCreateToken, tokensEqual } from './token.ts';
 export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
 export * from './config.ts';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
-export { runService, type RunServiceOptions, type StartedService } from './run-service.ts';
-export { backendAuth, connectBackend, type BackendConfig } from './backend.ts';
+export {
+  runService,
+  type ListenTarget,
+  type RunServiceOptions,
+  type StartedService,
+} from './run-service.ts';
+export { backendAuth, backendListen, connectBackend, type BackendConfig } from './backend.ts';

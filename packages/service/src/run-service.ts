@@ -1,10 +1,14 @@
+import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError } from './config.ts';
+
+/** A TCP address, or the path of a unix socket. */
+export type ListenTarget = { port: number; host: string } | { path: string };
 
 /** What a service's start gives back to {@link runService}. */
 export interface StartedService {
   app: FastifyInstance;
-  listen: { port: number; host: string };
+  listen: ListenTarget;
   /** After listening: the line to print for the user (may wait for more, e.g. children). */
   announce: () => string | Promise<string>;
   /** After the app has closed: let go of the rest (database, children), in order. */
@@ -49,6 +53,8 @@ export async function runService<C>(opts: RunServiceOptions<C>): Promise<void> {
     process.on('SIGTERM', () => void stop('SIGTERM'));
     if (process.connected) process.on('disconnect', () => void stop('server gone'));
 
+    // A socket file left by a process that died is in the way (its folder is ours alone).
+    if ('path' in s.listen) await rm(s.listen.path, { force: true });
     await s.app.listen(s.listen);
     process.stdout.write(`${await s.announce()}\n`);
   } catch (err) {
