@@ -23,10 +23,23 @@ describe('chat in the browser', () => {
     await expect.poll(() => page.url()).not.toContain('token=');
     await page.getByRole('button', { name: 'New chat' }).waitFor();
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'boocode_token')).toMatchObject({
-      httpOnly: true,
-      sameSite: 'Strict',
-    });
+    const session = cookies.find((c) => c.name === 'boocode_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // A session of its own: the token itself is never the cookie.
+    expect(session!.value).not.toBe(w.server.token);
+    await context.close();
+  });
+
+  it('lists this browser among the sessions in Settings, and signs out', async () => {
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const sessions = page.getByRole('list', { name: 'Sessions' });
+    await sessions.getByRole('listitem', { name: 'This browser' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('Not signed in').waitFor();
+    // The cookie is dead on the server too, not only forgotten by this page.
+    await page.reload();
+    await page.getByText('Not signed in').waitFor();
     await context.close();
   });
 

@@ -27,7 +27,7 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   const app = await createServiceApp({
     name: 'booterm',
     logLevel: config.logLevel,
-    auth: backendAuth(config, token),
+    auth: backendAuth(config, token, sql),
     // Input frames are keys and pastes: 1 MB is a large paste.
     websocket: { maxPayload: 1024 * 1024 },
     preClose: async () => terminals?.shutdown(),

@@ -1,3 +1,4 @@
+import { openSession } from '@boocode/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_API } from '@boocode/service';
 import { buildApp } from '../src/app.ts';
@@ -68,13 +69,20 @@ describe('booterm auth', () => {
     ).rejects.toThrow('HTTP 403');
   });
 
-  it('takes the cookie the server trades the token for', async () => {
+  it('takes the session cookie the server trades the token for, and not the token as one', async () => {
     const t = await b.create();
+    const { secret } = await openSession(b.db.sql, 'test');
     const c = await openTerminal(b, t.id, {
-      headers: { authorization: '', cookie: `boocode_token=${TOKEN}` },
+      headers: { authorization: '', cookie: `boocode_session=${secret}` },
     });
     await c.waitForControl('terminal.replayed');
     await c.close();
+    for (const cookie of [`boocode_session=${TOKEN}`, `boocode_token=${TOKEN}`]) {
+      await expect(
+        openTerminal(b, t.id, { headers: { authorization: '', cookie } }),
+        cookie,
+      ).rejects.toThrow('HTTP 401');
+    }
   });
 
   it("accepts the server's Host and Origin, as the proxy forwards them", async () => {

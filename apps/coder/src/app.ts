@@ -19,7 +19,7 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   const app = await createServiceApp({
     name: 'coder',
     logLevel: config.logLevel,
-    auth: backendAuth(config, token),
+    auth: backendAuth(config, token, sql),
     onRoute,
   });
   await app.register(coderRoutes, { coder: new CoderService(sql) });

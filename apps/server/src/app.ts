@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { BackoffPolicy, Chat, ServerFrame } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
-import { createServiceApp } from '@boocode/service';
+import { createServiceApp, sessionChecker } from '@boocode/service';
 import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
@@ -14,7 +14,7 @@ import { writeToolSource } from './chat/write-tools.ts';
 import { AgentRegistry } from './agents.ts';
 import { skillToolSource } from './skills.ts';
 import { libraryRoutes } from './routes/library.ts';
-import type { Config } from './config.ts';
+import { publicBase, type Config } from './config.ts';
 import { McpManager } from './mcp/manager.ts';
 import { mcpToolSource } from './mcp/tool-source.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -75,6 +75,8 @@ export async function buildApp({
   },
 }: AppDeps): Promise<App> {
   let chats: ChatService | null = null;
+  // Replaced by a rotation (Settings); every check reads it as it is now.
+  let currentToken = token;
   const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
   const app = await createServiceApp({
     name: 'server',
@@ -90,7 +92,8 @@ export async function buildApp({
       proxySecret: config.proxySecret,
       proxySecretHeader: config.proxySecretHeader,
       allowedOrigins: config.allowedOrigins,
-      token,
+      token: () => currentToken,
+      sessions: sessionChecker(sql),
     },
     websocket: { maxPayload: 1024 * 1024 },
     // Before the WebSocket plugin's own preClose: watchers still hear that the replies ended.
@@ -145,7 +148,13 @@ export async function buildApp({
   app.addHook('onClose', async () => mcp.close());
   addAppCsp(app);
   await app.register(artifactFrameRoutes);
-  await app.register(authRoutes, { token, secure: false });
+  await app.register(authRoutes, {
+    sql,
+    home: config.home,
+    token: { get: () => currentToken, set: (t) => (currentToken = t) },
+    baseUrl: publicBase(config),
+    trustedProxies: config.trustedProxies,
+  });
   await app.register(modelRoutes, { models });
   await app.register(chatRoutes, { sql, chats, agents, onChatsChanged });
   await app.register(libraryRoutes, { sql, home: config.home, agents });

@@ -101,3 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mcpTimeoutMs: e.BOOCODE_MCP_TIMEOUT_MS,
   };
 }
+
+/** The address the printed URL opens: the bound one, loopback for a wildcard bind. */
+export function publicBase(config: Pick<Config, 'host' | 'port'>): string {
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}/`;
+}

@@ -9,7 +9,7 @@ import {
 } from '@boocode/db';
 import { loadOrCreateToken, runService } from '@boocode/service';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, publicBase, type Config } from './config.ts';
 import { loadModelTable } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
 import { serviceSockets } from './service-address.ts';
@@ -63,8 +63,7 @@ async function start(config: Config) {
     listen: { port: config.port, host: config.host },
     announce: async () => {
       await services.ready();
-      const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}/`;
+      const base = publicBase(config);
       const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
       // The one line a user needs, set apart from the services' log lines.
       return `\nboocode is running: open ${url}\n`;

@@ -12,3 +12,4 @@ export * from './ssh-hosts.ts';
 export * from './pending-changes.ts';
 export * from './checkpoints.ts';
 export * from './coder-queue.ts';
+export * from './sessions.ts';

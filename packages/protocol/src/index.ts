@@ -12,3 +12,4 @@ export * from './artifact.ts';
 export * from './change-set.ts';
 export * from './backoff.ts';
 export * from './health.ts';
+export * from './auth.ts';

@@ -4,8 +4,11 @@ import fp from 'fastify-plugin';
 import { AppError } from '@boocode/protocol';
 import { tokensEqual } from './token.ts';
 
-/** The cookie the token is traded for at `POST /api/auth/login`. */
-export const COOKIE = 'boocode_token';
+/**
+ * The cookie of a session: what the token is traded for at `POST /api/auth/login`. It holds the
+ * session's own secret, never the token: ending the session ends it.
+ */
+export const COOKIE = 'boocode_session';
 
 /** Routes that answer without auth: health, and the door itself. */
 export const PUBLIC_API = new Set(['GET /api/health', 'POST /api/auth/login']);
@@ -13,6 +16,8 @@ export const PUBLIC_API = new Set(['GET /api/health', 'POST /api/auth/login']);
 declare module 'fastify' {
   interface FastifyRequest {
     user: string | null;
+    /** The session the request came with (its cookie), if any. */
+    sessionId: string | null;
   }
 }
 
@@ -33,8 +38,10 @@ export interface AuthOptions {
   proxySecretHeader?: string;
   /** Origins allowed besides the one the request was addressed to. */
   allowedOrigins: string[];
-  /** The access token (token mode). '' = none. */
-  token: string;
+  /** The access token (token mode), as it is now (it can be rotated). '' = none. */
+  token: () => string;
+  /** Token mode: the session a cookie's secret opens, or null (see sessions.ts). */
+  sessions?: (secret: string) => Promise<string | null>;
   /**
    * Services only: a Bearer token the server adds when it forwards a request in proxy
    * mode (its own peer address is not a trusted proxy). The user is then the one the
@@ -48,7 +55,7 @@ export interface AuthOptions {
 /**
  * One gate for every request: Host (against DNS rebinding: only the loopback names, HOST and the
  * hosts of ALLOWED_ORIGINS, whatever the bind address), Origin (on every WebSocket and
- * state-changing request), then the user, from the token cookie or bearer header
+ * state-changing request), then the user, from the session cookie or the token as a bearer header
  * (AUTH_MODE=token) or from the proxy's header when the peer is a trusted proxy, the proxy's
  * secret header matches (if one is set) and the user is one of AUTH_PROXY_USERS
  * (AUTH_MODE=proxy). Anything else is 401, or 403 for a user not allowed in.
@@ -56,6 +63,7 @@ export interface AuthOptions {
 export const authPlugin = fp<AuthOptions>(async (app, opts) => {
   const { authMode, proxyHeader, trustedProxies, allowedOrigins, token } = opts;
   app.decorateRequest('user', null);
+  app.decorateRequest('sessionId', null);
 
   const proxyUsers = new Set(opts.proxyUsers ?? []);
   const allowedHosts = new Set<string>(opts.extraHosts ?? []);
@@ -73,7 +81,7 @@ export const authPlugin = fp<AuthOptions>(async (app, opts) => {
     }
   };
 
-  const userOf = (req: FastifyRequest): string | null => {
+  const userOf = async (req: FastifyRequest): Promise<string | null> => {
     const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (authMode === 'proxy') {
       const fromServer = !!opts.serviceToken && !!bearer && tokensEqual(bearer, opts.serviceToken);
@@ -95,8 +103,13 @@ export const authPlugin = fp<AuthOptions>(async (app, opts) => {
       }
       return u;
     }
-    const given = bearer ?? req.cookies[COOKIE];
-    return token && given && tokensEqual(given, token) ? 'owner' : null;
+    const current = token();
+    if (bearer) return current && tokensEqual(bearer, current) ? 'owner' : null;
+    const secret = req.cookies[COOKIE];
+    const sessionId = secret && opts.sessions ? await opts.sessions(secret) : null;
+    if (!sessionId) return null;
+    req.sessionId = sessionId;
+    return 'owner';
   };
 
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
@@ -120,7 +133,7 @@ export const authPlugin = fp<AuthOptions>(async (app, opts) => {
     const routeUrl = req.routeOptions.url ?? '';
     const isApi = req.url.startsWith('/api') || routeUrl.startsWith('/api');
     if (!isApi || PUBLIC_API.has(`${req.method} ${routeUrl}`)) return;
-    req.user = userOf(req);
+    req.user = await userOf(req);
     if (!req.user) throw new AppError('unauthorized', 'Not signed in.');
   });
 });

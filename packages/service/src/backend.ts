@@ -3,6 +3,7 @@ import { connectDatabase, migrate, type Sql } from '@boocode/db';
 import type { AuthOptions } from './auth-plugin.ts';
 import type { ServiceConfig } from './config.ts';
 import type { ListenTarget } from './run-service.ts';
+import { sessionChecker } from './sessions.ts';
 import { loadOrCreateToken } from './token.ts';
 
 /** A service behind the server (booterm, coder): its own address and the front door's. */
@@ -24,7 +25,7 @@ export interface BackendConfig extends ServiceConfig {
  * token mode, the server's voucher for a forwarded request in proxy mode. Its own address is
  * accepted too, for when it is reached directly on its loopback port.
  */
-export function backendAuth(config: BackendConfig, token: string): AuthOptions {
+export function backendAuth(config: BackendConfig, token: string, sql: Sql): AuthOptions {
   return {
     host: config.publicHost,
     port: config.publicPort,
@@ -35,7 +36,10 @@ export function backendAuth(config: BackendConfig, token: string): AuthOptions {
     proxySecret: config.proxySecret,
     proxySecretHeader: config.proxySecretHeader,
     allowedOrigins: config.allowedOrigins,
-    token: config.authMode === 'token' ? token : '',
+    // Read at start: the server rotates the token; a service reached only through the server's
+    // 0700 socket gets its users' sessions, which a rotation ends, from the database.
+    token: () => (config.authMode === 'token' ? token : ''),
+    sessions: sessionChecker(sql),
     serviceToken: config.authMode === 'proxy' ? token : undefined,
     extraHosts: [
       ...['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),

@@ -1,5 +1,6 @@
 export { authPlugin, COOKIE, PUBLIC_API, type AuthOptions } from './auth-plugin.ts';
-export { loadOrCreateToken, tokensEqual } from './token.ts';
+export { loadOrCreateToken, rotateToken, tokensEqual } from './token.ts';
+export { openSession, sessionChecker } from './sessions.ts';
 export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
 export * from './config.ts';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';

@@ -1,7 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -36,8 +41,15 @@ export interface ServiceAppOptions {
    */
   preClose?: () => Promise<void>;
   errors?: ErrorHandlerOptions;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
   /** Sees every route as it is added (the tests' route tables). */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
+}
+
+/** `url` with the value of any `token` parameter replaced. */
+export function redactToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }
 
 /**
@@ -50,6 +62,16 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
     logger: {
       level: opts.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.token'],
+      // The printed URL carries the token (`/?token=...`): no log line does.
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: redactToken(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+        }),
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     logController: new LogController({
       disableRequestLogging: opts.logLevel !== 'debug' && opts.logLevel !== 'trace',

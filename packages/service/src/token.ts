@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -32,6 +32,16 @@ export async function loadOrCreateToken(home: string): Promise<string> {
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+/** Writes a new token over the old one (atomically) and answers it. */
+export async function rotateToken(home: string): Promise<string> {
+  const file = path.join(home, 'token');
+  const token = randomBytes(32).toString('base64url');
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, `${token}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+  return token;
 }
 
 export function tokensEqual(a: string, b: string): boolean {

@@ -12,7 +12,7 @@ const auth: AuthOptions = {
   proxyHeader: 'remote-user',
   trustedProxies: [],
   allowedOrigins: [],
-  token: TOKEN,
+  token: () => TOKEN,
 };
 const host = { host: '127.0.0.1:9500' };
 
@@ -92,5 +92,25 @@ describe('createServiceApp', () => {
     app = null;
     const timeout = new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000));
     expect(await Promise.race([closed, timeout])).toBe('closed');
+  });
+});
+
+describe('logs', () => {
+  it('never hold the token, not even at debug with the printed URL', async () => {
+    const lines: string[] = [];
+    app = await createServiceApp({
+      name: 'server',
+      logLevel: 'debug',
+      auth,
+      logStream: { write: (line) => void lines.push(line) },
+    });
+    await app.inject({ url: `/?token=${TOKEN}&x=1`, headers: host });
+    await app.inject({
+      url: '/api/health',
+      headers: { ...host, authorization: `Bearer ${TOKEN}`, cookie: `boocode_session=${TOKEN}` },
+    });
+    const all = lines.join('');
+    expect(all).toContain('token=[redacted]');
+    expect(all).not.toContain(TOKEN);
   });
 });

@@ -63,10 +63,14 @@ describe('auth', () => {
   it('refuses a wrong token and a wrong cookie', async () => {
     const bad = await fetch(`${h.base}/api/chats`, { headers: { authorization: 'Bearer nope' } });
     expect(bad.status).toBe(401);
-    const badCookie = await fetch(`${h.base}/api/chats`, {
-      headers: { cookie: 'boocode_token=nope' },
-    });
-    expect(badCookie.status).toBe(401);
+    for (const cookie of [
+      'boocode_session=nope',
+      `boocode_session=${TOKEN}`,
+      `boocode_token=${TOKEN}`,
+    ]) {
+      const badCookie = await fetch(`${h.base}/api/chats`, { headers: { cookie } });
+      expect(badCookie.status, cookie).toBe(401);
+    }
   });
 
   it('trades the token for an HttpOnly SameSite=Strict cookie that then works', async () => {
@@ -86,6 +90,9 @@ describe('auth', () => {
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).not.toMatch(/Secure/i);
+    expect(cookie).toMatch(/^boocode_session=/);
+    expect(cookie).not.toContain(TOKEN);
     const me = await fetch(`${h.base}/api/auth/me`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(await me.json()).toEqual({ user: 'owner' });
   });
@@ -237,6 +244,92 @@ describe('Host check', () => {
       expect(await status('boo.example.com')).toBe(200);
     } finally {
       await p.close();
+    }
+  });
+});
+
+describe('sessions', () => {
+  /** Signs in with `token` as a browser would; answers the session's cookie. */
+  async function signIn(base: string, token = TOKEN, agent = 'test-browser'): Promise<string> {
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, 'user-agent': agent },
+      body: JSON.stringify({ token }),
+    });
+    expect(res.status).toBe(204);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  }
+  const as = (base: string, cookie: string, method = 'GET', p = '/api/auth/me') =>
+    fetch(base + p, { method, headers: { cookie, origin: base } });
+
+  it('lists the signed-in browsers, ends one of them, and signing out ends the own', async () => {
+    const a = await signIn(h.base, TOKEN, 'browser-a');
+    const b = await signIn(h.base, TOKEN, 'browser-b');
+    const list = (await (await as(h.base, a, 'GET', '/api/auth/sessions')).json()) as {
+      sessions: { id: string; userAgent: string; current: boolean }[];
+    };
+    const mine = list.sessions.find((s) => s.current)!;
+    expect(mine.userAgent).toBe('browser-a');
+    const other = list.sessions.find((s) => s.userAgent === 'browser-b')!;
+    expect(other.current).toBe(false);
+
+    expect((await as(h.base, a, 'DELETE', `/api/auth/sessions/${other.id}`)).status).toBe(204);
+    expect((await as(h.base, b)).status).toBe(401);
+    expect((await as(h.base, a)).status).toBe(200);
+
+    const out = await as(h.base, a, 'POST', '/api/auth/logout');
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^boocode_session=;/);
+    expect((await as(h.base, a)).status).toBe(401);
+  });
+
+  it('marks the cookie Secure when a trusted TLS proxy says the page came over https', async () => {
+    const p = await startHarness({ TRUSTED_PROXIES: '127.0.0.1' }, { db, model });
+    try {
+      const login = (proto: string) =>
+        fetch(`${p.base}/api/auth/login`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            origin: p.origin,
+            'x-forwarded-proto': proto,
+          },
+          body: JSON.stringify({ token: TOKEN }),
+        });
+      expect((await login('https')).headers.get('set-cookie')).toMatch(/; Secure/i);
+      expect((await login('http')).headers.get('set-cookie')).not.toMatch(/Secure/i);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('replaces the token: the old one no longer signs in, and every other session ends', async () => {
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-rotate-'));
+    const p = await startHarness({ BOOCODE_HOME: home }, { db, model });
+    try {
+      const mine = await signIn(p.base);
+      const other = await signIn(p.base);
+      const res = await as(p.base, mine, 'POST', '/api/auth/token/rotate');
+      expect(res.status).toBe(200);
+      const { url } = (await res.json()) as { url: string };
+      const fresh = new URL(url).searchParams.get('token')!;
+      expect(fresh).not.toBe(TOKEN);
+      expect((await readFile(path.join(home, 'token'), 'utf8')).trim()).toBe(fresh);
+      expect((await as(p.base, mine)).status).toBe(200);
+      expect((await as(p.base, other)).status).toBe(401);
+      const old = await fetch(`${p.base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: p.base },
+        body: JSON.stringify({ token: TOKEN }),
+      });
+      expect(old.status).toBe(401);
+      await signIn(p.base, fresh);
+    } finally {
+      await p.close();
+      await rm(home, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Dialog } from '@boocode/ui';
 import { Settings } from 'lucide-react';
+import { SessionsSection } from '../auth/sessions-section.tsx';
 import { McpServersSection } from '../mcp/mcp-servers-section.tsx';
 
 /** The sidebar's "Settings" button and the dialog it opens. */
@@ -24,7 +25,10 @@ export function SettingsButton() {
         title="Settings"
         description="Settings of this boocode server; they apply at once."
       >
-        <McpServersSection />
+        <div className="space-y-6">
+          <McpServersSection />
+          <SessionsSection />
+        </div>
       </Dialog>
     </>
   );
