@@ -32,7 +32,7 @@ describe('chat in the browser', () => {
 
   it('lists this browser among the sessions in Settings, and signs out', async () => {
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const sessions = page.getByRole('list', { name: 'Sessions' });
     await sessions.getByRole('listitem', { name: 'This browser' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
