@@ -143,6 +143,29 @@ describe('terminal in the browser', () => {
     await context.close();
   });
 
+  it('keeps the keys typed while the terminal socket is still opening, and sends them once open', async () => {
+    const { context, page } = await open();
+    // Holds every terminal socket until released, as a slow network or a busy server would.
+    let release = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    await page.routeWebSocket(/\/api\/term\/terminals\/[^/]+\/ws/, async (ws) => {
+      await released;
+      ws.connectToServer();
+    });
+    const before = await workspace(page).getByRole('region').count();
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    await page
+      .getByRole('combobox', { name: 'Directory' })
+      .selectOption({ label: 'Home directory' });
+    await page.getByRole('button', { name: 'Open terminal' }).click();
+    await poll(() => workspace(page).getByRole('region').count()).toBe(before + 1);
+    const pane = workspace(page).getByRole('region', { name: 'Terminal' }).last();
+    await run(page, pane, 'echo early-$((20+1))');
+    release();
+    await poll(() => screenText(pane)).toContain('early-21');
+    await context.close();
+  });
+
   it('splits a terminal pane into a second terminal, and keeps both after a reload', async () => {
     const { context, page } = await open();
     const first = await newTerminal(page);

@@ -31,6 +31,8 @@ export interface TerminalSink {
 }
 
 const RECONNECT = { initialMs: 500, maxMs: 10_000 };
+/** Keys kept while the socket opens; a paste past it is dropped rather than held without end. */
+const MAX_WAITING_INPUT = 64 * 1024;
 
 /**
  * One terminal's socket: attaches at the pane's size, acks output as xterm.js finishes writing
@@ -43,6 +45,9 @@ export class TerminalConnection {
   private generation = 0;
   private unacked = 0;
   private readonly backoff = new Backoff(RECONNECT);
+  /** Keys typed before the socket opened, sent once it has. */
+  private waitingInput: string[] = [];
+  private waitingBytes = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private ended = false;
@@ -69,9 +74,18 @@ export class TerminalConnection {
     s?.close(1000);
   }
 
-  /** Keys and paste, as xterm.js gives them (onData). */
+  /**
+   * Keys and paste, as xterm.js gives them (onData). Typed while the socket is still opening (a
+   * pane just opened, or coming back), they wait and go once it is open: no key is lost.
+   */
   input(data: string): void {
-    this.sendJson({ type: 'terminal.input', data });
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.sendJson({ type: 'terminal.input', data });
+      return;
+    }
+    if (this.stopped || this.ended || this.waitingBytes + data.length > MAX_WAITING_INPUT) return;
+    this.waitingInput.push(data);
+    this.waitingBytes += data.length;
   }
 
   /** xterm.js onBinary (mouse reports in some modes): one byte per char code. */
@@ -130,6 +144,10 @@ export class TerminalConnection {
       // The pane may have changed size while the socket was opening.
       const now = this.sink.size();
       this.resize(now.cols, now.rows);
+      const waiting = this.waitingInput.join('');
+      this.waitingInput = [];
+      this.waitingBytes = 0;
+      if (waiting) this.sendJson({ type: 'terminal.input', data: waiting });
     };
     socket.onmessage = (e: MessageEvent) => {
       if (gen !== this.generation) return;
