@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { BackoffPolicy, Chat, ServerFrame } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
-import { createServiceApp, sessionChecker } from '@boocode/service';
+import { createServiceApp, gateSettings, sessionChecker } from '@boocode/service';
 import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
@@ -83,15 +83,7 @@ export async function buildApp({
     logLevel: config.logLevel,
     bodyLimit: 4 * 1024 * 1024,
     auth: {
-      host: config.host,
-      port: config.port,
-      authMode: config.authMode,
-      proxyHeader: config.proxyHeader,
-      trustedProxies: config.trustedProxies,
-      proxyUsers: config.proxyUsers,
-      proxySecret: config.proxySecret,
-      proxySecretHeader: config.proxySecretHeader,
-      allowedOrigins: config.allowedOrigins,
+      ...gateSettings(config, config),
       token: () => currentToken,
       sessions: sessionChecker(sql),
     },

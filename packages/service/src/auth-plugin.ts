@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import { AppError } from '@boocode/protocol';
+import type { ServiceConfig } from './config.ts';
 import { tokensEqual } from './token.ts';
 
 /**
@@ -50,6 +51,27 @@ export interface AuthOptions {
   serviceToken?: string;
   /** More `host:port` values to accept, e.g. a service's own loopback address. */
   extraHosts?: string[];
+}
+
+/**
+ * The gate's settings that come from the config of the front door (the server's HOST and PORT,
+ * the auth mode, the proxy's ...): the same for the server and the services behind it.
+ */
+export function gateSettings(
+  config: ServiceConfig,
+  front: { host: string; port: number },
+): Omit<AuthOptions, 'token'> {
+  return {
+    host: front.host,
+    port: front.port,
+    authMode: config.authMode,
+    proxyHeader: config.proxyHeader,
+    trustedProxies: config.trustedProxies,
+    proxyUsers: config.proxyUsers,
+    proxySecret: config.proxySecret,
+    proxySecretHeader: config.proxySecretHeader,
+    allowedOrigins: config.allowedOrigins,
+  };
 }
 
 /**

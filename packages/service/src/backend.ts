@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { connectDatabase, migrate, type Sql } from '@boocode/db';
-import type { AuthOptions } from './auth-plugin.ts';
+import { gateSettings, type AuthOptions } from './auth-plugin.ts';
 import type { ServiceConfig } from './config.ts';
 import type { ListenTarget } from './run-service.ts';
 import { sessionChecker } from './sessions.ts';
@@ -27,15 +27,7 @@ export interface BackendConfig extends ServiceConfig {
  */
 export function backendAuth(config: BackendConfig, token: string, sql: Sql): AuthOptions {
   return {
-    host: config.publicHost,
-    port: config.publicPort,
-    authMode: config.authMode,
-    proxyHeader: config.proxyHeader,
-    trustedProxies: config.trustedProxies,
-    proxyUsers: config.proxyUsers,
-    proxySecret: config.proxySecret,
-    proxySecretHeader: config.proxySecretHeader,
-    allowedOrigins: config.allowedOrigins,
+    ...gateSettings(config, { host: config.publicHost, port: config.publicPort }),
     // Read at start: the server rotates the token; a service reached only through the server's
     // 0700 socket gets its users' sessions, which a rotation ends, from the database.
     token: () => (config.authMode === 'token' ? token : ''),

@@ -1,4 +1,4 @@
-export { authPlugin, COOKIE, PUBLIC_API, type AuthOptions } from './auth-plugin.ts';
+export { authPlugin, COOKIE, gateSettings, PUBLIC_API, type AuthOptions } from './auth-plugin.ts';
 export { loadOrCreateToken, rotateToken, tokensEqual } from './token.ts';
 export { openSession, sessionChecker } from './sessions.ts';
 export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';

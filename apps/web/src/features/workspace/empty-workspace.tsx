@@ -1,6 +1,6 @@
 import { Button } from '@boocode/ui';
-import { LayoutPanelLeft, PanelLeft } from 'lucide-react';
-import { useWorkspaceControls } from './pane-chrome.tsx';
+import { LayoutPanelLeft } from 'lucide-react';
+import { SidebarToggleButton, useWorkspaceControls } from './pane-chrome.tsx';
 
 /** Every pane closed: a way back to a chat; the sidebar has the other "New ..." buttons. */
 export function EmptyWorkspace() {
@@ -8,17 +8,7 @@ export function EmptyWorkspace() {
   return (
     <div className="flex h-full flex-col">
       <header className="border-border flex h-12 shrink-0 items-center border-b px-2 sm:px-3">
-        <Button
-          variant="ghost"
-          size="icon"
-          aria-label="Toggle sidebar"
-          aria-expanded={ws.sidebarOpen}
-          aria-controls="sidebar"
-          title="Toggle sidebar"
-          onClick={ws.toggleSidebar}
-        >
-          <PanelLeft />
-        </Button>
+        <SidebarToggleButton />
       </header>
       <div className="text-muted-foreground flex flex-1 flex-col items-center justify-center gap-3 p-6 text-center text-sm">
         <LayoutPanelLeft aria-hidden="true" className="size-8 opacity-60" />

@@ -102,8 +102,12 @@ export function PaneActions() {
 /** The sidebar toggle, in the first pane's header only. */
 export function SidebarToggle() {
   const { first } = usePaneSlot();
+  return first ? <SidebarToggleButton /> : null;
+}
+
+/** The button that folds the sidebar away or brings it back. */
+export function SidebarToggleButton() {
   const ws = useWorkspaceControls();
-  if (!first) return null;
   return (
     <Button
       variant="ghost"
