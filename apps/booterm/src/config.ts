@@ -1,9 +1,9 @@
 import {
+  backendConfig,
+  backendEnv,
   parseEnv,
-  port,
   refineProxy,
   SERVICE_SECRETS,
-  serviceConfig,
   serviceEnv,
   type BackendConfig,
 } from '@boocode/service';
@@ -15,10 +15,7 @@ export { ConfigError } from '@boocode/service';
 const Env = refineProxy(
   z.object({
     ...serviceEnv,
-    BOOTERM_PORT: port(9501),
-    BOOTERM_HOST: z.string().min(1).default('127.0.0.1'),
-    /** A unix socket path to listen on instead of BOOTERM_HOST:BOOTERM_PORT (the server sets it). */
-    BOOTERM_SOCKET: z.string().startsWith('/', 'must be an absolute path').optional(),
+    ...backendEnv('BOOTERM', 9501),
     /** tmux socket name (`tmux -L`): tests use their own so that they never touch the user's. */
     BOOTERM_TMUX_SOCKET: z
       .string()
@@ -46,15 +43,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(Env, env, new Set(SERVICE_SECRETS));
   const shell = e.BOOTERM_SHELL?.trim().split(/\s+/).filter(Boolean);
   return {
-    ...serviceConfig(e),
-    port: e.BOOTERM_PORT,
-    host: e.BOOTERM_HOST,
-    socket: e.BOOTERM_SOCKET ?? null,
+    ...backendConfig(e, { port: e.BOOTERM_PORT, host: e.BOOTERM_HOST, socket: e.BOOTERM_SOCKET }),
     tmuxSocket: e.BOOTERM_TMUX_SOCKET,
     shell: shell?.length ? shell : null,
     replayLines: e.BOOTERM_REPLAY_LINES,
     maxTerminals: e.BOOTERM_MAX_TERMINALS,
-    publicHost: e.HOST,
-    publicPort: e.PORT,
   };
 }

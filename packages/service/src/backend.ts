@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { connectDatabase, migrate, type Sql } from '@boocode/db';
+import { z } from 'zod';
 import { gateSettings, type AuthOptions } from './auth-plugin.ts';
-import type { ServiceConfig } from './config.ts';
+import { port, serviceConfig, type serviceEnv, type ServiceConfig } from './config.ts';
 import type { ListenTarget } from './run-service.ts';
 import { sessionChecker } from './sessions.ts';
 import { loadOrCreateToken } from './token.ts';
@@ -38,6 +39,33 @@ export function backendAuth(config: BackendConfig, token: string, sql: Sql): Aut
       // On its socket, in a folder of the server's alone, only the server reaches it.
       ...(config.socket ? ['localhost'] : []),
     ],
+  };
+}
+
+/** A backend's own variables: `<P>_PORT`, `<P>_HOST` and `<P>_SOCKET` (see BackendConfig). */
+export function backendEnv<P extends string>(prefix: P, defaultPort: number) {
+  return {
+    [`${prefix}_PORT`]: port(defaultPort),
+    [`${prefix}_HOST`]: z.string().min(1).default('127.0.0.1'),
+    /** A unix socket to listen on instead of host:port (the server sets it). */
+    [`${prefix}_SOCKET`]: z.string().startsWith('/', 'must be an absolute path').optional(),
+  } as Record<`${P}_PORT`, ReturnType<typeof port>> &
+    Record<`${P}_HOST`, z.ZodDefault<z.ZodString>> &
+    Record<`${P}_SOCKET`, z.ZodOptional<z.ZodString>>;
+}
+
+/** The BackendConfig of an environment parsed with {@link serviceEnv}, and the backend's own address. */
+export function backendConfig(
+  e: z.infer<z.ZodObject<typeof serviceEnv>>,
+  own: { port: number; host: string; socket?: string },
+): BackendConfig {
+  return {
+    ...serviceConfig(e),
+    port: own.port,
+    host: own.host,
+    socket: own.socket ?? null,
+    publicHost: e.HOST,
+    publicPort: e.PORT,
   };
 }
 

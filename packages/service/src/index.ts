@@ -10,4 +10,11 @@ export {
   type RunServiceOptions,
   type StartedService,
 } from './run-service.ts';
-export { backendAuth, backendListen, connectBackend, type BackendConfig } from './backend.ts';
+export {
+  backendAuth,
+  backendConfig,
+  backendEnv,
+  backendListen,
+  connectBackend,
+  type BackendConfig,
+} from './backend.ts';
