@@ -175,6 +175,9 @@ describe('terminal in the browser', () => {
     await poll(() => workspace(page).getByRole('region', { name: 'Terminal' }).count()).toBe(2);
     const second = workspace(page).getByRole('region', { name: 'Terminal' }).nth(1);
     await second.getByRole('list').first().waitFor({ state: 'attached' });
+    // Typed once its shell is there, as a person would: the new pane settles into its place
+    // (and takes the focus) while it opens.
+    await poll(() => screenText(second)).toMatch(/[#$]\s*$/);
     await run(page, second, 'echo right-$((3*3))');
     await poll(() => screenText(second)).toContain('right-9');
 
