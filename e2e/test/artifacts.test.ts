@@ -16,7 +16,7 @@ const assistant = (page: Page) => page.getByRole('article', { name: 'assistant m
 const artifact = (page: Page) => page.getByRole('region', { name: 'Artifact' });
 
 async function newChatAndSend(page: Page, text: string) {
-  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.getByRole('button', { name: 'New chat', exact: true }).click();
   await send(page, text);
 }
 

@@ -21,7 +21,7 @@ describe('chat in the browser', () => {
   it('signs in from the printed URL and removes the token from the address bar', async () => {
     const { context, page } = await w.open();
     await expect.poll(() => page.url()).not.toContain('token=');
-    await page.getByRole('button', { name: 'New chat' }).waitFor();
+    await page.getByRole('button', { name: 'New chat', exact: true }).waitFor();
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === 'boocode_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
@@ -56,7 +56,7 @@ describe('chat in the browser', () => {
       },
     ]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     const picker = page.getByRole('combobox', { name: 'Model' });
     await expect
       .poll(() => picker.locator('option').allTextContents())
@@ -82,7 +82,7 @@ describe('chat in the browser', () => {
       { content: ['Code:\n\n```ts\n', ...lines, '```\n', 'End of code.'], delayMs: 40 },
     ]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'stream some code');
     const reply = assistant(page).last();
     await reply.locator('pre').getByText('value3', { exact: false }).waitFor();
@@ -115,7 +115,7 @@ describe('chat in the browser', () => {
     const tokens = wordTokens(2000);
     w.model.setScript([{ content: tokens, delayMs: 2 }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'long please');
     const reply = assistant(page).last();
     await reply.getByText('t300', { exact: false }).waitFor();
@@ -139,7 +139,7 @@ describe('chat in the browser', () => {
     );
     w.model.requests.length = 0;
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'first question');
     await assistant(page).last().getByText('slow20', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Stop' }).click();
@@ -170,7 +170,7 @@ describe('chat in the browser', () => {
       },
     ]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'shout it');
     const reply = assistant(page).last();
     await reply.getByText('loud20', { exact: false }).waitFor();
@@ -191,7 +191,7 @@ describe('chat in the browser', () => {
     );
     w.model.requests.length = 0;
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'question');
     await assistant(page).last().getByText('A short first answer.').waitFor();
     await page.getByRole('button', { name: 'Regenerate' }).click();
@@ -208,7 +208,7 @@ describe('chat in the browser', () => {
   it('keeps the message box one line tall until it has more to hold, also in a chat opened by its address', async () => {
     w.model.setScript([{ content: ['Noted.'] }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'Remember this');
     await assistant(page).last().getByText('Noted.').waitFor();
     const box = page.getByRole('textbox', { name: 'Message' });
@@ -231,7 +231,7 @@ describe('chat in the browser', () => {
     ]);
     w.model.requests.length = 0;
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'q1');
     await assistant(page).last().getByText('Answer one.').waitFor();
     await page.getByRole('button', { name: 'Regenerate' }).waitFor();
@@ -261,7 +261,7 @@ describe('chat in the browser', () => {
     const { context, page } = await w.open();
     const titles: string[] = [];
     for (const word of ['Pelican', 'Walrus']) {
-      await page.getByRole('button', { name: 'New chat' }).click();
+      await page.getByRole('button', { name: 'New chat', exact: true }).click();
       await sendMessage(page, `${word} facts`);
       await assistant(page).last().getByText('ok').waitFor();
       titles.push(`${word} facts`);
@@ -323,7 +323,7 @@ describe('chat in the browser', () => {
   it('shows under a chat found by its messages the text around the match, the term marked', async () => {
     w.model.setScript([{ content: ['They have a long narwhal-like tusk, mostly.'] }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'Arctic whales');
     await assistant(page).last().getByText('tusk', { exact: false }).waitFor();
     await page.getByRole('searchbox', { name: 'Search chats' }).fill('NARWHAL');
@@ -341,7 +341,7 @@ describe('chat in the browser', () => {
     w.model.setScript([{ content: ['ok'] }]);
     const { context, page } = await w.open();
     for (const word of ['Otter', 'Beaver']) {
-      await page.getByRole('button', { name: 'New chat' }).click();
+      await page.getByRole('button', { name: 'New chat', exact: true }).click();
       await sendMessage(page, `${word} notes`);
       await assistant(page).last().getByText('ok').waitFor();
     }
@@ -363,7 +363,7 @@ describe('chat in the browser', () => {
   it('leaves a long chat title room in the header of a chat beside the sidebar', async () => {
     w.model.setScript([{ content: ['Fine.'] }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'How do I write a TypeScript type for a deeply nested config object?');
     await assistant(page).last().getByText('Fine.').waitFor();
     const heading = page.getByRole('heading', { level: 1, name: /^How do I write/ });
@@ -376,7 +376,7 @@ describe('chat in the browser', () => {
   it('scrolls the new-chat screen in a short window rather than cutting it off', async () => {
     const { context, page } = await w.open();
     await page.setViewportSize({ width: 1280, height: 330 });
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     /** Nothing covers the element's top and bottom edges once it is scrolled to. */
     const whole = async (l: Locator) => {
       await l.scrollIntoViewIfNeeded();
@@ -422,7 +422,7 @@ describe('chat in the browser', () => {
     );
     w.model.requests.length = 0;
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'Long job');
     await assistant(page).last().getByText('busy20', { exact: false }).waitFor();
     const item = page
@@ -430,7 +430,7 @@ describe('chat in the browser', () => {
       .filter({ has: page.getByRole('link', { name: 'Long job' }) });
     const replying = item.getByRole('img', { name: 'Replying' });
     await replying.waitFor();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'Something else');
     await assistant(page).last().getByText('Done.').waitFor();
     expect(await replying.count()).toBe(1);
@@ -446,7 +446,7 @@ describe('a failing or restarting server', () => {
   it('shows a clear error when the endpoint sends garbage, keeping the question', async () => {
     w.model.setScript([{ fail: 'malformed', content: ['a', 'b', 'c'] }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'are you there?');
     await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
     await page.getByRole('article', { name: 'user message' }).getByText('are you there?').waitFor();
@@ -456,7 +456,7 @@ describe('a failing or restarting server', () => {
   it('keeps the partial reply marked interrupted when the server restarts mid-reply', async () => {
     w.model.setScript([{ content: wordTokens(5000), delayMs: 3 }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'go on and on');
     await assistant(page).last().getByText('t100', { exact: false }).waitFor();
     await w.restart('SIGKILL');
@@ -471,7 +471,7 @@ describe('fork and export', () => {
   it('forks from a message into a new chat, and exports a chat as Markdown', async () => {
     w.model.setScript((req) => ({ content: [`reply to ${String(req.messages.at(-1)!.content)}`] }));
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await sendMessage(page, 'Heron first');
     await assistant(page).last().getByText('reply to Heron first').waitFor();
     await page.getByRole('button', { name: 'Regenerate' }).waitFor();

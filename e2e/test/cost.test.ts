@@ -16,7 +16,7 @@ describe('cost in the browser', () => {
       { content: ['Priced answer.'], usage: { prompt_tokens: 1000, completion_tokens: 500 } },
     ]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await page.getByRole('combobox', { name: 'Model' }).selectOption('scripted-small');
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('How much?');

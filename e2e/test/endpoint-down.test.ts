@@ -11,7 +11,7 @@ afterAll(() => w?.close());
 describe('an endpoint that is down', () => {
   it('says so by the model picker, and a message sent anyway shows a clear error and is kept', async () => {
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await page.getByText('Could not reach the model endpoint', { exact: false }).first().waitFor();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('hello?');

@@ -22,7 +22,7 @@ describe('agents, skills and compaction in the browser', () => {
   it('starts a new chat with an agent picked on the new-chat screen', async () => {
     w.model.setScript([{ content: ['Reviewed.'] }]);
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     // Where to add one's own: this boocode's home, wherever BOOCODE_HOME points.
     await page
       .getByText(`add your own as Markdown files in ${path.join(w.home, 'agents')}.`)
@@ -45,7 +45,7 @@ describe('agents, skills and compaction in the browser', () => {
       '---\nname: deploy\ndescription: How to deploy the app\n---\nRun make deploy.\n',
     );
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await page.getByRole('button', { name: 'Skills' }).click();
     const list = page.getByRole('list', { name: 'Skills' });
     await list.getByText('deploy', { exact: true }).waitFor();
@@ -60,7 +60,7 @@ describe('agents, skills and compaction in the browser', () => {
         : { content: [`Answer to ${lastUserText(req)}.`] },
     );
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     for (const q of ['alpha', 'beta', 'gamma']) {
       await box.fill(q);

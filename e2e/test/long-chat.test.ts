@@ -51,7 +51,7 @@ describe('a long chat', () => {
     const viaProxy = new URL(w.server.url.href);
     viaProxy.port = String(proxy.port);
     await page.goto(viaProxy.href);
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('keep going');
     await box.press('Enter');

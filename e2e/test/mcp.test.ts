@@ -56,7 +56,7 @@ describe('MCP servers in the browser', () => {
     await dialog.waitFor({ state: 'hidden' });
 
     w.model.setScript(echoThenAnswer);
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Use the echo tool');
     await box.press('Enter');

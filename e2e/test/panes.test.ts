@@ -311,7 +311,7 @@ describe('panes', () => {
     const { context, page } = await w.open();
     await closeButtons(page).click();
     await poll(() => closeButtons(page).count()).toBe(0);
-    await saved(page, () => page.getByRole('button', { name: 'New chat' }).click());
+    await saved(page, () => page.getByRole('button', { name: 'New chat', exact: true }).click());
     await poll(() => closeButtons(page).count()).toBe(1);
     await poll(() =>
       page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null),

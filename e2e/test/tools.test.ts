@@ -31,7 +31,7 @@ describe('tools in the browser', () => {
   it('starts a chat in the only project; the model reads a file; the call shows with its state and result', async () => {
     w.model.setScript(readThenAnswer('src/price.ts'));
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     const project = page.getByRole('combobox', { name: 'Project' });
     await expect.poll(async () => project.locator('option:checked').textContent()).toBe('shop');
     const box = page.getByRole('textbox', { name: 'Message' });
@@ -47,7 +47,7 @@ describe('tools in the browser', () => {
 
   it('adds a project from the UI, and says why a bad path is refused, keeping it', async () => {
     const { context, page } = await w.open();
-    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
     await page.getByRole('button', { name: 'Add project' }).click();
     const input = page.getByRole('textbox', { name: 'Project path' });
     await input.fill(tmp);
