@@ -13,3 +13,4 @@ export * from './change-set.ts';
 export * from './backoff.ts';
 export * from './health.ts';
 export * from './auth.ts';
+export * from './agent.ts';

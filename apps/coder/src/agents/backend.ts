@@ -1,0 +1,59 @@
+import type { AgentEvent, Choice, PermissionOption } from '@boocode/protocol';
+
+/** A permission question the agent asks; answered with one of its options, or cancelled. */
+export interface PermissionAsk {
+  toolCallId: string | null;
+  title: string;
+  options: PermissionOption[];
+}
+export type PermissionAnswer = { optionId: string } | { cancelled: true };
+
+/** Where a backend sends what its agent does. */
+export interface AgentSink {
+  /** Every event but `permission.*`, `prompt` and `changes`, which the session adds itself. */
+  emit(event: AgentEvent): void;
+  /** Resolves when the user answers (inline or in the inbox), or cancelled on stop/close. */
+  requestPermission(ask: PermissionAsk): Promise<PermissionAnswer>;
+}
+
+/** The process of an agent: how to start it, resolved from the provider registry. */
+export interface AgentLaunch {
+  command: string;
+  args: string[];
+  /** The whole environment of the child (HOME, the endpoint's variables...). */
+  env: Record<string, string>;
+}
+
+export interface AgentStartOptions {
+  launch: AgentLaunch;
+  /** The session's worktree: the agent's cwd, and the only root its file methods may touch. */
+  cwd: string;
+  mode?: string;
+  model?: string;
+  thinking?: string;
+  sink: AgentSink;
+  /** Handshake timeout (initialize and new session), ms. */
+  startTimeoutMs?: number;
+}
+
+/** What the agent reported at start: the models and modes it offers, its current ones. */
+export interface AgentStarted {
+  models: Choice[];
+  modes: Choice[];
+  currentModel: string | null;
+  currentMode: string | null;
+}
+
+/**
+ * One live agent session (a process speaking ACP, an SDK session...). `prompt` runs one turn
+ * and resolves with its stop reason when the turn ends; the agent's own crash rejects it with
+ * the reason (exit code, stderr tail). `close` kills the whole process group.
+ */
+export interface AgentBackend {
+  readonly started: AgentStarted;
+  prompt(text: string): Promise<{ stopReason: string }>;
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StartAgent = (opts: AgentStartOptions) => Promise<AgentBackend>;
