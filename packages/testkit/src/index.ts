@@ -7,3 +7,4 @@ export * from './git-repo.ts';
 export * from './mcp-scripts.ts';
 export * from './sshd.ts';
 export * from './term-client.ts';
+export * from './fake-acp.ts';
