@@ -8,3 +8,4 @@ export * from './mcp-scripts.ts';
 export * from './sshd.ts';
 export * from './term-client.ts';
 export * from './fake-acp.ts';
+export * from './anthropic-server.ts';

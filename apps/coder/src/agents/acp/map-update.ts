@@ -48,6 +48,7 @@ export function mapAcpUpdate(update: SessionUpdate): AgentEvent[] {
     }
     case 'tool_call_update': {
       const output = contentText(update.content);
+      if (!update.status && !update.title && output === undefined) return [];
       const event: AgentEvent = {
         type: 'tool.update',
         toolCallId: update.toolCallId,
