@@ -39,8 +39,8 @@ export function acpClient(deps: ClientDeps): Client {
       await writeText(guard, params);
       return {};
     },
-    createTerminal: (params) => terminals.create(params),
-    terminalOutput: (params) => terminals.output(params.terminalId),
+    createTerminal: async (params) => terminals.create(params),
+    terminalOutput: async (params) => terminals.output(params.terminalId),
     waitForTerminalExit: (params) => terminals.waitForExit(params.terminalId),
     killTerminal: async (params) => {
       await terminals.kill(params.terminalId);
