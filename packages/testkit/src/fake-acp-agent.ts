@@ -12,6 +12,10 @@
  * - `garbage`: prints a line that is not JSON on stdout first, then behaves as `normal`. The
  *   client's stream answers it with a parse error and goes on: garbage costs nothing.
  *
+ * Its session offers the modes `ask` (current) and `auto`, and the models `fast` (current),
+ * `smart` and `broken` as a config option of category "model"; setting `broken` (or anything not
+ * offered) fails with "no model <value>".
+ *
  * On start it spawns a `sleep` child in its own process group (a native helper, as wrapped agents
  * have) and, when FAKE_ACP_PIDFILE is set, writes "<own pid> <helper pid>" there, so a test can
  * check that closing killed the whole group.
@@ -24,6 +28,7 @@ import {
   AgentSideConnection,
   ndJsonStream,
   PROTOCOL_VERSION,
+  RequestError,
   type Agent,
 } from '@agentclientprotocol/sdk';
 
@@ -50,6 +55,21 @@ const agent = (conn: AgentSideConnection): Agent => ({
     sessions.set(sessionId, params.cwd);
     return {
       sessionId,
+      // Models the newer way: a config option of category "model".
+      configOptions: [
+        {
+          id: 'model',
+          name: 'Model',
+          category: 'model',
+          type: 'select',
+          currentValue: 'fast',
+          options: [
+            { value: 'fast', name: 'Fast' },
+            { value: 'smart', name: 'Smart' },
+            { value: 'broken', name: 'Broken' },
+          ],
+        },
+      ],
       modes: {
         currentModeId: 'ask',
         availableModes: [
@@ -60,6 +80,11 @@ const agent = (conn: AgentSideConnection): Agent => ({
     };
   },
   setSessionMode: () => ({}),
+  setSessionConfigOption: (params) => {
+    if (params.configId !== 'model' || !['fast', 'smart'].includes(String(params.value)))
+      throw RequestError.invalidParams(params, `no model ${String(params.value)}`);
+    return { configOptions: [] };
+  },
   authenticate: () => ({}),
   cancel: () => {},
   prompt: async ({ sessionId }) => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeAcpAgent, type FakeAcpMode } from '@boocode/testkit';
 import { startAcpAgent } from '../../src/agents/acp/acp-backend.ts';
 import { probeAcp } from '../../src/agents/acp/probe.ts';
-import type { AgentLaunch } from '../../src/agents/backend.ts';
+import type { AgentLaunch, PermissionAnswer } from '../../src/agents/backend.ts';
 import { agentDirs, baseEnv, pick, RecordingSink, type AgentDirs } from './acp-helpers.ts';
 
 let dirs: AgentDirs;
@@ -79,12 +79,16 @@ describe('ACP backend with the fake agent', () => {
       mode: 'auto',
     });
     expect(backend.started).toEqual({
-      models: [],
+      models: [
+        { id: 'fast', name: 'Fast' },
+        { id: 'smart', name: 'Smart' },
+        { id: 'broken', name: 'Broken' },
+      ],
       modes: [
         { id: 'ask', name: 'Ask' },
         { id: 'auto', name: 'Auto' },
       ],
-      currentModel: null,
+      currentModel: 'fast',
       currentMode: 'auto',
     });
     expect(sink.events).toEqual([]);
@@ -104,6 +108,66 @@ describe('ACP backend with the fake agent', () => {
     ]);
     expect(backend.started.currentMode).toBe('ask');
     await backend.close();
+  });
+
+  it("sets the model asked for through the agent's model config option", async () => {
+    const sink = new RecordingSink();
+    const backend = await startAcpAgent({
+      launch: launch('normal'),
+      cwd: dirs.repo,
+      sink,
+      model: 'smart',
+    });
+    expect(backend.started.currentModel).toBe('smart');
+    expect(sink.events).toEqual([]);
+    await backend.close();
+  });
+
+  it('says so in an error event when the agent refuses the model, and still works', async () => {
+    const sink = new RecordingSink(pick('allow_once'));
+    const backend = await startAcpAgent({
+      launch: launch('normal'),
+      cwd: dirs.repo,
+      sink,
+      model: 'broken',
+    });
+    expect(sink.events).toEqual([
+      {
+        type: 'error',
+        message: expect.stringMatching(/^the agent refused the model "broken": .*no model broken/),
+      },
+    ]);
+    expect(backend.started.currentModel).toBe('fast');
+    expect(await backend.prompt('go')).toEqual({ stopReason: 'end_turn' });
+    await backend.close();
+  });
+
+  it('refuses a second prompt while a turn runs', async () => {
+    let release: (answer: PermissionAnswer) => void = () => {};
+    const sink = new RecordingSink();
+    sink.requestPermission = () => new Promise((r) => (release = r));
+    const backend = await startAcpAgent({ launch: launch('normal'), cwd: dirs.repo, sink });
+    const first = backend.prompt('go');
+    await sink.next((e) => e.type === 'tool.call');
+    await expect(backend.prompt('again')).rejects.toThrow('a turn is already running');
+    release({ cancelled: true });
+    expect(await first).toEqual({ stopReason: 'cancelled' });
+    await backend.close();
+  });
+
+  it('fails the start with the exit code and stderr of an agent that dies at once', async () => {
+    const start = startAcpAgent({
+      launch: {
+        command: process.execPath,
+        args: ['-e', 'console.error("no config here"); process.exit(2)'],
+        env: baseEnv(dirs.home),
+      },
+      cwd: dirs.repo,
+      sink: new RecordingSink(),
+    });
+    await expect(start).rejects.toThrow(
+      'the agent exited with code 2 before answering initialize; stderr: no config here',
+    );
   });
 
   it('close kills the agent and its helper process (the whole group)', async () => {
@@ -169,7 +233,11 @@ describe('probeAcp', () => {
       ok: true,
       agent: 'Fake ACP agent',
       version: '1.2.3',
-      models: [],
+      models: [
+        { id: 'fast', name: 'Fast' },
+        { id: 'smart', name: 'Smart' },
+        { id: 'broken', name: 'Broken' },
+      ],
       modes: [
         { id: 'ask', name: 'Ask' },
         { id: 'auto', name: 'Auto' },
