@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   lastUserText,
   startModelServer,
+  wordTokens,
   type ChatRequest,
   type ModelServer,
 } from '@boocode/testkit';
@@ -127,5 +128,16 @@ describe.skipIf(!qwen)('ACP backend with qwen', () => {
     await backend.prompt('please write nope.txt');
     expect(sink.asks).toHaveLength(1);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('cancel mid-reply ends the turn with stopReason cancelled', async () => {
+    model.setScript(() => ({ content: wordTokens(200), delayMs: 20 }));
+    const sink = new RecordingSink();
+    backend = await startAcpAgent({ launch: launch(), cwd: dirs.repo, mode: 'default', sink });
+    const turn = backend.prompt('count slowly');
+    await sink.next((e) => e.type === 'message.delta');
+    await backend.cancel();
+    expect(await turn).toEqual({ stopReason: 'cancelled' });
+    expect(sink.text().length).toBeLessThan(wordTokens(200).join('').length);
   });
 });
