@@ -10,6 +10,7 @@ import {
   type ModelServer,
 } from '@boocode/testkit';
 import { startAcpAgent } from '../../src/agents/acp/acp-backend.ts';
+import { probeAcp } from '../../src/agents/acp/probe.ts';
 import type { AgentBackend, AgentLaunch } from '../../src/agents/backend.ts';
 import {
   agentBin,
@@ -139,5 +140,11 @@ describe.skipIf(!qwen)('ACP backend with qwen', () => {
     await backend.cancel();
     expect(await turn).toEqual({ stopReason: 'cancelled' });
     expect(sink.text().length).toBeLessThan(wordTokens(200).join('').length);
+  });
+
+  it('probeAcp starts qwen and reports its name, version and modes', async () => {
+    const result = await probeAcp(launch(), { timeoutMs: 30_000 });
+    expect(result).toMatchObject({ ok: true, agent: 'Qwen Code', version: '0.15.10' });
+    expect(result.ok && result.modes.map((m) => m.id)).toContain('default');
   });
 });

@@ -61,10 +61,12 @@ export async function openAcpAgent(opts: AgentStartOptions): Promise<AcpAgent> {
     return new Error(proc.withStderr(`the agent ${what} ${during}`));
   };
   const shutdown = async () => {
+    events.stop();
     await terminals.closeAll();
     await proc.kill();
   };
 
+  // The whole start, settings included, runs against one deadline: a silent agent never hangs it.
   let step = 'initialize';
   const handshake = async () => {
     const init = await conn.initialize({
@@ -74,7 +76,19 @@ export async function openAcpAgent(opts: AgentStartOptions): Promise<AcpAgent> {
     });
     step = 'session/new';
     const reply = NewSessionReply.parse(await conn.newSession({ cwd: opts.cwd, mcpServers: [] }));
-    return { init, reply };
+    events.setSession(reply.sessionId);
+    const settings = readSettings(reply);
+    for (const [what, value] of [
+      ['mode', opts.mode],
+      ['model', opts.model],
+    ] as const) {
+      if (value === undefined) continue;
+      step = `the ${what} setting`;
+      const selector = settings[what === 'mode' ? 'modes' : 'models'];
+      const refused = await applySetting(conn, reply.sessionId, what, selector, value);
+      if (refused) emit({ type: 'error', message: refused });
+    }
+    return { init, sessionId: reply.sessionId, settings };
   };
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
@@ -93,27 +107,10 @@ export async function openAcpAgent(opts: AgentStartOptions): Promise<AcpAgent> {
     throw error;
   }
 
-  const { init, reply } = outcome.value;
-  events.setSession(reply.sessionId);
-  const settings = readSettings(reply);
-  for (const [what, value] of [
-    ['mode', opts.mode],
-    ['model', opts.model],
-  ] as const) {
-    if (value === undefined) continue;
-    const refused = await applySetting(
-      conn,
-      reply.sessionId,
-      what,
-      settings[what === 'mode' ? 'modes' : 'models'],
-      value,
-    );
-    if (refused) emit({ type: 'error', message: refused });
-  }
-
+  const { init, sessionId, settings } = outcome.value;
   const backend = new AcpBackend({
     conn,
-    sessionId: reply.sessionId,
+    sessionId,
     started: startedOf(settings),
     events,
     explain,
@@ -163,7 +160,12 @@ class AcpBackend implements AgentBackend {
 
   async cancel(): Promise<void> {
     if (this.closing || this.live.conn.signal.aborted) return;
-    await this.live.conn.cancel({ sessionId: this.live.sessionId });
+    try {
+      await this.live.conn.cancel({ sessionId: this.live.sessionId });
+    } catch (err) {
+      // An agent gone meanwhile has nothing left to cancel: its turn already failed.
+      if (!this.live.conn.signal.aborted) throw err;
+    }
   }
 
   close(): Promise<void> {

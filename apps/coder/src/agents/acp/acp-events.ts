@@ -13,6 +13,7 @@ export class AcpEvents {
   private costSoFar = 0;
   private readonly toolCalls = new Set<string>();
   private tokensInTurn = false;
+  private stopped = false;
 
   constructor(private readonly emit: (event: AgentEvent) => void) {}
 
@@ -21,7 +22,13 @@ export class AcpEvents {
     this.sessionId = sessionId;
   }
 
+  /** The session is closing: what the dying agent still sends is dropped. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   onUpdate(params: SessionNotification): void {
+    if (this.stopped) return;
     if (this.sessionId !== null && params.sessionId !== this.sessionId) return;
     for (const event of mapAcpUpdate(params.update)) {
       if (event.type === 'tool.call') this.toolCalls.add(event.toolCallId);
@@ -36,6 +43,7 @@ export class AcpEvents {
 
   /** qwen asks permission for a call it has not announced: show the call before the question. */
   onPermissionCall(call: ToolCallUpdate): void {
+    if (this.stopped) return;
     if (this.toolCalls.has(call.toolCallId)) return;
     this.toolCalls.add(call.toolCallId);
     this.emit({
