@@ -143,14 +143,16 @@ describe('ACP backend with the fake agent', () => {
   });
 
   it('refuses a second prompt while a turn runs', async () => {
-    let release: (answer: PermissionAnswer) => void = () => {};
+    // The turn waits on its permission question until the test answers it.
+    let onAsk: (answer: (a: PermissionAnswer) => void) => void = () => {};
+    const asked = new Promise<(a: PermissionAnswer) => void>((r) => (onAsk = r));
     const sink = new RecordingSink();
-    sink.requestPermission = () => new Promise((r) => (release = r));
+    sink.requestPermission = () => new Promise((answer) => onAsk(answer));
     const backend = await startAcpAgent({ launch: launch('normal'), cwd: dirs.repo, sink });
     const first = backend.prompt('go');
-    await sink.next((e) => e.type === 'tool.call');
+    const answer = await asked;
     await expect(backend.prompt('again')).rejects.toThrow('a turn is already running');
-    release({ cancelled: true });
+    answer({ cancelled: true });
     expect(await first).toEqual({ stopReason: 'cancelled' });
     await backend.close();
   });
@@ -202,9 +204,10 @@ describe('ACP backend with the fake agent', () => {
       launch: launch('hang'),
       cwd: dirs.repo,
       sink: new RecordingSink(),
-      startTimeoutMs: 1_500,
+      // Time for a loaded machine to boot node and tsx: the agent writes its pids before it hangs.
+      startTimeoutMs: 3_000,
     });
-    await expect(start).rejects.toThrow('the agent did not answer initialize within 1.5 s');
+    await expect(start).rejects.toThrow('the agent did not answer initialize within 3 s');
     expect(anyAlive(await pids())).toBe(false);
   });
 
@@ -247,9 +250,9 @@ describe('probeAcp', () => {
   });
 
   it('answers the failure of an agent that does not answer, and kills it', async () => {
-    expect(await probeAcp(launch('hang'), { timeoutMs: 1_000 })).toEqual({
+    expect(await probeAcp(launch('hang'), { timeoutMs: 3_000 })).toEqual({
       ok: false,
-      error: 'the agent did not answer initialize within 1 s',
+      error: 'the agent did not answer initialize within 3 s',
     });
     expect(anyAlive(await pids())).toBe(false);
   });
