@@ -145,9 +145,8 @@ export class SessionRun {
     resolve?.({ optionId });
   }
 
-  /** Settles when the current turn (if any) has ended and its events are written. */
-  async settled(): Promise<void> {
-    await this.turn;
+  /** Resolves when every event and status change so far is in the database. */
+  async written(): Promise<void> {
     await this.events.flush();
     await this.statusChain;
   }

@@ -113,7 +113,7 @@ export class AgentSessions {
     );
     this.live.set(id, run);
     run.begin(deps.startAgent, launch, body.prompt);
-    await run.events.flush(); // the prompt is in the session's events when the caller hears back
+    await run.written(); // the prompt is in the session's events when the caller hears back
     return (await getAgentSession(sql, id)) ?? session;
   }
 
@@ -124,7 +124,7 @@ export class AgentSessions {
       throw new AppError('conflict', `This session is ${s.status}; start a new one.`);
     }
     run.prompt(text);
-    await run.events.flush();
+    await run.written(); // the caller hears back with the session running
     return this.get(sessionId);
   }
 
@@ -192,11 +192,6 @@ export class AgentSessions {
 
   inbox(): Promise<InboxItem[]> {
     return listInbox(this.opts.sql);
-  }
-
-  /** The live run of a session, for tests that wait for a turn to end. */
-  run(sessionId: string): SessionRun | undefined {
-    return this.live.get(sessionId);
   }
 
   /** At shutdown: every agent process is killed; the next start marks the sessions. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChat, upsertProject } from '@boocode/db';
 import type { AgentSession, PendingChange } from '@boocode/protocol';
 import {
   eventOf,
@@ -158,5 +159,28 @@ describe('what a turn changes in its worktree', () => {
       return 'end_turn';
     });
     expect((await pending(chatId)).map((c) => c.path)).toEqual(['a.txt']);
+  });
+
+  it('in a project that is a subfolder of its repository, queues only that folder, relative to it', async () => {
+    const { root } = await h.project({ 'app/a.txt': 'a\n', 'other/b.txt': 'b\n' });
+    const { project } = await upsertProject(h.db.sql, {
+      name: 'app',
+      path: path.join(root, 'app'),
+    });
+    const chat = await createChat(h.db.sql, {
+      title: 'app',
+      model: null,
+      projectId: project.id,
+      kind: 'coder',
+    });
+    let cwdSeen = '';
+    await run(chat.id, async ({ cwd }) => {
+      cwdSeen = cwd;
+      await writeFile(path.join(cwd, 'a.txt'), 'a2\n');
+      await writeFile(path.join(cwd, '../other/b.txt'), 'b2\n');
+      return 'end_turn';
+    });
+    expect(path.basename(cwdSeen)).toBe('app');
+    expect((await pending(chat.id)).map((c) => c.path)).toEqual(['a.txt']);
   });
 });
