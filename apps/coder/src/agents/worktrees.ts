@@ -47,11 +47,26 @@ async function repositoryOf(projectPath: string): Promise<{ top: string; prefix:
 export async function createWorktree(projectPath: string, dest: string): Promise<Worktree> {
   const { top, prefix } = await repositoryOf(projectPath);
   await mkdir(path.dirname(dest), { recursive: true });
-  await git(['worktree', 'add', '--detach', '--quiet', dest, 'HEAD'], { cwd: top });
+  // No hook of the repository runs for boocode's own checkout (a post-checkout installing...).
+  await git(['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '--quiet', dest], {
+    cwd: top,
+  });
   try {
-    const patch = await git(['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], {
-      cwd: top,
-    });
+    // Prefixes spelled out: a user's diff.noPrefix or diff.mnemonicPrefix would break the apply.
+    const patch = await git(
+      [
+        'diff',
+        'HEAD',
+        '--binary',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--ignore-submodules',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+      ],
+      { cwd: top },
+    );
     if (patch.length > 0) await git(['apply', '--whitespace=nowarn'], { cwd: dest, input: patch });
     await copyUntracked(top, dest);
     await git(['add', '-A'], { cwd: dest });
