@@ -134,7 +134,8 @@ export class SessionRun {
   async abandon(): Promise<void> {
     this.closing = true;
     await this.backend?.close().catch(() => {});
-    await this.events.flush();
+    if (this.turn) await waitAtMost(this.turn, this.ctx.closeWaitMs ?? 5000);
+    await this.written();
   }
 
   /** Resolves a permission this run is waiting on (already answered in the database). */

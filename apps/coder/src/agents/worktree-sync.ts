@@ -1,4 +1,4 @@
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { WRITE_MAX_BYTES, type ChangeRequest, type ProjectChanges } from '@boocode/files';
 import { git, gitText } from './git.ts';
@@ -23,7 +23,16 @@ export async function snapshotTree(wt: Worktree): Promise<string> {
     await gitText(['rev-parse', '--git-path', 'index'], { cwd: wt.root }),
   );
   const scratch = `${indexPath}.boocode-sync`;
-  await copyFile(indexPath, scratch).catch(() => rm(scratch, { force: true }));
+  try {
+    // The copy keeps the index's own time: git trusts a cached stat only for files older than
+    // the index, and a copy made now would make a same-size edit of this second look unchanged.
+    const { mtimeMs } = await stat(indexPath);
+    await copyFile(indexPath, scratch);
+    const at = Math.floor(mtimeMs) / 1000;
+    await utimes(scratch, at, at);
+  } catch {
+    await rm(scratch, { force: true }); // no index yet: every file is hashed
+  }
   const env = { GIT_INDEX_FILE: scratch };
   try {
     await git(['add', '-A'], { cwd: wt.root, env });

@@ -120,7 +120,7 @@ export async function startHarness(db?: TestDatabase): Promise<Harness> {
     const config = loadConfig({
       BOOCODE_HOME: home,
       CODER_PORT: String(port),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     });
     let agents: AgentSessions | null = null;
     const app = await buildApp({

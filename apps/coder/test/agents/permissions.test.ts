@@ -134,7 +134,8 @@ describe('the session socket', () => {
     // Frames published again (as a subscriber that read late would see them) are not resent.
     h.agents.bus.frames(await listAgentEvents(h.db.sql, s.id));
     h.script.turn = async () => 'end_turn';
-    await h.api('POST', `/api/coder/sessions/${s.id}/prompt`, { text: 'more' });
+    const more = await h.api('POST', `/api/coder/sessions/${s.id}/prompt`, { text: 'more' });
+    expect(more.status).toBe(200);
     await ws.until(isIdle, idleAt + 1);
     const seqs = ws.frames().map((f) => f.seq);
     const { lastSeq } = (

@@ -148,7 +148,7 @@ describe('turns', () => {
     );
     expect(ok.status).toBe(200);
     expect(ok.body.session.status).not.toBe('idle');
-    await eventOf(h, s.id, 'done', (await eventOf(h, s.id, 'done')).seq);
+    await statusOf(h, s.id, 'idle');
     const prompts = (await eventsOf(h, s.id)).filter((e) => e.type === 'prompt');
     expect(prompts.map((p) => p.type === 'prompt' && p.text)).toEqual(['first', 'second']);
   });

@@ -34,6 +34,13 @@ async function run(chatId: string, turn: Turn): Promise<AgentSession> {
   return res.body.session;
 }
 
+/** A follow-up prompt, answered while its turn runs; resolves when the turn has ended. */
+async function followUp(sessionId: string, text: string): Promise<void> {
+  const res = await h.api('POST', `/api/coder/sessions/${sessionId}/prompt`, { text });
+  expect(res.status).toBe(200);
+  await statusOf(h, sessionId, 'idle');
+}
+
 async function pending(chatId: string): Promise<PendingChange[]> {
   const res = await h.api<{ changes: PendingChange[] }>(
     'GET',
@@ -87,14 +94,12 @@ describe('what a turn changes in its worktree', () => {
       await writeFile(path.join(cwd, 'a.txt'), 'a1\n');
       return 'end_turn';
     });
-    const firstDone = await eventOf(h, s.id, 'done');
     h.script.turn = async ({ cwd }) => {
       await writeFile(path.join(cwd, 'a.txt'), 'a2\n');
       await writeFile(path.join(cwd, 'b.txt'), 'b1\n');
       return 'end_turn';
     };
-    await h.api('POST', `/api/coder/sessions/${s.id}/prompt`, { text: 'more' });
-    await eventOf(h, s.id, 'done', firstDone.seq);
+    await followUp(s.id, 'more');
     const changes = await pending(chatId);
     expect(changes.map((c) => `${c.path} ${c.hunks.flatMap((x) => x.lines).join('|')}`)).toEqual([
       'a.txt -a|+a1',
@@ -103,9 +108,7 @@ describe('what a turn changes in its worktree', () => {
     ]);
     // A third turn that changes nothing queues nothing and says no changes.
     h.script.turn = async () => 'end_turn';
-    const secondDone = await eventOf(h, s.id, 'done', firstDone.seq);
-    await h.api('POST', `/api/coder/sessions/${s.id}/prompt`, { text: 'nothing' });
-    await eventOf(h, s.id, 'done', secondDone.seq);
+    await followUp(s.id, 'nothing');
     expect(await pending(chatId)).toHaveLength(3);
     expect((await eventsOf(h, s.id)).filter((e) => e.type === 'changes')).toHaveLength(2);
   });
