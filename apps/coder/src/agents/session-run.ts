@@ -108,6 +108,7 @@ export class SessionRun {
         busy ? 'The agent is still working on a turn.' : `This session is ${this.state}.`,
       );
     }
+    this.cancelled = false;
     this.events.emit({ type: 'prompt', text });
     this.turn = this.runTurn(text);
   }
@@ -153,8 +154,9 @@ export class SessionRun {
   }
 
   private async runTurn(text: string): Promise<void> {
-    this.cancelled = false;
-    await this.setStatus('running');
+    this.heldDone = null;
+    // Not awaited: the status is in memory at once, and its writes keep their order.
+    void this.setStatus('running');
     let outcome: { stopReason: string } | { error: string };
     try {
       outcome = await this.backend!.prompt(text);

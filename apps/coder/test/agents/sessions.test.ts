@@ -127,6 +127,35 @@ describe('starting a session', () => {
   });
 });
 
+describe('listing', () => {
+  it("lists a chat's sessions newest first, and a session's events after a seq", async () => {
+    const { chatId } = await h.project({});
+    h.script.turn = () => Promise.resolve('end_turn');
+    const older = await start(chatId, 'one');
+    await statusOf(h, older.id, 'idle');
+    const newer = await start(chatId, 'two');
+    await statusOf(h, newer.id, 'idle');
+    const list = await h.api<{ sessions: AgentSession[] }>(
+      'GET',
+      `/api/coder/sessions?chatId=${chatId}`,
+    );
+    expect(list.body.sessions.map((s) => s.id)).toEqual([newer.id, older.id]);
+    const events = await h.api<{ frames: { seq: number }[] }>(
+      'GET',
+      `/api/coder/sessions/${newer.id}/events?afterSeq=1`,
+    );
+    expect(events.status).toBe(200);
+    expect(events.body.frames.map((f) => f.seq)).toEqual([2]); // the prompt is 1, done is 2
+    const missing = await h.api(
+      'GET',
+      '/api/coder/sessions/00000000-0000-4000-8000-000000000000/events',
+    );
+    expect(missing.status).toBe(404);
+    const bad = await h.api('GET', '/api/coder/sessions?chatId=nope');
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('turns', () => {
   it('takes a follow-up prompt after the turn, and refuses one while it runs', async () => {
     const { chatId } = await h.project({});
