@@ -31,6 +31,8 @@ export interface RunContext {
   log: FastifyBaseLogger;
   /** How long close waits for a turn to end after its process was killed, ms. */
   closeWaitMs?: number;
+  /** The run failed: nothing more will happen in it. */
+  onFailed?: (sessionId: string) => void;
 }
 
 /** Events only the session itself adds; a backend that sends one is not listened to. */
@@ -189,6 +191,7 @@ export class SessionRun {
     const status = this.setStatus('failed', reason);
     await this.backend?.close().catch((err: unknown) => this.ctx.log.warn({ err }, 'close'));
     await status;
+    this.ctx.onFailed?.(this.id);
   }
 
   /** Queues what the turn changed in the worktree as pending changes of the session's chat. */

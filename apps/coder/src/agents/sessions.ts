@@ -106,7 +106,13 @@ export class AgentSessions {
       throw err;
     }
     const run = new SessionRun(
-      { sql, bus: this.bus, log: this.opts.log, closeWaitMs: this.opts.closeWaitMs },
+      {
+        sql,
+        bus: this.bus,
+        log: this.opts.log,
+        closeWaitMs: this.opts.closeWaitMs,
+        onFailed: (sessionId) => this.live.delete(sessionId),
+      },
       session,
       project,
       worktree,
