@@ -144,6 +144,12 @@ describe('the session socket', () => {
     expect(seqs).toEqual(Array.from({ length: lastSeq - 2 }, (_, i) => i + 3));
   });
 
+  it('closes with 4404 for a session that does not exist', async () => {
+    const ws = await h.socket('/api/coder/sessions/00000000-0000-4000-8000-000000000000/ws');
+    const code = await new Promise<number>((resolve) => ws.ws.on('close', resolve));
+    expect(code).toBe(4404);
+  });
+
   it('is refused without the Origin check passing', async () => {
     const { chatId } = await h.project({});
     const s = await start(chatId);

@@ -76,6 +76,19 @@ describe('starting a session', () => {
     expect(deltas).toEqual([{ type: 'message.delta', text: 'x'.repeat(200) }]);
   });
 
+  it('writes a delta on its own after a moment, with no other event to push it out', async () => {
+    const { chatId } = await h.project({});
+    h.script.turn = async ({ sink, cwd }) => {
+      sink.emit({ type: 'reasoning.delta', text: 'thinking' });
+      // Only the flush timer can write it: the turn goes on once it is in the database.
+      const { event } = await eventOf(h, path.basename(cwd), 'reasoning.delta');
+      expect(event.text).toBe('thinking');
+      return 'end_turn';
+    };
+    const s = await start(chatId);
+    await statusOf(h, s.id, 'idle');
+  });
+
   it('refuses a plain chat, a chat without project and an unknown one, creating nothing', async () => {
     const plain = await createChat(h.db.sql, { title: 'c', model: null });
     const noProject = await createChat(h.db.sql, { title: 'c', model: null, kind: 'coder' });
