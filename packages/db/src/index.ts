@@ -13,3 +13,4 @@ export * from './pending-changes.ts';
 export * from './checkpoints.ts';
 export * from './coder-queue.ts';
 export * from './sessions.ts';
+export * from './agent-sessions.ts';

@@ -14,7 +14,9 @@ export const WRITE_MAX_BYTES = 4 * 1024 * 1024;
 export type ChangeRequest =
   | { kind: 'edit'; path: string; oldString: string; newString: string }
   | { kind: 'create'; path: string; content: string }
-  | { kind: 'delete'; path: string };
+  | { kind: 'delete'; path: string }
+  /** The whole new content, whether the file exists or not (an agent's worktree result). */
+  | { kind: 'write'; path: string; content: string };
 
 /** A file as a change sees it: its text, or that it does not exist. */
 export type FileState = { exists: false } | { exists: true; content: string };
@@ -183,6 +185,17 @@ export function planChange(
         ok: true,
         change: { ...base, kind: 'create', after: req.content, oldString: null, newString: null },
       };
+    case 'write': {
+      if (current.exists && current.content === req.content) {
+        return toolError('conflict', `"${rel}" already has this content; nothing changes.`);
+      }
+      if (Buffer.byteLength(req.content) > WRITE_MAX_BYTES) return tooLarge(rel);
+      const kind = current.exists ? 'edit' : 'create';
+      return {
+        ok: true,
+        change: { ...base, kind, after: req.content, oldString: null, newString: null },
+      };
+    }
     case 'delete':
       if (!current.exists) return toolError('not_found', `"${rel}" does not exist.`);
       return {

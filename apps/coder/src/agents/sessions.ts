@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  answerAgentPermission,
+  appendAgentEvents,
+  cancelAgentPermissions,
+  getAgentPermission,
+  getAgentSession,
+  getChat,
+  getProject,
+  insertAgentSession,
+  listAgentEvents,
+  listAgentSessions,
+  listInbox,
+  recoverAgentSessions,
+  setAgentStatus,
+  type Sql,
+} from '@boocode/db';
+import {
+  AppError,
+  notFound,
+  type AgentEventList,
+  type AgentSession,
+  type InboxItem,
+  type StartSessionBody,
+} from '@boocode/protocol';
+import { AgentBus } from './agent-bus.ts';
+import type { AgentLaunch, StartAgent } from './backend.ts';
+import { SessionRun } from './session-run.ts';
+import { createWorktree, removeWorktree } from './worktrees.ts';
+
+/** What the sessions need from outside: the provider registry and a backend. */
+export interface AgentDeps {
+  /** The process of a provider; throws AppError when it is unknown, disabled or not installed. */
+  resolveLaunch(providerId: string, opts: { model?: string }): Promise<AgentLaunch>;
+  startAgent: StartAgent;
+}
+
+export interface AgentSessionsOptions {
+  sql: Sql;
+  /** `$BOOCODE_HOME`: worktrees go in its `worktrees/` folder. */
+  home: string;
+  deps: AgentDeps;
+  log: FastifyBaseLogger;
+  closeWaitMs?: number;
+}
+
+export const RESTART_REASON = 'coder restarted while the agent was running';
+
+/** Agent sessions: start, prompt, cancel, close, permissions, and their live bus. */
+export class AgentSessions {
+  readonly bus = new AgentBus();
+  private readonly live = new Map<string, SessionRun>();
+
+  constructor(private readonly opts: AgentSessionsOptions) {}
+
+  /**
+   * At start: the sessions a previous process left live are failed (starting, running) or closed
+   * (idle), their pending permissions cancelled. Their worktrees stay until they are deleted.
+   */
+  async recover(): Promise<number> {
+    const { sql } = this.opts;
+    const sessions = await recoverAgentSessions(sql, RESTART_REASON);
+    for (const s of sessions) {
+      const ids = await cancelAgentPermissions(sql, s.id);
+      await appendAgentEvents(sql, s.id, [
+        ...ids.map((permissionId) => ({
+          type: 'permission.resolved' as const,
+          permissionId,
+          optionId: null,
+        })),
+        ...(s.status === 'failed' ? [{ type: 'error' as const, message: RESTART_REASON }] : []),
+      ]);
+    }
+    return sessions.length;
+  }
+
+  async start(body: StartSessionBody): Promise<AgentSession> {
+    const { sql, home, deps } = this.opts;
+    const chat = await getChat(sql, body.chatId);
+    if (!chat) throw notFound('chat');
+    if (chat.kind !== 'coder') {
+      throw new AppError('conflict', 'Agents run in coder chats; this is a plain chat.');
+    }
+    if (!chat.projectId) throw new AppError('conflict', 'This chat has no project.');
+    const project = await getProject(sql, chat.projectId);
+    if (!project) throw notFound('project');
+    const launch = await deps.resolveLaunch(body.provider, { model: body.model });
+    const id = randomUUID();
+    const worktree = await createWorktree(project.path, path.join(home, 'worktrees', id));
+    let session: AgentSession;
+    try {
+      session = await insertAgentSession(sql, {
+        id,
+        chatId: chat.id,
+        projectId: project.id,
+        provider: body.provider,
+        mode: body.mode ?? null,
+        model: body.model ?? null,
+        thinking: body.thinking ?? null,
+        worktreePath: worktree.root,
+      });
+    } catch (err) {
+      await removeWorktree(project.path, worktree.root);
+      throw err;
+    }
+    const run = new SessionRun(
+      {
+        sql,
+        bus: this.bus,
+        log: this.opts.log,
+        closeWaitMs: this.opts.closeWaitMs,
+        onFailed: (sessionId) => this.live.delete(sessionId),
+      },
+      session,
+      project,
+      worktree,
+    );
+    this.live.set(id, run);
+    run.begin(deps.startAgent, launch, body.prompt);
+    await run.written(); // the prompt is in the session's events when the caller hears back
+    return (await getAgentSession(sql, id)) ?? session;
+  }
+
+  async prompt(sessionId: string, text: string): Promise<AgentSession> {
+    const run = this.live.get(sessionId);
+    if (!run) {
+      const s = await this.get(sessionId);
+      throw new AppError('conflict', `This session is ${s.status}; start a new one.`);
+    }
+    run.prompt(text);
+    await run.written(); // the caller hears back with the session running
+    return this.get(sessionId);
+  }
+
+  async cancel(sessionId: string): Promise<AgentSession> {
+    await this.live.get(sessionId)?.cancel();
+    return this.get(sessionId);
+  }
+
+  /** Kills the agent, removes the worktree and marks the session closed. */
+  async close(sessionId: string): Promise<AgentSession> {
+    const session = await this.get(sessionId);
+    const run = this.live.get(sessionId);
+    if (run) {
+      await run.close();
+      this.live.delete(sessionId);
+    } else if (session.status !== 'closed') {
+      const s = await setAgentStatus(this.opts.sql, sessionId, 'closed', session.error);
+      if (s) this.bus.session(s);
+    }
+    const project = await getProject(this.opts.sql, session.projectId);
+    await removeWorktree(project?.path ?? session.worktreePath, session.worktreePath);
+    return this.get(sessionId);
+  }
+
+  /** Answers a permission request once: 404 unknown, 409 already settled, 400 not offered. */
+  async answer(permissionId: string, optionId: string): Promise<void> {
+    const { sql } = this.opts;
+    const p = await getAgentPermission(sql, permissionId);
+    if (!p) throw notFound('permission request');
+    if (p.status !== 'pending') {
+      throw new AppError('conflict', `This permission request was already ${p.status}.`);
+    }
+    if (!p.options.some((o) => o.id === optionId)) {
+      throw new AppError('bad_request', `"${optionId}" is not one of the options offered.`);
+    }
+    const answered = await answerAgentPermission(sql, permissionId, optionId);
+    if (!answered) throw new AppError('conflict', 'This permission request was already settled.');
+    const run = this.live.get(p.sessionId);
+    if (run) {
+      run.resolvePermission(permissionId, optionId);
+      await run.events.flush();
+    } else {
+      const frames = await appendAgentEvents(sql, p.sessionId, [
+        { type: 'permission.resolved', permissionId, optionId },
+      ]);
+      this.bus.frames(frames);
+    }
+    this.bus.inboxChanged();
+  }
+
+  async get(sessionId: string): Promise<AgentSession> {
+    const s = await getAgentSession(this.opts.sql, sessionId);
+    if (!s) throw notFound('agent session');
+    return s;
+  }
+
+  list(chatId: string): Promise<AgentSession[]> {
+    return listAgentSessions(this.opts.sql, chatId);
+  }
+
+  async events(sessionId: string, afterSeq: number): Promise<AgentEventList> {
+    const session = await this.get(sessionId);
+    return { session, frames: await listAgentEvents(this.opts.sql, sessionId, afterSeq) };
+  }
+
+  inbox(): Promise<InboxItem[]> {
+    return listInbox(this.opts.sql);
+  }
+
+  /** At shutdown: every agent process is killed; the next start marks the sessions. */
+  async shutdown(): Promise<void> {
+    const runs = [...this.live.values()];
+    this.live.clear();
+    await Promise.all(runs.map((r) => r.abandon()));
+  }
+}
