@@ -57,6 +57,14 @@ export function agentHome(boocodeHome: string, entry: ProviderEntry): string {
   return path.join(boocodeHome, 'agents', entry.id, 'home');
 }
 
+/**
+ * Whether the CLI takes its model from us: every one pointed at boocode's OpenAI-compatible
+ * endpoint (Claude's models are Anthropic's names; Cursor has its own cloud).
+ */
+export function wantsModel(entry: ProviderEntry): boolean {
+  return !entry.ownConfig && entry.driver !== 'builtin' && !['claude', 'cursor'].includes(entry.id);
+}
+
 /** opencode reads its providers from a config file: one custom OpenAI-compatible provider. */
 async function opencodeConfig(home: string, endpoint: Endpoint, model?: string): Promise<string> {
   const file = path.join(home, 'opencode-boocode.json');

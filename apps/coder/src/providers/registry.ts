@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { z } from 'zod';
 import { AppError, notFound, type ProviderInfo, type ProviderList } from '@boocode/protocol';
 import type { AgentLaunch } from '../agents/backend.ts';
 import { ensureProvidersFile, patchProvidersFile, readProviders } from './config-file.ts';
 import type { ProviderEntry } from './defaults.ts';
 import { checkInstalled, type Installed } from './installed.ts';
-import { baseEnv, buildLaunch, type Endpoint } from './launch.ts';
+import { endpointModels } from './endpoint-models.ts';
+import { baseEnv, buildLaunch, wantsModel, type Endpoint } from './launch.ts';
 import { ProbeCache, within, type ProbeAgent, type ProbeResult } from './probes.ts';
 
 export interface RegistryOptions {
@@ -91,8 +91,17 @@ export class ProviderRegistry {
       resolved: found.path ?? '',
       boocodeHome: this.opts.home,
       endpoint,
-      model,
+      model: model ?? (wantsModel(entry) ? await this.defaultModel(endpoint) : undefined),
     });
+  }
+
+  /**
+   * The endpoint's first model, for a CLI that cannot start without one (qwen refuses a new
+   * session: "Authentication required"); none when the endpoint does not answer.
+   */
+  private async defaultModel(endpoint: Endpoint): Promise<string | undefined> {
+    const models = await endpointModels(endpoint, 5_000).catch(() => []);
+    return models[0]?.id;
   }
 
   private async entry(id: string): Promise<ProviderEntry> {
@@ -155,23 +164,10 @@ export class ProviderRegistry {
 
   /** boocode's own loop: the endpoint answers, and its models. */
   private async probeEndpoint(timeoutMs: number): Promise<ProbeResult> {
-    const { baseUrl, apiKey } = this.opts.endpoint;
-    const res = await fetch(`${baseUrl}/models`, {
-      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    }).catch((err: unknown) => {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new Error(`The model endpoint ${baseUrl} does not answer (${why}).`);
-    });
-    if (!res.ok) return { ok: false, error: `The model endpoint answered ${res.status}.` };
-    const body = ModelsBody.safeParse(await res.json().catch(() => null));
-    if (!body.success) return { ok: false, error: 'The model endpoint sent no model list.' };
-    const models = body.data.data.map((m) => ({ id: m.id, name: m.id }));
+    const models = await endpointModels(this.opts.endpoint, timeoutMs);
     return { ok: true, agent: 'boocode', version: '', models, modes: [] };
   }
 }
-
-const ModelsBody = z.object({ data: z.array(z.object({ id: z.string() })) });
 
 function notInstalled(e: ProviderEntry): AppError {
   return new AppError('conflict', `${e.label} is not installed: "${e.command}" is not on PATH.`);

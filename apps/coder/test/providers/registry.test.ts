@@ -241,3 +241,27 @@ describe('tier 2', () => {
     }
   });
 });
+
+describe('launchFor', () => {
+  test('without a model, one pointed at the endpoint gets the endpoint first model', async () => {
+    const launch = await registry.launchFor('tiny');
+    expect(launch).toMatchObject({ command: agents.tiny, args: [] });
+    expect(launch.env).toMatchObject({
+      OPENAI_BASE_URL: model.url,
+      OPENAI_MODEL: 'scripted-small',
+    });
+  });
+
+  test('the model asked for wins', async () => {
+    expect((await registry.launchFor('tiny', { model: 'scripted-big' })).env.OPENAI_MODEL).toBe(
+      'scripted-big',
+    );
+  });
+
+  test('a provider that is not installed cannot be launched: a conflict naming the command', async () => {
+    await expect(registry.launchFor('gone')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('no-such-agent'),
+    });
+  });
+});
