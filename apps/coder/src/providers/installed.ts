@@ -98,6 +98,26 @@ async function packageVersion(file: string): Promise<string | null> {
   return null;
 }
 
+/**
+ * Versions by the file they came from (its real path, inode, size and mtime): a snapshot
+ * resolves every command again, but runs `--version` only for a binary it has not seen, so a
+ * dialog that polls does not start six CLIs a second. An update replaces the file: asked again.
+ */
+const versions = new Map<string, Promise<string | null>>();
+
+async function versionOf(file: string, env: Record<string, string>): Promise<string | null> {
+  const real = await realpath(file);
+  const st = await stat(real);
+  const key = [real, st.ino, st.size, st.mtimeMs].join(':');
+  let version = versions.get(key);
+  if (!version) {
+    version = (async () =>
+      (await versionOutput(file, env)) ?? (await packageVersion(file).catch(() => null)))();
+    versions.set(key, version);
+  }
+  return version;
+}
+
 /** Tier 1 for one command: resolved on `searchPath`, then asked its version. Never throws. */
 export async function checkInstalled(
   command: string,
@@ -106,7 +126,5 @@ export async function checkInstalled(
 ): Promise<Installed> {
   const file = await resolveCommand(command, searchPath);
   if (!file) return { path: null, version: null };
-  const version =
-    (await versionOutput(file, env)) ?? (await packageVersion(file).catch(() => null));
-  return { path: file, version };
+  return { path: file, version: await versionOf(file, env).catch(() => null) };
 }

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -68,4 +68,22 @@ test('a bin that prints no version takes that of the npm package it links into',
 test('a --version whose children hold its output open is cut at 3 s as well', async () => {
   await script('a/wrapper', 'sleep 60 &\nsleep 60');
   expect((await checkInstalled('wrapper', path.join(dir, 'a'), env)).version).toBeNull();
+});
+
+test('a binary replaced by another version shows the new version', async () => {
+  const searchPath = path.join(dir, 'a');
+  await script('a/tool', 'echo 1.2.3');
+  expect((await checkInstalled('tool', searchPath, env)).version).toBe('1.2.3');
+  await rm(path.join(dir, 'a/tool'));
+  await script('a/tool', 'echo 1.2.40');
+  expect((await checkInstalled('tool', searchPath, env)).version).toBe('1.2.40');
+});
+
+test('an unchanged binary is not asked again', async () => {
+  const searchPath = path.join(dir, 'a');
+  const count = path.join(dir, 'count');
+  await script('a/counted', `echo x >> ${count}; echo 5.6.7`);
+  await checkInstalled('counted', searchPath, env);
+  await checkInstalled('counted', searchPath, env);
+  expect((await readFile(count, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
 });
