@@ -29,25 +29,31 @@ export class ProviderRegistry {
   private readonly probes: ProbeCache;
   private readonly tier1 = new Map<string, Promise<Installed>>();
   private patching: Promise<unknown> = Promise.resolve();
+  private background: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: RegistryOptions) {
     this.configPath = path.join(opts.home, 'coder-providers.json');
     this.probes = new ProbeCache(path.join(opts.home, 'coder-probes.json'));
   }
 
-  /** Writes the default file if there is none, loads the probe cache, probes in the background. */
+  /**
+   * Writes the default file if there is none, then probes the enabled, installed ACP agents in
+   * the background, one after another (they start beside the server on a small machine).
+   */
   async start(): Promise<void> {
     await ensureProvidersFile(this.configPath);
     const { entries } = await readProviders(this.configPath);
     const installed = await this.installedAll(entries);
-    entries.forEach((e, i) => {
-      if (e.enabled && e.driver === 'acp' && installed[i]!.path) void this.runProbe(e);
-    });
+    const due = entries.filter((e, i) => e.enabled && e.driver === 'acp' && installed[i]!.path);
+    this.background = (async () => {
+      for (const e of due) await this.runProbe(e);
+    })();
   }
 
-  /** Resolves once the probes running now are done and written (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.probes.idle();
+  /** Resolves once the background probes and those running now are done and written. */
+  async idle(): Promise<void> {
+    await this.background;
+    await this.probes.idle();
   }
 
   async snapshot(): Promise<ProviderList> {
