@@ -120,9 +120,13 @@ async function endpointEnv(
         ...withModel('ANTHROPIC_MODEL'),
       };
     case 'goose': {
-      // goose's OpenAI provider: host and path apart (its docs; not measured here).
+      // goose's OpenAI provider: host and path apart (its docs; goose is not on npm, so this
+      // is not measured here). Keys from the env, not a keyring a fresh HOME does not have;
+      // file edits asked for (its default mode allows everything).
       const u = new URL(endpoint.baseUrl);
       return {
+        GOOSE_DISABLE_KEYRING: '1',
+        GOOSE_MODE: 'smart_approve',
         GOOSE_PROVIDER: 'openai',
         OPENAI_HOST: u.origin,
         OPENAI_BASE_PATH: `${u.pathname.replace(/^\/+/, '')}/chat/completions`,

@@ -150,8 +150,10 @@ describe('the endpoint in each CLI variables', () => {
     expect(Object.keys(l.env).filter((k) => k.startsWith('ANTHROPIC_'))).toEqual([]);
   });
 
-  test('goose: its openai provider, host and path apart', async () => {
+  test('goose: its openai provider, host and path apart, edits asked for', async () => {
     expect((await launch('goose', { model: 'm1' })).env).toMatchObject({
+      GOOSE_MODE: 'smart_approve',
+      GOOSE_DISABLE_KEYRING: '1',
       GOOSE_PROVIDER: 'openai',
       OPENAI_HOST: 'http://127.0.0.1:8731',
       OPENAI_BASE_PATH: 'v1/chat/completions',

@@ -115,6 +115,20 @@ describe('the snapshot', () => {
   });
 });
 
+describe('first start', () => {
+  test('writes coder-providers.json with the defaults when there is none', async () => {
+    const file = path.join(home, 'coder-providers.json');
+    await rm(file);
+    await registry.start();
+    await registry.idle();
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { providers: object };
+    expect(Object.keys(doc.providers)).toEqual([
+      ...['boocode', 'claude', 'opencode', 'goose', 'qwen', 'copilot', 'cursor'],
+    ]);
+    expect((await list()).configError).toBeNull();
+  });
+});
+
 describe('PATCH', () => {
   test('turns a provider off in the file, and the snapshot says so', async () => {
     const res = await call<ProviderList>('PATCH', '/api/coder/providers/qwen', { enabled: false });
