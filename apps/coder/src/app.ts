@@ -1,35 +1,40 @@
 import type { FastifyInstance } from 'fastify';
 import type { Sql } from '@boocode/db';
-import { AppError } from '@boocode/protocol';
 import { backendAuth, createServiceApp } from '@boocode/service';
 import { AgentSessions, type AgentDeps } from './agents/sessions.ts';
 import { CoderService } from './coder-service.ts';
 import type { Config } from './config.ts';
+import { probeAcp } from './agents/acp/probe.ts';
+import { startAcpAgent } from './agents/acp/acp-backend.ts';
+import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { coderRoutes } from './routes/coder.ts';
+import { providerRoutes } from './routes/providers.ts';
 
 export interface AppDeps {
   config: Config;
   sql: Sql;
   /** `$BOOCODE_HOME/token`: the user's in token mode, the server's voucher in proxy mode. */
   token: string;
+  /** The agent providers (main.ts starts it); by default one over `config.home`, not started. */
+  providers?: ProviderRegistry;
   /** Route table, for the test that no route is left open. */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
-  /** The provider registry and the backend agents run on; without them no session starts. */
+  /** Where agents' processes come from and what runs them; by default the registry's, over ACP. */
   agents?: AgentDeps;
   /** Sees the agent sessions (tests wait on their turns). */
   onAgentSessions?: (sessions: AgentSessions) => void;
 }
 
-const NO_AGENTS: AgentDeps = {
-  resolveLaunch: () =>
-    Promise.reject(new AppError('conflict', 'No agent provider is available in this build.')),
-  startAgent: () => Promise.reject(new Error('no agent backend')),
-};
+/** The registry over `$BOOCODE_HOME`, its ACP agents probed with the ACP backend. */
+export function defaultProviders(config: Config): ProviderRegistry {
+  return new ProviderRegistry({ home: config.home, endpoint: config.endpoint, probeAcp });
+}
 
 /** Builds the coder service without listening (tests use `inject` or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, sql, token, onRoute } = deps;
+  const providers = deps.providers ?? defaultProviders(config);
   let agents: AgentSessions | null = null;
   const app = await createServiceApp({
     name: 'coder',
@@ -43,7 +48,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   agents = new AgentSessions({
     sql,
     home: config.home,
-    deps: deps.agents ?? NO_AGENTS,
+    deps: deps.agents ?? {
+      resolveLaunch: (id, opts) => providers.launchFor(id, opts),
+      startAgent: startAcpAgent,
+    },
     log: app.log,
   });
   const recovered = await agents.recover();
@@ -51,5 +59,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deps.onAgentSessions?.(agents);
   await app.register(coderRoutes, { coder: new CoderService(sql) });
   await app.register(agentRoutes, { agents });
+  await app.register(providerRoutes, { providers });
   return app;
 }

@@ -1,5 +1,5 @@
 import { backendListen, connectBackend, runService } from '@boocode/service';
-import { buildApp } from './app.ts';
+import { buildApp, defaultProviders } from './app.ts';
 import { loadConfig } from './config.ts';
 
 await runService({
@@ -7,12 +7,18 @@ await runService({
   loadConfig,
   start: async (config) => {
     const { sql, token } = await connectBackend(config);
-    const app = await buildApp({ config, sql, token });
+    const providers = defaultProviders(config);
+    const app = await buildApp({ config, sql, token, providers });
+    // The default providers file, then the probes, in the background: a failure is only logged.
+    providers.start().catch((err: unknown) => app.log.warn({ err }, 'providers: could not start'));
     return {
       app,
       listen: backendListen(config).listen,
       announce: () => `coder is running on ${backendListen(config).at}`,
-      release: () => sql.end({ timeout: 5 }),
+      release: async () => {
+        await providers.idle();
+        await sql.end({ timeout: 5 });
+      },
     };
   },
 });

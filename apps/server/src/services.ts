@@ -60,6 +60,9 @@ export function serviceSpecs(
     TRUSTED_PROXIES: config.trustedProxies.join(','),
     ALLOWED_ORIGINS: config.allowedOrigins.join(','),
     LOG_LEVEL: config.logLevel,
+    // The model endpoint as the server resolved it, for coder's agents.
+    LLM_BASE_URL: config.llmBaseUrl,
+    LLM_API_KEY: config.llmApiKey ?? '',
   };
   const specs: ServiceSpec[] = [
     {

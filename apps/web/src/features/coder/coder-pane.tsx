@@ -11,6 +11,7 @@ import { wsClient } from '../../lib/ws-client.ts';
 import { asChatEvent } from '../chat/fold-events.ts';
 import { useProjects } from '../projects/project-api.ts';
 import { ChatPaneView } from '../workspace/chat-pane.tsx';
+import { ProvidersButton } from '../providers/providers-dialog.tsx';
 import { PaneHeader, useWorkspaceControls } from '../workspace/pane-chrome.tsx';
 import type { PaneProps } from '../workspace/pane-types.ts';
 import { coderKey, createCoderChat, useCoderChat, useSetAutoApply } from './coder-api.ts';
@@ -49,6 +50,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
           </span>
         ) : null}
         <AutoApply chatId={chatId} />
+        <ProvidersButton />
       </PaneHeader>
       <Group orientation="horizontal" className="min-h-0 flex-1">
         <Panel id={`coder-chat${uid}`} defaultSize="45%" minSize="25%" className="flex flex-col">
