@@ -19,7 +19,7 @@ export function ProviderPicker({
       title="The agent this pane drives"
       value={value}
       onChange={(e) => onChange(e.target.value)}
-      className="w-36 shrink-0"
+      className="w-32 min-w-0 shrink"
     >
       {options.map((o) => (
         <option key={o.id} value={o.id} disabled={o.disabled}>
@@ -91,9 +91,9 @@ function ChoicePicker({
       value={choices.some((c) => c.id === value) ? value : ''}
       disabled={choices.length === 0}
       onChange={(e) => onChange(e.target.value)}
-      className="w-32 min-w-0 shrink"
+      className="w-28 min-w-0 shrink"
     >
-      <option value="">Default</option>
+      <option value="">Default {name.toLowerCase()}</option>
       {choices.map((c) => (
         <option key={c.id} value={c.id}>
           {c.name || c.id}

@@ -45,7 +45,9 @@ export function AgentSide({ chatId, provider, providers, providerPicker }: Props
   }
 
   const list = sessions.data?.sessions;
-  const chosen = picked === undefined ? (list?.[0] ?? null) : picked;
+  // A closed session was put away ("New session"): the pane opens on the latest other one.
+  const latest = list?.find((s) => s.status !== 'closed') ?? null;
+  const chosen = picked === undefined ? latest : picked;
   const session = (chosen && list?.find((s) => s.id === chosen.id)) ?? chosen;
   const { run, report } = useAgentRun(session);
   const live = run?.session ?? session;
