@@ -19,7 +19,7 @@ export function ProviderPicker({
       title="The agent this pane drives"
       value={value}
       onChange={(e) => onChange(e.target.value)}
-      className="w-32 min-w-0 shrink"
+      className="max-w-48 min-w-0 shrink"
     >
       {options.map((o) => (
         <option key={o.id} value={o.id} disabled={o.disabled}>
@@ -91,7 +91,7 @@ function ChoicePicker({
       value={choices.some((c) => c.id === value) ? value : ''}
       disabled={choices.length === 0}
       onChange={(e) => onChange(e.target.value)}
-      className="w-28 min-w-0 shrink"
+      className="max-w-48 min-w-0 shrink"
     >
       <option value="">Default {name.toLowerCase()}</option>
       {choices.map((c) => (

@@ -68,14 +68,12 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
         <Panel id={`coder-chat${uid}`} defaultSize="45%" minSize="25%" className="flex flex-col">
           {provider === OWN_PROVIDER ? (
             <section aria-label="Coder chat" className="flex h-full min-w-0 flex-col">
-              <div className="border-border flex shrink-0 items-center gap-1.5 border-b px-2 py-1.5">
-                {providerPicker}
-              </div>
               <ChatPaneView
                 chatId={chatId}
                 followsUrl={false}
                 onOpenChat={(id) => ws.open({ kind: 'chat', chatId: id, followsUrl: false })}
                 onNewChat={newChat}
+                headerActions={providerPicker}
               />
             </section>
           ) : (
