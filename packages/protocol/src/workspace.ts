@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProviderId } from './agent.ts';
 import { Id } from './chat.ts';
 
 /** A pane's or split's id inside one layout (the browser makes them). */
@@ -37,11 +38,15 @@ export type TerminalPaneState = z.infer<typeof TerminalPaneState>;
  * What a pane shows, by kind. A new kind adds its object here (a `kind` literal and its state),
  * then registers in apps/web/src/features/workspace/pane-registry.tsx.
  */
-/** A coder pane: its own coder chat on a project, beside the changes it queued for review. */
+/**
+ * A coder pane: its own coder chat on a project, beside the changes it queued for review.
+ * `provider` is the agent it drives (absent: `boocode`, our own loop).
+ */
 export const CoderPaneState = z.object({
   kind: z.literal('coder'),
   chatId: Id,
   projectId: Id,
+  provider: ProviderId.optional(),
 });
 export type CoderPaneState = z.infer<typeof CoderPaneState>;
 

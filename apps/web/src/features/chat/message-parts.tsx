@@ -66,7 +66,7 @@ function PartView({ part, streaming, cut, results, calls }: PartViewProps) {
 /**
  * Open while the model is thinking aloud, folded away once it answers; a reader's own toggle wins.
  */
-function Reasoning({ text, streaming }: { text: string; streaming: boolean }) {
+export function Reasoning({ text, streaming }: { text: string; streaming: boolean }) {
   const [userOpen, setUserOpen] = useState<boolean | null>(null);
   const open = userOpen ?? streaming;
   return (

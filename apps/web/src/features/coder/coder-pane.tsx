@@ -14,12 +14,17 @@ import { ChatPaneView } from '../workspace/chat-pane.tsx';
 import { ProvidersButton } from '../providers/providers-dialog.tsx';
 import { PaneHeader, useWorkspaceControls } from '../workspace/pane-chrome.tsx';
 import type { PaneProps } from '../workspace/pane-types.ts';
+import { useProviders } from './agent-api.ts';
+import { OWN_PROVIDER } from './agent-choice.ts';
+import { ProviderPicker } from './agent-pickers.tsx';
+import { AgentSide } from './agent-side.tsx';
 import { coderKey, createCoderChat, useCoderChat, useSetAutoApply } from './coder-api.ts';
 import { ReviewPanel } from './review-panel.tsx';
 
 /**
  * A coder pane: its own coder chat (the model with the write tools) beside the changes it
- * queued, shown as diffs to apply or reject, and the checkpoints to rewind to.
+ * queued, shown as diffs to apply or reject, and the checkpoints to rewind to. With another
+ * provider than our own loop, the left side is that agent's latest session instead.
  */
 export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>) {
   const { chatId, projectId } = state;
@@ -30,6 +35,15 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
   useEffect(() => setTitle(title), [setTitle, title]);
   useLiveQueue(chatId);
   const uid = useId(); // panel ids are element ids too: one set per pane
+  const providers = useProviders();
+  const provider = state.provider ?? OWN_PROVIDER;
+  const providerPicker = (
+    <ProviderPicker
+      providers={providers.data?.providers}
+      value={provider}
+      onChange={(p) => update({ ...state, provider: p })}
+    />
+  );
 
   const newChat = () => {
     createCoderChat(projectId).then(
@@ -54,14 +68,24 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
       </PaneHeader>
       <Group orientation="horizontal" className="min-h-0 flex-1">
         <Panel id={`coder-chat${uid}`} defaultSize="45%" minSize="25%" className="flex flex-col">
-          <section aria-label="Coder chat" className="flex h-full min-w-0 flex-col">
-            <ChatPaneView
+          {provider === OWN_PROVIDER ? (
+            <section aria-label="Coder chat" className="flex h-full min-w-0 flex-col">
+              <ChatPaneView
+                chatId={chatId}
+                followsUrl={false}
+                onOpenChat={(id) => ws.open({ kind: 'chat', chatId: id, followsUrl: false })}
+                onNewChat={newChat}
+                headerActions={providerPicker}
+              />
+            </section>
+          ) : (
+            <AgentSide
               chatId={chatId}
-              followsUrl={false}
-              onOpenChat={(id) => ws.open({ kind: 'chat', chatId: id, followsUrl: false })}
-              onNewChat={newChat}
+              provider={provider}
+              providers={providers.data?.providers}
+              providerPicker={providerPicker}
             />
-          </section>
+          )}
         </Panel>
         <SplitHandle orientation="horizontal" />
         <Panel id={`coder-review${uid}`} minSize="25%" className="flex flex-col">

@@ -32,8 +32,9 @@ function NewCoder({ open }: { open: (state: PaneState) => void }) {
   );
 }
 
-/** "Split right/down" beside a coder pane: a new coder chat on the same project. */
+/** "Split right/down" beside a coder pane: a new coder chat on the same project and provider. */
 export async function splitCoder(state: CoderPaneState): Promise<PaneState> {
   const chat = await createCoderChat(state.projectId);
-  return { kind: 'coder', chatId: chat.id, projectId: state.projectId };
+  const next: CoderPaneState = { kind: 'coder', chatId: chat.id, projectId: state.projectId };
+  return state.provider ? { ...next, provider: state.provider } : next;
 }

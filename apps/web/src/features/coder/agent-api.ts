@@ -1,0 +1,87 @@
+import {
+  AgentSessionList,
+  AgentSessionReply,
+  ProviderList,
+  type AgentSession,
+  type StartSessionBody,
+} from '@boocode/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, api } from '../../lib/api.ts';
+
+export const providersKey = ['coder', 'providers'] as const;
+export const sessionsKey = (chatId: string) => ['coder', 'sessions', chatId] as const;
+
+const sessionUrl = (sessionId: string) => `/api/coder/sessions/${encodeURIComponent(sessionId)}`;
+
+/** The providers on this machine. Silent: without the agents' backend the pane is our own loop. */
+export function useProviders() {
+  return useQuery({
+    queryKey: providersKey,
+    queryFn: ({ signal }) => api('/api/coder/providers', { schema: ProviderList, signal }),
+    staleTime: 60_000,
+    meta: { silent: true },
+  });
+}
+
+/** The agent sessions of a coder pane's chat, newest first. */
+export function useSessions(chatId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: sessionsKey(chatId),
+    queryFn: ({ signal }) =>
+      api(`/api/coder/sessions?chatId=${encodeURIComponent(chatId)}`, {
+        schema: AgentSessionList,
+        signal,
+      }),
+    enabled,
+    meta: { silent: true },
+  });
+}
+
+export async function startSession(body: StartSessionBody): Promise<AgentSession> {
+  const r = await api('/api/coder/sessions', { method: 'POST', body, schema: AgentSessionReply });
+  return r.session;
+}
+
+export async function promptSession(sessionId: string, text: string): Promise<AgentSession> {
+  const r = await api(`${sessionUrl(sessionId)}/prompt`, {
+    method: 'POST',
+    body: { text },
+    schema: AgentSessionReply,
+  });
+  return r.session;
+}
+
+export async function cancelSession(sessionId: string): Promise<AgentSession> {
+  const r = await api(`${sessionUrl(sessionId)}/cancel`, {
+    method: 'POST',
+    schema: AgentSessionReply,
+  });
+  return r.session;
+}
+
+export async function closeSession(sessionId: string): Promise<AgentSession> {
+  const r = await api(sessionUrl(sessionId), { method: 'DELETE', schema: AgentSessionReply });
+  return r.session;
+}
+
+/**
+ * Answers a permission request. A 409 means it was answered (or cancelled) elsewhere: not the
+ * user's error, the session's frames show the answer; it resolves false then.
+ */
+export async function answerPermission(permissionId: string, optionId: string): Promise<boolean> {
+  try {
+    await api(`/api/coder/permissions/${encodeURIComponent(permissionId)}`, {
+      method: 'POST',
+      body: { optionId },
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) return false;
+    throw err;
+  }
+}
+
+/** The socket path of a session's frames after `afterSeq`. */
+export function sessionSocketPath(sessionId: string, afterSeq: number): string {
+  return `${sessionUrl(sessionId)}/ws?afterSeq=${afterSeq}`;
+}
