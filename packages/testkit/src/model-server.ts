@@ -113,7 +113,7 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
         const parsed = JSON.parse(body) as ChatRequest;
         const index = requests.push(parsed) - 1;
         const reply = script(parsed, index);
-        void answer(parsed, reply, res).catch(() => res.destroy());
+        void answer(parsed, reply, res, index).catch(() => res.destroy());
       });
       res.on('close', () => {
         if (!res.writableFinished) onAbort();
@@ -146,7 +146,12 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse): Promise<void> {
+async function answer(
+  req: ChatRequest,
+  reply: Reply,
+  res: http.ServerResponse,
+  index: number,
+): Promise<void> {
   if (reply.fail === 'http500') {
     return json(res, 500, { error: { message: 'scripted internal error', type: 'server_error' } });
   }
@@ -174,7 +179,7 @@ async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse):
             role: 'assistant',
             content: content.join(''),
             ...(reasoning.length ? { reasoning_content: reasoning.join('') } : {}),
-            ...(reply.toolCalls?.length ? { tool_calls: toolCalls(reply) } : {}),
+            ...(reply.toolCalls?.length ? { tool_calls: toolCalls(reply, index) } : {}),
           },
         },
       ],
@@ -193,8 +198,9 @@ async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse):
     yield chunk({ role: 'assistant', content: '' });
     for (const r of reasoning) yield chunk({ reasoning_content: r });
     for (const c of content) yield chunk({ content: c });
-    let index = 0;
-    for (const tc of toolCalls(reply)) yield chunk({ tool_calls: [{ index: index++, ...tc }] });
+    for (const [i, tc] of toolCalls(reply, index).entries()) {
+      yield chunk({ tool_calls: [{ index: i, ...tc }] });
+    }
     yield chunk({}, finish);
     if (usage && wantsUsage) {
       yield `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: req.model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`;
@@ -220,9 +226,10 @@ async function answer(req: ChatRequest, reply: Reply, res: http.ServerResponse):
   res.end();
 }
 
-function toolCalls(reply: Reply) {
+/** Tool calls with ids unique across the server's requests, as a real endpoint gives them. */
+function toolCalls(reply: Reply, request: number) {
   return (reply.toolCalls ?? []).map((tc, i) => ({
-    id: `call_${i}`,
+    id: `call_${request}_${i}`,
     type: 'function' as const,
     function: { name: tc.name, arguments: tc.arguments },
   }));

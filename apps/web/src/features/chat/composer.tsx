@@ -14,10 +14,12 @@ interface Props {
   /** Resolves false when the message did not go out, so the draft is put back. */
   onSend: (content: string) => Promise<boolean>;
   onStop: () => void;
+  /** Who the message goes to, in the empty box: "boocode" unless an agent. */
+  recipient?: string;
 }
 
 /** The message box: Enter sends, Shift+Enter breaks the line (Esc stops a reply: see ChatView). */
-export function Composer({ chatKey, running, onSend, onStop }: Props) {
+export function Composer({ chatKey, running, onSend, onStop, recipient = 'boocode' }: Props) {
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
   const [draftFor, setDraftFor] = useState(chatKey);
@@ -67,7 +69,7 @@ export function Composer({ chatKey, running, onSend, onStop }: Props) {
           ref={ref}
           {...{ [COMPOSER_ATTR]: '' }}
           aria-label="Message"
-          placeholder="Message boocode…"
+          placeholder={`Message ${recipient}…`}
           rows={1}
           value={draft}
           onChange={(e) => setDraft(e.target.value)}

@@ -117,7 +117,18 @@ export function foldAgentFrames(state: AgentRunState, frame: AgentFrame): AgentR
     }
     case 'tool.update': {
       const i = findTool(next.items, ev.toolCallId);
-      if (i < 0) return next; // an update of a call never announced: nothing to attach it to
+      if (i < 0) {
+        // A call never announced (qwen reports a refused call only by its update): shown too.
+        return push(next, {
+          kind: 'tool',
+          seq,
+          toolCallId: ev.toolCallId,
+          title: ev.title ?? 'Tool call',
+          toolKind: 'other',
+          state: ev.status ? toolState(ev.status) : 'running',
+          output: ev.output ?? null,
+        });
+      }
       return replaceAt(next, i, 'tool', (old) => ({
         ...old,
         title: ev.title ?? old.title,

@@ -136,7 +136,13 @@ export function AgentSide({ chatId, provider, providers, providerPicker }: Props
           stop();
         }}
       >
-        <Composer chatKey={chatId} running={busy} onSend={send} onStop={stop} />
+        <Composer
+          chatKey={chatId}
+          running={busy}
+          onSend={send}
+          onStop={stop}
+          recipient={info?.label ?? provider}
+        />
       </div>
     </section>
   );

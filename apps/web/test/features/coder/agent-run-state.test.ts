@@ -97,10 +97,19 @@ describe('foldAgentFrames', () => {
     ]);
   });
 
-  it('drops an update of a tool call that was never announced', () => {
-    const s = run({ type: 'tool.update', toolCallId: 'ghost', status: 'completed' });
-    expect(s.items).toEqual([]);
-    expect(s.lastSeq).toBe(1);
+  it('shows a tool call known only by its update (a call the agent refused before announcing)', () => {
+    const s = run({ type: 'tool.update', toolCallId: 'ghost', status: 'failed', output: 'No.' });
+    expect(s.items).toEqual([
+      {
+        kind: 'tool',
+        seq: 1,
+        toolCallId: 'ghost',
+        title: 'Tool call',
+        toolKind: 'other',
+        state: 'failed',
+        output: 'No.',
+      },
+    ]);
   });
 
   it('marks a permission request answered, or cancelled, when it is resolved', () => {
