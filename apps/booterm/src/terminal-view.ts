@@ -9,6 +9,7 @@ import {
 import { BurstWatch } from './burst-watch.ts';
 import { FlowControl, type FlowStats } from './flow-control.ts';
 import { OutputCoalescer } from './output-coalescer.ts';
+import { ViewInput } from './view-input.ts';
 import { lastScreenBytes, replayBytes } from './replay-bytes.ts';
 import type { Tmux } from './tmux.ts';
 
@@ -57,11 +58,9 @@ export interface ViewOptions {
 export class TerminalView {
   private pty: IPty | null = null;
   private closed = false;
-  /**
-   * Input that came before the tmux client was attached: it sets raw mode with a flush,
-   * so anything written earlier would be lost. Its first output (the repaint) means ready.
-   */
-  private earlyInput: (string | Buffer)[] | null = [];
+  private readonly keys = new ViewInput((message) =>
+    this.sendControl({ type: 'terminal.notice', message }),
+  );
   private size: { cols: number; rows: number };
   private readonly burst = new BurstWatch(() => this.settle());
   private readonly flow = new FlowControl(() => this.burst.outputPaused());
@@ -127,10 +126,7 @@ export class TerminalView {
       // A client replaced by resync may say a last word: the new one repaints anyway.
       if (this.pty !== pty) return;
       this.onOutput(chunk as unknown as Buffer);
-      if (this.earlyInput) {
-        for (const input of this.earlyInput) pty.write(input);
-        this.earlyInput = null;
-      }
+      this.keys.output(pty);
     });
     pty.onExit(() => {
       if (this.pty === pty) void this.onPtyExit();
@@ -161,7 +157,7 @@ export class TerminalView {
     // From now on the old client's output and exit are ignored, and keys wait for the new one.
     this.pty = null;
     this.flow.setSource(null);
-    this.earlyInput ??= [];
+    this.keys.hold();
     hangUp(old);
     const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
     if (this.closed) return;
@@ -225,8 +221,7 @@ export class TerminalView {
 
   private input(data: string | Buffer): void {
     this.output.inputSent();
-    if (this.earlyInput) this.earlyInput.push(data);
-    else this.pty?.write(data);
+    this.keys.write(data);
   }
 
   private onOutput(chunk: Buffer): void {

@@ -129,6 +129,8 @@ export const TerminalServerFrame = z.discriminatedUnion('type', [
    * The last screen of a program that exited came just before, as output.
    */
   z.object({ type: z.literal('terminal.exit') }),
+  /** Something the user should know (input dropped); the socket stays open. */
+  z.object({ type: z.literal('terminal.notice'), message: z.string() }),
   /** Something went wrong on this socket; the socket closes next. */
   z.object({ type: z.literal('terminal.error'), message: z.string() }),
 ]);

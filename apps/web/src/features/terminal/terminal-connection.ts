@@ -7,6 +7,7 @@ import {
   type TerminalClientFrame,
 } from '@boocode/protocol';
 import { terminalSocketUrl } from './terminal-api.ts';
+import { toastError } from '../../lib/toast.ts';
 
 export type TerminalStatus =
   /** First connection, not open yet. */
@@ -189,6 +190,9 @@ export class TerminalConnection {
         return;
       case 'terminal.error':
         this.sink.status(this.everOpened ? 'reconnecting' : 'connecting', frame.message);
+        return;
+      case 'terminal.notice':
+        toastError(frame.message);
         return;
     }
   }
