@@ -27,6 +27,7 @@ import { modelRoutes } from './routes/models.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { wsRoutes } from './routes/ws.ts';
 import { upstreamProxy } from './upstream-proxy.ts';
+import { SessionSockets } from './session-sockets.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 
 export interface AppDeps {
@@ -139,6 +140,8 @@ export async function buildApp({
   // MCP servers (their process groups) go when the app does.
   app.addHook('onClose', async () => mcp.close());
   addAppCsp(app);
+  const sockets = new SessionSockets();
+  sockets.track(app);
   await app.register(artifactFrameRoutes);
   await app.register(authRoutes, {
     sql,
@@ -146,6 +149,7 @@ export async function buildApp({
     token: { get: () => currentToken, set: (t) => (currentToken = t) },
     baseUrl: publicBase(config),
     trustedProxies: config.trustedProxies,
+    sockets,
   });
   await app.register(modelRoutes, { models });
   await app.register(chatRoutes, { sql, chats, agents, onChatsChanged });

@@ -11,6 +11,7 @@ import {
 } from '@boocode/protocol';
 import { deleteOtherSessions, deleteSession, listSessions, type Sql } from '@boocode/db';
 import { COOKIE, openSession, rotateToken, tokensEqual } from '@boocode/service';
+import type { SessionSockets } from '../session-sockets.ts';
 
 export interface AuthRoutesOptions {
   sql: Sql;
@@ -22,6 +23,8 @@ export interface AuthRoutesOptions {
   baseUrl: string;
   /** Proxies whose `X-Forwarded-Proto` is believed (a TLS proxy in front, in token mode too). */
   trustedProxies: string[];
+  /** The sockets each session opened, cut when it ends. */
+  sockets: SessionSockets;
 }
 
 /** A sign-in lasts this long unless ended. */
@@ -59,7 +62,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   });
 
   app.post('/api/auth/logout', async (req, reply) => {
-    if (req.sessionId) await deleteSession(sql, req.sessionId);
+    if (req.sessionId) {
+      await deleteSession(sql, req.sessionId);
+      opts.sockets.end(req.sessionId);
+    }
     endCookie(reply);
     return reply.code(204).send();
   });
@@ -83,6 +89,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     { schema: { params: SessionParams } },
     async (req, reply) => {
       if (!(await deleteSession(sql, req.params.sessionId))) throw notFound('session');
+      opts.sockets.end(req.params.sessionId);
       if (req.params.sessionId === req.sessionId) endCookie(reply);
       return reply.code(204).send();
     },
@@ -98,6 +105,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       const token = await rotateToken(opts.home);
       opts.token.set(token);
       await deleteOtherSessions(sql, req.sessionId);
+      opts.sockets.endAllBut(req.sessionId);
       return { url: `${opts.baseUrl}?token=${token}` };
     },
   );

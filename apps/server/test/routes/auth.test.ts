@@ -283,6 +283,27 @@ describe('sessions', () => {
     expect((await as(h.base, a)).status).toBe(401);
   });
 
+  it('cuts the open sockets of a session when it is ended, signed out or its token replaced', async () => {
+    const a = await signIn(h.base, TOKEN, 'browser-a');
+    const b = await signIn(h.base, TOKEN, 'browser-b');
+    const open = (cookie: string) => WsClient.open(h, { authorization: '', cookie });
+    const [wsA, wsB, wsBearer] = [await open(a), await open(b), await WsClient.open(h)];
+    const list = (await (await as(h.base, a, 'GET', '/api/auth/sessions')).json()) as {
+      sessions: { id: string; userAgent: string }[];
+    };
+    const idB = list.sessions.find((s) => s.userAgent === 'browser-b')!.id;
+
+    expect((await as(h.base, a, 'DELETE', `/api/auth/sessions/${idB}`)).status).toBe(204);
+    await wsB.closed;
+    expect(wsA.ws.readyState).toBe(WebSocket.OPEN);
+
+    expect((await as(h.base, a, 'POST', '/api/auth/logout')).status).toBe(204);
+    await wsA.closed;
+    // A socket opened with the token itself belongs to no session: the token still holds.
+    expect(wsBearer.ws.readyState).toBe(WebSocket.OPEN);
+    await wsBearer.close();
+  });
+
   it('marks the cookie Secure when a trusted TLS proxy says the page came over https', async () => {
     const p = await startHarness({ TRUSTED_PROXIES: '127.0.0.1' }, { db, model });
     try {
@@ -312,6 +333,8 @@ describe('sessions', () => {
     try {
       const mine = await signIn(p.base);
       const other = await signIn(p.base);
+      const open = (cookie: string) => WsClient.open(p, { authorization: '', cookie });
+      const [mineWs, otherWs] = [await open(mine), await open(other)];
       const res = await as(p.base, mine, 'POST', '/api/auth/token/rotate');
       expect(res.status).toBe(200);
       const { url } = (await res.json()) as { url: string };
@@ -320,6 +343,9 @@ describe('sessions', () => {
       expect((await readFile(path.join(home, 'token'), 'utf8')).trim()).toBe(fresh);
       expect((await as(p.base, mine)).status).toBe(200);
       expect((await as(p.base, other)).status).toBe(401);
+      await otherWs.closed;
+      expect(mineWs.ws.readyState).toBe(WebSocket.OPEN);
+      await mineWs.close();
       const old = await fetch(`${p.base}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: p.base },
