@@ -11,7 +11,7 @@ export interface AppDeps {
   config: Config;
   sql: Sql;
   /** The access token (token mode), and what the server adds when it forwards (proxy mode). */
-  token: string;
+  token: string | (() => string);
   onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 

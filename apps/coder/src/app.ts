@@ -15,7 +15,7 @@ export interface AppDeps {
   config: Config;
   sql: Sql;
   /** `$BOOCODE_HOME/token`: the user's in token mode, the server's voucher in proxy mode. */
-  token: string;
+  token: string | (() => string);
   /** The agent providers (main.ts starts it); by default one over `config.home`, not started. */
   providers?: ProviderRegistry;
   /** Route table, for the test that no route is left open. */

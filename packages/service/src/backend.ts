@@ -5,7 +5,7 @@ import { gateSettings, type AuthOptions } from './auth-plugin.ts';
 import { port, serviceConfig, type serviceEnv, type ServiceConfig } from './config.ts';
 import type { ListenTarget } from './run-service.ts';
 import { sessionChecker } from './sessions.ts';
-import { loadOrCreateToken } from './token.ts';
+import { followToken, loadOrCreateToken } from './token.ts';
 
 /** A service behind the server (booterm, coder): its own address and the front door's. */
 export interface BackendConfig extends ServiceConfig {
@@ -26,14 +26,19 @@ export interface BackendConfig extends ServiceConfig {
  * token mode, the server's voucher for a forwarded request in proxy mode. Its own address is
  * accepted too, for when it is reached directly on its loopback port.
  */
-export function backendAuth(config: BackendConfig, token: string, sql: Sql): AuthOptions {
+export function backendAuth(
+  config: BackendConfig,
+  token: string | (() => string),
+  sql: Sql,
+): AuthOptions {
+  const current = typeof token === 'string' ? () => token : token;
   return {
     ...gateSettings(config, { host: config.publicHost, port: config.publicPort }),
-    // Read at start: the server rotates the token; a service reached only through the server's
-    // 0700 socket gets its users' sessions, which a rotation ends, from the database.
-    token: () => (config.authMode === 'token' ? token : ''),
+    // The server rotates the token: main.ts passes one that follows the file (followToken).
+    // Sessions come from the database, where a rotation ends them.
+    token: () => (config.authMode === 'token' ? current() : ''),
     sessions: sessionChecker(sql),
-    serviceToken: config.authMode === 'proxy' ? token : undefined,
+    serviceToken: config.authMode === 'proxy' ? current() : undefined,
     extraHosts: [
       ...['127.0.0.1', 'localhost', '[::1]', config.host].map((h) => `${h}:${config.port}`),
       // On its socket, in a folder of the server's alone, only the server reaches it.
@@ -86,12 +91,14 @@ export function backendListen(config: BackendConfig): {
  * What a service behind the server needs before it builds its app: `$BOOCODE_HOME`, the
  * database (migrated: a no-op when the server started it, needed when run alone), the token.
  */
-export async function connectBackend(config: BackendConfig): Promise<{ sql: Sql; token: string }> {
+export async function connectBackend(
+  config: BackendConfig,
+): Promise<{ sql: Sql; token: () => string }> {
   await mkdir(config.home, { recursive: true, mode: 0o700 });
   const sql = await connectDatabase(config);
   try {
     await migrate(sql);
-    return { sql, token: await loadOrCreateToken(config.home) };
+    return { sql, token: followToken(config.home, await loadOrCreateToken(config.home)) };
   } catch (err) {
     await sql.end({ timeout: 1 }).catch(() => {});
     throw err;

@@ -1,5 +1,5 @@
 export { authPlugin, COOKIE, gateSettings, PUBLIC_API, type AuthOptions } from './auth-plugin.ts';
-export { loadOrCreateToken, rotateToken, tokensEqual } from './token.ts';
+export { followToken, loadOrCreateToken, rotateToken, tokensEqual } from './token.ts';
 export { openSession, sessionChecker } from './sessions.ts';
 export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
 export * from './config.ts';

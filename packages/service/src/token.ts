@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -42,6 +43,31 @@ export async function rotateToken(home: string): Promise<string> {
   await writeFile(tmp, `${token}\n`, { mode: 0o600 });
   await rename(tmp, file);
   return token;
+}
+
+/**
+ * The token as `$BOOCODE_HOME/token` says now: a service started on its own follows a rotation
+ * the server makes (the file is replaced, a new inode), so the old token stops working there too.
+ * Each call is one stat; the file is read again only when it was replaced or changed.
+ */
+export function followToken(home: string, initial: string): () => string {
+  const file = path.join(home, 'token');
+  let current = initial;
+  let seen = '';
+  return () => {
+    try {
+      const st = statSync(file);
+      const id = `${st.ino}:${st.mtimeMs}:${st.size}`;
+      if (id !== seen) {
+        const t = readFileSync(file, 'utf8').trim();
+        if (t.length >= 32) current = t;
+        seen = id;
+      }
+    } catch {
+      // The file went: keep the token as last read rather than let anyone in.
+    }
+    return current;
+  };
 }
 
 export function tokensEqual(a: string, b: string): boolean {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateToken } from '../src/token.ts';
+import { followToken, loadOrCreateToken, rotateToken } from '../src/token.ts';
 
 const homes: string[] = [];
 afterAll(async () => {
@@ -27,5 +27,18 @@ describe('the token', () => {
   it('is kept across starts', async () => {
     const h = await home();
     expect(await loadOrCreateToken(h)).toBe(await loadOrCreateToken(h));
+  });
+});
+
+describe('a service following the token file', () => {
+  it('takes the new token once the server replaces it, and keeps the last one if the file goes', async () => {
+    const h = await home();
+    const first = await loadOrCreateToken(h);
+    const token = followToken(h, first);
+    expect(token()).toBe(first);
+    const second = await rotateToken(h);
+    expect(token()).toBe(second);
+    await rm(path.join(h, 'token'));
+    expect(token()).toBe(second);
   });
 });
