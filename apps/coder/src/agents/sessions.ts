@@ -23,18 +23,23 @@ import {
   type AgentEventList,
   type AgentSession,
   type InboxItem,
+  type Project,
+  type ProviderDriver,
   type StartSessionBody,
 } from '@boocode/protocol';
 import { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch, StartAgent } from './backend.ts';
+import { PtyRun, removePtyLaunch, writePtyLaunch } from './pty-run.ts';
 import { SessionRun } from './session-run.ts';
-import { createWorktree, removeWorktree } from './worktrees.ts';
+import { createWorktree, removeWorktree, type Worktree } from './worktrees.ts';
 
 /** What the sessions need from outside: the provider registry and a backend. */
 export interface AgentDeps {
   /** The process of a provider; throws AppError when it is unknown, disabled or not installed. */
   resolveLaunch(providerId: string, opts: { model?: string }): Promise<AgentLaunch>;
   startAgent: StartAgent;
+  /** How a provider is driven, and its name; without it every provider is taken for ACP. */
+  describe?(providerId: string): Promise<{ driver: ProviderDriver; label: string }>;
 }
 
 export interface AgentSessionsOptions {
@@ -52,6 +57,7 @@ export const RESTART_REASON = 'coder restarted while the agent was running';
 export class AgentSessions {
   readonly bus = new AgentBus();
   private readonly live = new Map<string, SessionRun>();
+  private readonly ptys = new Map<string, PtyRun>();
 
   constructor(private readonly opts: AgentSessionsOptions) {}
 
@@ -86,6 +92,11 @@ export class AgentSessions {
     if (!chat.projectId) throw new AppError('conflict', 'This chat has no project.');
     const project = await getProject(sql, chat.projectId);
     if (!project) throw notFound('project');
+    const kind = (await deps.describe?.(body.provider)) ?? { driver: 'acp', label: body.provider };
+    const prompt = body.prompt;
+    if (kind.driver !== 'pty' && !prompt) {
+      throw new AppError('bad_request', `A prompt is needed to start ${kind.label}.`);
+    }
     const launch = await deps.resolveLaunch(body.provider, { model: body.model });
     const id = randomUUID();
     const worktree = await createWorktree(project.path, path.join(home, 'worktrees', id));
@@ -105,6 +116,9 @@ export class AgentSessions {
       await removeWorktree(project.path, worktree.root);
       throw err;
     }
+    if (kind.driver === 'pty' || !prompt) {
+      return this.startPty(session, project, worktree, kind.label, launch);
+    }
     const run = new SessionRun(
       {
         sql,
@@ -118,12 +132,54 @@ export class AgentSessions {
       worktree,
     );
     this.live.set(id, run);
-    run.begin(deps.startAgent, launch, body.prompt);
+    run.begin(deps.startAgent, launch, prompt);
     await run.written(); // the prompt is in the session's events when the caller hears back
     return (await getAgentSession(sql, id)) ?? session;
   }
 
+  /** A `pty` session: its launch written for booterm, no process here; status running. */
+  private async startPty(
+    session: AgentSession,
+    project: Project,
+    worktree: Worktree,
+    label: string,
+    launch: AgentLaunch,
+  ): Promise<AgentSession> {
+    const { sql, home, log } = this.opts;
+    const run = new PtyRun({ sql, bus: this.bus, log, home }, session, project, worktree);
+    try {
+      await writePtyLaunch(home, session.id, label, launch);
+    } catch (err) {
+      await removeWorktree(project.path, worktree.root);
+      await setAgentStatus(sql, session.id, 'failed', 'The terminal launch was not written.');
+      throw err;
+    }
+    this.ptys.set(session.id, run);
+    await run.begin();
+    return this.get(session.id);
+  }
+
+  /** Queues a `pty` session's worktree changes now; `ended`: its terminal exited (idle then). */
+  async sync(
+    sessionId: string,
+    ended: boolean,
+  ): Promise<{ session: AgentSession; paths: string[] }> {
+    const run = this.ptys.get(sessionId);
+    if (!run) {
+      const s = await this.get(sessionId);
+      const why = this.live.has(sessionId)
+        ? 'its changes are queued after each turn'
+        : `it is ${s.status}`;
+      throw new AppError('conflict', `This session cannot be synced now: ${why}.`);
+    }
+    const paths = await run.sync(ended);
+    return { session: await this.get(sessionId), paths };
+  }
+
   async prompt(sessionId: string, text: string): Promise<AgentSession> {
+    if (this.ptys.has(sessionId)) {
+      throw new AppError('conflict', 'This agent runs in a terminal: type in it.');
+    }
     const run = this.live.get(sessionId);
     if (!run) {
       const s = await this.get(sessionId);
@@ -143,15 +199,20 @@ export class AgentSessions {
   async close(sessionId: string): Promise<AgentSession> {
     const session = await this.get(sessionId);
     const run = this.live.get(sessionId);
+    const pty = this.ptys.get(sessionId);
     if (run) {
       await run.close();
       this.live.delete(sessionId);
+    } else if (pty) {
+      await pty.close();
+      this.ptys.delete(sessionId);
     } else if (session.status !== 'closed') {
       const s = await setAgentStatus(this.opts.sql, sessionId, 'closed', session.error);
       if (s) this.bus.session(s);
     }
     const project = await getProject(this.opts.sql, session.projectId);
     await removeWorktree(project?.path ?? session.worktreePath, session.worktreePath);
+    await removePtyLaunch(this.opts.home, sessionId);
     return this.get(sessionId);
   }
 
@@ -204,6 +265,7 @@ export class AgentSessions {
   async shutdown(): Promise<void> {
     const runs = [...this.live.values()];
     this.live.clear();
+    this.ptys.clear(); // their CLIs run on in booterm
     await Promise.all(runs.map((r) => r.abandon()));
   }
 }
