@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeGitRepo } from '@boocode/testkit';
 import { startWorld, type World } from './harness.ts';
 
@@ -33,6 +33,9 @@ beforeAll(async () => {
   await writeFile(path.join(home, 'coder-providers.json'), JSON.stringify({ providers }));
   w = await startWorld({ BOOCODE_PROJECTS: repo, BOOCODE_HOME: home });
 });
+beforeEach(async () => {
+  await w.db.sql`delete from workspaces`;
+});
 afterAll(async () => {
   await w?.close();
   await rm(tmp, { recursive: true, force: true });
@@ -52,20 +55,25 @@ async function open(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
+/** A new coder pane on the project with the Shell provider started: its prompt is shown. */
+async function startShell(page: Page): Promise<{ pane: Locator; side: Locator }> {
+  await page.getByRole('button', { name: 'New coder' }).click();
+  const picker = page.getByRole('combobox', { name: 'Project' }).last();
+  await poll(async () => picker.locator('option:checked').textContent()).toBe('shop');
+  await page.getByRole('button', { name: 'Open coder' }).click();
+  const pane = page.getByRole('region', { name: 'Coder · shop' });
+  await pane.getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Shell' });
+  await pane.getByRole('button', { name: 'Start Shell' }).click();
+  const side = pane.getByRole('region', { name: 'Agent terminal' });
+  // The shell's prompt: it reads keys from here on.
+  await poll(() => screenText(side)).toMatch(/\$ |# /);
+  return { pane, side };
+}
+
 describe('a pty agent in the coder pane', () => {
   it('runs in a terminal in its worktree; Collect changes shows its file in the review panel', async () => {
     const { context, page } = await open();
-    await page.getByRole('button', { name: 'New coder' }).click();
-    const picker = page.getByRole('combobox', { name: 'Project' }).last();
-    await poll(async () => picker.locator('option:checked').textContent()).toBe('shop');
-    await page.getByRole('button', { name: 'Open coder' }).click();
-
-    const pane = page.getByRole('region', { name: 'Coder · shop' });
-    await pane.getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Shell' });
-    await pane.getByRole('button', { name: 'Start Shell' }).click();
-    const side = pane.getByRole('region', { name: 'Agent terminal' });
-    // The shell's prompt: it reads keys from here on.
-    await poll(() => screenText(side)).toMatch(/\$ |# /);
+    const { pane, side } = await startShell(page);
     await side.locator('.xterm').click();
     await page.keyboard.type('echo 42 > answer.txt; echo wrote-$((40+2))');
     await page.keyboard.press('Enter');
@@ -88,8 +96,32 @@ describe('a pty agent in the coder pane', () => {
     await poll(() => screenText(again)).toContain('wrote-42');
 
     // New session: the terminal and the session go; Start is offered again.
+    const [session] = await sessions();
     await page.getByRole('button', { name: 'New session' }).click();
     await page.getByRole('button', { name: 'Start Shell' }).waitFor();
+    expect((await sessions()).map((s) => s.status)).toEqual(['closed']);
+    expect(existsSync(session!.worktreePath)).toBe(false);
+    expect(await w.db.sql`select id from terminals`).toHaveLength(0);
+    await context.close();
+  });
+
+  it('collects what the CLI left when it exits, and the session stays idle', async () => {
+    const { context, page } = await open();
+    const { pane, side } = await startShell(page);
+    await side.locator('.xterm').click();
+    await page.keyboard.type('echo 7 > seven.txt; exit');
+    await page.keyboard.press('Enter');
+    // No click: the terminal's end collects the change.
+    const review = pane.getByRole('region', { name: 'Review' });
+    await review.getByRole('table', { name: 'Diff of seven.txt' }).getByText('7').waitFor();
+    await poll(async () => (await sessions()).at(-1)?.status).toBe('idle');
+    await pane.getByText('Collected 1 change.').waitFor();
     await context.close();
   });
 });
+
+/** The agent sessions, oldest first. */
+function sessions(): Promise<{ status: string; worktreePath: string }[]> {
+  return w.db.sql<{ status: string; worktreePath: string }[]>`
+    select status, worktree_path from agent_sessions order by created_at`;
+}
