@@ -34,8 +34,13 @@ export async function agentTerminal(
       `This agent session is ${session.status}: start a new one for a terminal.`,
     );
   }
-  const cwd = await worktreeDir(session.id, session.worktreePath);
+  const root = await worktreeDir(session.id, session.worktreePath);
   const launch = await readLaunch(home, sessionId);
+  const cwd = await worktreeDir(session.id, launch.cwd);
+  const rel = path.relative(root, cwd);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new AppError('conflict', "The agent's directory is not in its session's worktree.");
+  }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(launch.env)) if (!TERMINAL_VARS.has(k)) env[k] = v;
   return {

@@ -45,20 +45,25 @@ async function agentSession(
     worktreePath: worktree,
   });
   await setAgentStatus(b.db.sql, s.id, status);
-  if (launch) {
-    const file = path.join(b.home, 'agents', 'pty', `${s.id}.json`);
-    await mkdir(path.dirname(file), { recursive: true });
-    const doc: PtyLaunchFile = {
-      sessionId: s.id,
-      label: 'Shell',
-      command: '/bin/bash',
-      args: ['--noprofile', '--norc'],
-      env: { AGENT_MARK: 'mark-7', PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      ...launch,
-    };
-    await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
-  }
+  if (launch) await writeLaunch(s.id, { cwd: worktree, ...launch });
   return { id: s.id, worktree };
+}
+
+/** The launch coder writes (0600), with `launch`'s fields over a shell's. */
+async function writeLaunch(id: string, launch: Partial<PtyLaunchFile>): Promise<void> {
+  const file = path.join(b.home, 'agents', 'pty', `${id}.json`);
+  await mkdir(path.dirname(file), { recursive: true });
+  const doc: PtyLaunchFile = {
+    sessionId: id,
+    label: 'Shell',
+    command: '/bin/bash',
+    args: ['--noprofile', '--norc'],
+    env: { AGENT_MARK: 'mark-7', PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    cwd: '/nowhere',
+    baseline: '0'.repeat(40),
+    ...launch,
+  };
+  await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
 }
 
 async function terminalCount(): Promise<number> {
@@ -101,6 +106,14 @@ describe('a terminal of an agent session', () => {
     await c.close();
   });
 
+  it("starts in the launch's directory inside the worktree (a project in a subfolder)", async () => {
+    const s = await agentSession('running');
+    await mkdir(path.join(s.worktree, 'app'));
+    await writeLaunch(s.id, { cwd: path.join(s.worktree, 'app') });
+    const t = await b.create({ agentSessionId: s.id });
+    expect(t.cwd).toBe(path.join(s.worktree, 'app'));
+  });
+
   const refusals: [string, () => Promise<string>, number, RegExp][] = [
     ['an unknown session', () => Promise.resolve(crypto.randomUUID()), 404, /agent session/],
     ['a closed session', async () => (await agentSession('closed')).id, 409, /closed/],
@@ -126,6 +139,12 @@ describe('a terminal of an agent session', () => {
       },
       409,
       /worktree/,
+    ],
+    [
+      'a launch whose directory is outside the worktree',
+      async () => (await agentSession('running', { cwd: os.tmpdir() })).id,
+      409,
+      /not in its session's worktree/,
     ],
   ];
   for (const [name, make, status, message] of refusals) {

@@ -210,6 +210,10 @@ export const PtyLaunchFile = z.object({
   command: z.string().min(1),
   args: z.array(z.string()),
   env: EnvMap,
+  /** The CLI's directory: the project's folder inside the session's worktree. */
+  cwd: z.string().min(1),
+  /** The tree the worktree started from, so a restarted coder can collect its changes again. */
+  baseline: z.string().regex(/^[0-9a-f]{40,64}$/),
 });
 export type PtyLaunchFile = z.infer<typeof PtyLaunchFile>;
 /** POST /api/coder/sessions/:id/sync: `ended` when the terminal's program exited (idle then). */

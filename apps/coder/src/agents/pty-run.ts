@@ -1,9 +1,14 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { setAgentStatus, type Sql } from '@boocode/db';
 import { ProjectChanges } from '@boocode/files';
-import type { AgentSession, AgentStatus, Project, PtyLaunchFile } from '@boocode/protocol';
+import {
+  PtyLaunchFile,
+  type AgentSession,
+  type AgentStatus,
+  type Project,
+} from '@boocode/protocol';
 import { writeAtomic } from '../providers/config-file.ts';
 import type { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch } from './backend.ts';
@@ -25,11 +30,37 @@ export async function writePtyLaunch(
   sessionId: string,
   label: string,
   launch: AgentLaunch,
+  worktree: Worktree,
 ): Promise<void> {
   const file = ptyLaunchPath(home, sessionId);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const doc: PtyLaunchFile = { sessionId, label, ...launch };
+  const { cwd, baseline } = worktree;
+  const doc: PtyLaunchFile = { sessionId, label, ...launch, cwd, baseline };
   await writeAtomic(file, `${JSON.stringify(doc)}\n`, 0o600);
+}
+
+/**
+ * The worktree of a `pty` session a previous coder left, from its launch file: null when there
+ * is none (not a pty session, or closed) or its worktree is gone.
+ */
+export async function ptyWorktree(home: string, session: AgentSession): Promise<Worktree | null> {
+  const text = await readFile(ptyLaunchPath(home, session.id), 'utf8').catch(() => null);
+  const parsed = text === null ? null : PtyLaunchFile.safeParse(safeJson(text));
+  if (!parsed?.success || parsed.data.sessionId !== session.id) return null;
+  const { cwd, baseline } = parsed.data;
+  const root = session.worktreePath;
+  const rel = path.relative(root, cwd);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  if (!(await stat(cwd).catch(() => null))?.isDirectory()) return null;
+  return { root, cwd, prefix: rel === '' ? '' : `${rel.split(path.sep).join('/')}/`, baseline };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 export function removePtyLaunch(home: string, sessionId: string): Promise<void> {
@@ -65,9 +96,9 @@ export class PtyRun {
     );
   }
 
-  /** Marks the session running: its terminal may be opened now. */
-  begin(): Promise<void> {
-    return this.setStatus('running');
+  /** Marks the session running (its terminal may be opened now), or idle when taken up again. */
+  begin(status: 'running' | 'idle' = 'running'): Promise<void> {
+    return this.setStatus(status);
   }
 
   /**

@@ -29,7 +29,7 @@ import {
 } from '@boocode/protocol';
 import { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch, StartAgent } from './backend.ts';
-import { PtyRun, removePtyLaunch, writePtyLaunch } from './pty-run.ts';
+import { PtyRun, ptyWorktree, removePtyLaunch, writePtyLaunch } from './pty-run.ts';
 import { SessionRun } from './session-run.ts';
 import { createWorktree, removeWorktree, type Worktree } from './worktrees.ts';
 
@@ -64,11 +64,16 @@ export class AgentSessions {
   /**
    * At start: the sessions a previous process left live are failed (starting, running) or closed
    * (idle), their pending permissions cancelled. Their worktrees stay until they are deleted.
+   * A `pty` session is taken up again: its CLI runs on in booterm, without coder.
    */
   async recover(): Promise<number> {
     const { sql } = this.opts;
     const sessions = await recoverAgentSessions(sql, RESTART_REASON);
+    let ended = 0;
     for (const s of sessions) {
+      if (await this.reopenPty(s)) continue;
+      ended++;
+      await removePtyLaunch(this.opts.home, s.id);
       const ids = await cancelAgentPermissions(sql, s.id);
       await appendAgentEvents(sql, s.id, [
         ...ids.map((permissionId) => ({
@@ -79,7 +84,7 @@ export class AgentSessions {
         ...(s.status === 'failed' ? [{ type: 'error' as const, message: RESTART_REASON }] : []),
       ]);
     }
-    return sessions.length;
+    return ended;
   }
 
   async start(body: StartSessionBody): Promise<AgentSession> {
@@ -137,6 +142,20 @@ export class AgentSessions {
     return (await getAgentSession(sql, id)) ?? session;
   }
 
+  /** A pty session left by a previous coder, live again (as it was: running, or idle). */
+  private async reopenPty(s: AgentSession): Promise<boolean> {
+    const { sql, home, log } = this.opts;
+    const [worktree, project] = await Promise.all([
+      ptyWorktree(home, s),
+      getProject(sql, s.projectId),
+    ]);
+    if (!worktree || !project) return false;
+    const run = new PtyRun({ sql, bus: this.bus, log, home }, s, project, worktree);
+    this.ptys.set(s.id, run);
+    await run.begin(s.status === 'closed' ? 'idle' : 'running');
+    return true;
+  }
+
   /** A `pty` session: its launch written for booterm, no process here; status running. */
   private async startPty(
     session: AgentSession,
@@ -148,7 +167,7 @@ export class AgentSessions {
     const { sql, home, log } = this.opts;
     const run = new PtyRun({ sql, bus: this.bus, log, home }, session, project, worktree);
     try {
-      await writePtyLaunch(home, session.id, label, launch);
+      await writePtyLaunch(home, session.id, label, launch, worktree);
     } catch (err) {
       await removeWorktree(project.path, worktree.root);
       await setAgentStatus(sql, session.id, 'failed', 'The terminal launch was not written.');

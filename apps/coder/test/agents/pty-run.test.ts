@@ -23,6 +23,7 @@ let db: TestDatabase;
 let home: string;
 let app: FastifyInstance;
 let host: string;
+let build: () => Promise<FastifyInstance>;
 
 beforeAll(async () => {
   db = await testDatabase();
@@ -42,7 +43,8 @@ beforeAll(async () => {
   const port = String(await freePort());
   host = `127.0.0.1:${port}`;
   const config = loadConfig({ BOOCODE_HOME: home, CODER_PORT: port, LOG_LEVEL: 'silent' });
-  app = await buildApp({ config, sql: db.sql, token: TOKEN });
+  build = () => buildApp({ config, sql: db.sql, token: TOKEN });
+  app = await build();
 });
 afterAll(async () => {
   await app?.close();
@@ -100,7 +102,9 @@ describe('a pty session', () => {
       label: 'Shell',
       command: '/bin/bash',
       args: ['--noprofile', '--norc'],
+      cwd: s.worktreePath,
     });
+    expect(launch.baseline).toMatch(/^[0-9a-f]{40}$/);
     expect(launch.env.SHELL_SECRET).toBe('key-123');
     const events = await listAgentEvents(db.sql, s.id, 0);
     expect(JSON.stringify(events)).not.toContain('key-123');
@@ -148,6 +152,27 @@ describe('a pty session', () => {
     expect(existsSync(ptyLaunchPath(home, s.id))).toBe(false);
     const res = await api<{ code: string }>('POST', `/api/coder/sessions/${s.id}/sync`, {});
     expect(res.status).toBe(409);
+  });
+
+  it('is taken up again by a restarted coder: still running, its changes still collected', async () => {
+    const chatId = await coderChat();
+    const s = await startShell(chatId);
+    await writeFile(path.join(s.worktreePath, 'one.txt'), '1\n');
+    await api('POST', `/api/coder/sessions/${s.id}/sync`, {});
+    await writeFile(path.join(s.worktreePath, 'two.txt'), '2\n');
+    await app.close();
+    app = await build();
+    const list = await api<{ sessions: AgentSession[] }>(
+      'GET',
+      `/api/coder/sessions?chatId=${chatId}`,
+    );
+    expect(list.body.sessions.map((x) => [x.id, x.status, x.error])).toEqual([
+      [s.id, 'running', null],
+    ]);
+    const res = await api<SyncSessionReply>('POST', `/api/coder/sessions/${s.id}/sync`, {});
+    expect(res.body.paths).toEqual(['two.txt']);
+    const pending = await api<PendingList>('GET', `/api/coder/pending?chatId=${chatId}`);
+    expect(pending.body.changes.map((c) => c.path).sort()).toEqual(['one.txt', 'two.txt']);
   });
 
   it('an ACP provider still needs a prompt: 400, and no session is made', async () => {
