@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { AgentSession, CoderPaneState, ProviderInfo } from '@boocode/protocol';
+import type { ProviderInfo } from '@boocode/protocol';
 import { Button, Spinner } from '@boocode/ui';
 import { FolderSync, Play, SquarePlus } from 'lucide-react';
 import { errorMessage } from '../../lib/api.ts';
@@ -11,8 +11,7 @@ import { TerminalView } from '../terminal/terminal-view.tsx';
 import { usePaneSlot, useWorkspaceControls } from '../workspace/pane-chrome.tsx';
 import { closeSession, sessionsKey, startSession, syncSession, useSessions } from './agent-api.ts';
 import { coderKey } from './coder-api.ts';
-
-type PtyTerminal = NonNullable<CoderPaneState['ptyTerminal']>;
+import { ptyView, type PtyTerminal } from './pty-choice.ts';
 
 interface Props {
   chatId: string;
@@ -24,8 +23,6 @@ interface Props {
   onPtyTerminal: (t: PtyTerminal | undefined) => void;
 }
 
-const isLive = (s: AgentSession) => s.status === 'running' || s.status === 'idle';
-
 /**
  * The left side of a coder pane whose agent speaks no protocol: its CLI runs in a BooTerm
  * terminal in the session's worktree. Its changes are collected into the review panel on demand
@@ -35,13 +32,7 @@ export function PtySide(props: Props) {
   const { chatId, provider, info, ptyTerminal, onPtyTerminal } = props;
   const qc = useQueryClient();
   const sessions = useSessions(chatId, true);
-  const list = sessions.data?.sessions;
-  const session =
-    list?.find((s) => s.id === ptyTerminal?.sessionId && isLive(s)) ??
-    list?.find((s) => s.provider === provider && isLive(s)) ??
-    null;
-  const terminalId =
-    session && ptyTerminal?.sessionId === session.id ? ptyTerminal.terminalId : null;
+  const { session, terminalId } = ptyView(sessions.data?.sessions, provider, ptyTerminal);
   const label = info?.label ?? provider;
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
