@@ -27,7 +27,6 @@ beforeAll(async () => {
       driver: 'pty',
       command: '/bin/bash',
       args: ['--noprofile', '--norc'],
-      ownConfig: true,
     },
   };
   await writeFile(path.join(home, 'coder-providers.json'), JSON.stringify({ providers }));
@@ -98,7 +97,9 @@ describe('a pty agent in the coder pane', () => {
     // New session: the terminal and the session go; Start is offered again.
     const [session] = await sessions();
     await page.getByRole('button', { name: 'New session' }).click();
-    await page.getByRole('button', { name: 'Start Shell' }).waitFor();
+    // Start is offered (and enabled) once the terminal and the session are gone.
+    const start = page.getByRole('button', { name: 'Start Shell' });
+    await poll(async () => (await start.count()) === 1 && (await start.isEnabled())).toBe(true);
     expect((await sessions()).map((s) => s.status)).toEqual(['closed']);
     expect(existsSync(session!.worktreePath)).toBe(false);
     expect(await w.db.sql`select id from terminals`).toHaveLength(0);

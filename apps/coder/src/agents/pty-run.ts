@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { setAgentStatus, type Sql } from '@boocode/db';
 import { ProjectChanges } from '@boocode/files';
 import {
+  AppError,
   PtyLaunchFile,
   type AgentSession,
   type AgentStatus,
@@ -83,6 +84,7 @@ export class PtyRun {
   readonly events: EventLog;
   private synced: string;
   private chain: Promise<unknown> = Promise.resolve();
+  private closing = false;
 
   constructor(
     private readonly ctx: PtyContext,
@@ -106,6 +108,9 @@ export class PtyRun {
    * the terminal's program exited, the session is idle (its changes may still be collected).
    */
   sync(ended: boolean): Promise<string[]> {
+    if (this.closing) {
+      return Promise.reject(new AppError('conflict', 'This session is being closed.'));
+    }
     const run = this.chain.then(async () => {
       const queued = await this.queueChanges();
       if (ended) await this.setStatus('idle');
@@ -117,6 +122,7 @@ export class PtyRun {
 
   /** The launch file removed and the session closed; the worktree is the caller's. */
   async close(): Promise<void> {
+    this.closing = true; // a sync asked from now on would write over the closed status
     await this.chain;
     await removePtyLaunch(this.ctx.home, this.session.id);
     await this.events.flush();

@@ -5,7 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChat, listAgentEvents, upsertProject } from '@boocode/db';
+import {
+  createChat,
+  getAgentSession,
+  getProject,
+  listAgentEvents,
+  upsertProject,
+} from '@boocode/db';
 import {
   PtyLaunchFile,
   type AgentSession,
@@ -15,7 +21,8 @@ import {
 import { freePort, makeGitRepo, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp } from '../../src/app.ts';
-import { ptyLaunchPath } from '../../src/agents/pty-run.ts';
+import { AgentBus } from '../../src/agents/agent-bus.ts';
+import { PtyRun, ptyLaunchPath, ptyWorktree } from '../../src/agents/pty-run.ts';
 import { loadConfig } from '../../src/config.ts';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -152,6 +159,23 @@ describe('a pty session', () => {
     expect(existsSync(ptyLaunchPath(home, s.id))).toBe(false);
     const res = await api<{ code: string }>('POST', `/api/coder/sessions/${s.id}/sync`, {});
     expect(res.status).toBe(409);
+  });
+
+  it('a sync asked once closing began is refused: the session ends closed, not idle', async () => {
+    const s = await startShell(await coderChat());
+    await writeFile(path.join(s.worktreePath, 'c.txt'), 'c\n');
+    const project = (await getProject(db.sql, s.projectId))!;
+    const worktree = (await ptyWorktree(home, s))!;
+    const run = new PtyRun(
+      { sql: db.sql, bus: new AgentBus(), log: app.log, home },
+      s,
+      project,
+      worktree,
+    );
+    const closed = run.close();
+    await expect(run.sync(true)).rejects.toThrow(/being closed/);
+    await closed;
+    expect((await getAgentSession(db.sql, s.id))?.status).toBe('closed');
   });
 
   it('is taken up again by a restarted coder: still running, its changes still collected', async () => {

@@ -37,6 +37,8 @@ export function PtySide(props: Props) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [searchOpen, setSearchOpen] = useState(false);
+  // The terminal whose end was collected (or put away with its session): once each.
+  const endedFor = useRef<string | null>(null);
   const { mutateAsync: killTerminal } = useKillTerminal();
   const { paneId } = usePaneSlot();
   const ws = useWorkspaceControls();
@@ -79,6 +81,8 @@ export function PtySide(props: Props) {
     setBusy(true);
     try {
       // coder cannot reach booterm: the terminal goes first, then the session and its worktree.
+      // Its end is not collected: the session is put away.
+      endedFor.current = terminalId;
       if (terminalId) await killTerminal(terminalId);
       if (session) await closeSession(session.id);
       onPtyTerminal(undefined);
@@ -92,7 +96,6 @@ export function PtySide(props: Props) {
   };
 
   // The CLI exited: what it left is collected once, and the session is idle.
-  const endedFor = useRef<string | null>(null);
   const onStatus = useCallback(
     (status: TerminalStatus) => {
       if (status !== 'exited' || !session || endedFor.current === terminalId) return;
