@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import { setAgentStatus, type Sql } from '@boocode/db';
+import { getProject, setAgentStatus, type Sql } from '@boocode/db';
 import { ProjectChanges } from '@boocode/files';
 import {
   AppError,
@@ -15,7 +15,7 @@ import type { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch } from './backend.ts';
 import { EventLog } from './event-log.ts';
 import { syncWorktree } from './worktree-sync.ts';
-import type { Worktree } from './worktrees.ts';
+import { removeWorktree, type Worktree } from './worktrees.ts';
 
 /**
  * Where coder leaves a `pty` session's launch for booterm, which starts it in a terminal:
@@ -86,6 +86,42 @@ export class PtyRun {
   private chain: Promise<unknown> = Promise.resolve();
   private closing = false;
 
+  /** A new session: its launch written for booterm, status running; failed and cleaned if not. */
+  static async start(
+    ctx: PtyContext,
+    session: AgentSession,
+    project: Project,
+    worktree: Worktree,
+    label: string,
+    launch: AgentLaunch,
+  ): Promise<PtyRun> {
+    try {
+      await writePtyLaunch(ctx.home, session.id, label, launch, worktree);
+    } catch (err) {
+      await removeWorktree(project.path, worktree.root);
+      await setAgentStatus(ctx.sql, session.id, 'failed', 'The terminal launch was not written.');
+      throw err;
+    }
+    const run = new PtyRun(ctx, session, project, worktree);
+    await run.setStatus('running');
+    return run;
+  }
+
+  /**
+   * A session a previous coder left (the recovery marked it failed or closed), live again as it
+   * was: running, or idle. Null when it is no pty session, or its worktree or project is gone.
+   */
+  static async reopen(ctx: PtyContext, s: AgentSession): Promise<PtyRun | null> {
+    const [worktree, project] = await Promise.all([
+      ptyWorktree(ctx.home, s),
+      getProject(ctx.sql, s.projectId),
+    ]);
+    if (!worktree || !project) return null;
+    const run = new PtyRun(ctx, s, project, worktree);
+    await run.setStatus(s.status === 'closed' ? 'idle' : 'running');
+    return run;
+  }
+
   constructor(
     private readonly ctx: PtyContext,
     readonly session: AgentSession,
@@ -96,11 +132,6 @@ export class PtyRun {
     this.events = new EventLog(ctx.sql, ctx.bus, session.id, (err) =>
       ctx.log.error({ err, sessionId: session.id }, 'agent event not written'),
     );
-  }
-
-  /** Marks the session running (its terminal may be opened now), or idle when taken up again. */
-  begin(status: 'running' | 'idle' = 'running'): Promise<void> {
-    return this.setStatus(status);
   }
 
   /**

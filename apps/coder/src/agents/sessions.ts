@@ -23,15 +23,14 @@ import {
   type AgentEventList,
   type AgentSession,
   type InboxItem,
-  type Project,
   type ProviderDriver,
   type StartSessionBody,
 } from '@boocode/protocol';
 import { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch, StartAgent } from './backend.ts';
-import { PtyRun, ptyWorktree, removePtyLaunch, writePtyLaunch } from './pty-run.ts';
+import { PtyRun, removePtyLaunch, type PtyContext } from './pty-run.ts';
 import { SessionRun } from './session-run.ts';
-import { createWorktree, removeWorktree, type Worktree } from './worktrees.ts';
+import { createWorktree, removeWorktree } from './worktrees.ts';
 
 /** What the sessions need from outside: the provider registry and a backend. */
 export interface AgentDeps {
@@ -71,7 +70,11 @@ export class AgentSessions {
     const sessions = await recoverAgentSessions(sql, RESTART_REASON);
     let ended = 0;
     for (const s of sessions) {
-      if (await this.reopenPty(s)) continue;
+      const pty = await PtyRun.reopen(this.ptyContext(), s);
+      if (pty) {
+        this.ptys.set(s.id, pty);
+        continue;
+      }
       ended++;
       await removePtyLaunch(this.opts.home, s.id);
       const ids = await cancelAgentPermissions(sql, s.id);
@@ -122,7 +125,16 @@ export class AgentSessions {
       throw err;
     }
     if (kind.driver === 'pty' || !prompt) {
-      return this.startPty(session, project, worktree, kind.label, launch);
+      const pty = await PtyRun.start(
+        this.ptyContext(),
+        session,
+        project,
+        worktree,
+        kind.label,
+        launch,
+      );
+      this.ptys.set(id, pty);
+      return this.get(id);
     }
     const run = new SessionRun(
       {
@@ -142,40 +154,9 @@ export class AgentSessions {
     return (await getAgentSession(sql, id)) ?? session;
   }
 
-  /** A pty session left by a previous coder, live again (as it was: running, or idle). */
-  private async reopenPty(s: AgentSession): Promise<boolean> {
+  private ptyContext(): PtyContext {
     const { sql, home, log } = this.opts;
-    const [worktree, project] = await Promise.all([
-      ptyWorktree(home, s),
-      getProject(sql, s.projectId),
-    ]);
-    if (!worktree || !project) return false;
-    const run = new PtyRun({ sql, bus: this.bus, log, home }, s, project, worktree);
-    this.ptys.set(s.id, run);
-    await run.begin(s.status === 'closed' ? 'idle' : 'running');
-    return true;
-  }
-
-  /** A `pty` session: its launch written for booterm, no process here; status running. */
-  private async startPty(
-    session: AgentSession,
-    project: Project,
-    worktree: Worktree,
-    label: string,
-    launch: AgentLaunch,
-  ): Promise<AgentSession> {
-    const { sql, home, log } = this.opts;
-    const run = new PtyRun({ sql, bus: this.bus, log, home }, session, project, worktree);
-    try {
-      await writePtyLaunch(home, session.id, label, launch, worktree);
-    } catch (err) {
-      await removeWorktree(project.path, worktree.root);
-      await setAgentStatus(sql, session.id, 'failed', 'The terminal launch was not written.');
-      throw err;
-    }
-    this.ptys.set(session.id, run);
-    await run.begin();
-    return this.get(session.id);
+    return { sql, bus: this.bus, log, home };
   }
 
   /** Queues a `pty` session's worktree changes now; `ended`: its terminal exited (idle then). */
