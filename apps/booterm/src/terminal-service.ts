@@ -22,6 +22,7 @@ import {
   type Sql,
 } from '@boocode/db';
 import { createPathGuard } from '@boocode/files';
+import { agentTerminal } from './agent-terminal.ts';
 import { Refusal, TerminalView, type ViewStats } from './terminal-view.ts';
 import type { NewSession, Tmux } from './tmux.ts';
 
@@ -96,7 +97,13 @@ export class TerminalService {
     let cwd = os.homedir();
     let title = 'Terminal';
     let host: SshHost | null = null;
-    if (body.projectId) {
+    let projectId = body.projectId ?? null;
+    let run: Pick<NewSession, 'command' | 'env'> = { command: this.d.shell };
+    if (body.agentSessionId) {
+      const a = await agentTerminal(this.d.sql, this.d.home, body.agentSessionId);
+      ({ cwd, title, projectId } = a);
+      run = { command: a.command, env: a.env };
+    } else if (body.projectId) {
       const project = await getProject(this.d.sql, body.projectId);
       if (!project) throw notFound('project');
       cwd = await projectDir(project.id, project.path);
@@ -105,17 +112,23 @@ export class TerminalService {
       host = await getSshHost(this.d.sql, body.sshHostId);
       if (!host) throw notFound('SSH host');
       title = host.name;
+      run = { command: sshCommand(host, this.d.home) };
     }
     const terminal = await insertTerminal(this.d.sql, {
       title: body.title ?? (await this.freeTitle(title)),
-      projectId: body.projectId ?? null,
+      projectId,
       cwd,
       sshHostId: host?.id ?? null,
       cols: body.cols,
       rows: body.rows,
     });
     try {
-      await this.d.tmux.newSession(terminal.id, this.sessionOf(terminal, host));
+      await this.d.tmux.newSession(terminal.id, {
+        cwd: terminal.cwd,
+        cols: terminal.cols,
+        rows: terminal.rows,
+        ...run,
+      });
     } catch (err) {
       await deleteTerminal(this.d.sql, terminal.id);
       throw err;
@@ -214,15 +227,6 @@ export class TerminalService {
       for (const a of set) a.close(1001, 'booterm stopping');
     }
     this.views.clear();
-  }
-
-  private sessionOf(t: Terminal, host: SshHost | null): NewSession {
-    return {
-      cwd: t.cwd,
-      cols: t.cols,
-      rows: t.rows,
-      command: host ? sshCommand(host, this.d.home) : this.d.shell,
-    };
   }
 }
 

@@ -6,6 +6,7 @@ import { CoderService } from './coder-service.ts';
 import type { Config } from './config.ts';
 import { probeAcp } from './agents/acp/probe.ts';
 import { startAcpAgent } from './agents/acp/acp-backend.ts';
+import { readProviders } from './providers/config-file.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { coderRoutes } from './routes/coder.ts';
@@ -51,6 +52,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps: deps.agents ?? {
       resolveLaunch: (id, opts) => providers.launchFor(id, opts),
       startAgent: startAcpAgent,
+      describe: async (id) => {
+        const { entries } = await readProviders(providers.configPath);
+        const e = entries.find((x) => x.id === id);
+        return { driver: e?.driver ?? 'acp', label: e?.label ?? id };
+      },
     },
     log: app.log,
   });

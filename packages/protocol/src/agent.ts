@@ -195,9 +195,35 @@ export const StartSessionBody = z.object({
   mode: Setting.optional(),
   model: Setting.optional(),
   thinking: Setting.optional(),
-  prompt: z.string().trim().min(1).max(100_000),
+  /** The first prompt; none for a `pty` provider, whose CLI the user drives in a terminal. */
+  prompt: z.string().trim().min(1).max(100_000).optional(),
 });
 export type StartSessionBody = z.infer<typeof StartSessionBody>;
+
+/**
+ * How booterm starts a `pty` session's CLI: written by coder to
+ * `$BOOCODE_HOME/agents/pty/<sessionId>.json` (mode 0600: the env may hold the endpoint's key).
+ */
+export const PtyLaunchFile = z.object({
+  sessionId: Id,
+  label: z.string(),
+  command: z.string().min(1),
+  args: z.array(z.string()),
+  env: EnvMap,
+  /** The CLI's directory: the project's folder inside the session's worktree. */
+  cwd: z.string().min(1),
+  /** The tree the worktree started from, so a restarted coder can collect its changes again. */
+  baseline: z.string().regex(/^[0-9a-f]{40,64}$/),
+});
+export type PtyLaunchFile = z.infer<typeof PtyLaunchFile>;
+/** POST /api/coder/sessions/:id/sync: `ended` when the terminal's program exited (idle then). */
+export const SyncSessionBody = z.object({ ended: z.boolean().default(false) }).strict();
+export const SyncSessionReply = z.object({
+  session: AgentSession,
+  /** Paths queued as pending changes by this sync (relative to the project). */
+  paths: z.array(z.string()),
+});
+export type SyncSessionReply = z.infer<typeof SyncSessionReply>;
 export const PromptBody = z.object({ text: z.string().trim().min(1).max(100_000) });
 export const AgentSessionParams = z.object({ sessionId: Id });
 export const SessionQuery = z.object({ chatId: Id });

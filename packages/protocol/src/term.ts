@@ -81,18 +81,22 @@ export type Terminal = z.infer<typeof Terminal>;
 export const TerminalList = z.object({ terminals: z.array(Terminal) });
 export type TerminalList = z.infer<typeof TerminalList>;
 
-/** Either a project (its directory), an SSH host, or neither (the home directory). */
+/**
+ * Either a project (its directory), an SSH host, an agent session (its CLI in its worktree,
+ * as coder wrote its launch), or none (the home directory).
+ */
 export const CreateTerminalBody = z
   .object({
     projectId: Id.optional(),
     sshHostId: Id.optional(),
+    agentSessionId: Id.optional(),
     /** Default: the project's or host's name, else "Terminal". */
     title: z.string().trim().min(1).max(TITLE_MAX).optional(),
     cols: Cols.default(80),
     rows: Rows.default(24),
   })
-  .refine((b) => !(b.projectId && b.sshHostId), {
-    message: 'give a project or an SSH host, not both',
+  .refine((b) => [b.projectId, b.sshHostId, b.agentSessionId].filter(Boolean).length <= 1, {
+    message: 'give a project, an SSH host or an agent session, not two',
   });
 export type CreateTerminalBody = z.input<typeof CreateTerminalBody>;
 

@@ -47,6 +47,8 @@ export const CoderPaneState = z.object({
   chatId: Id,
   projectId: Id,
   provider: ProviderId.optional(),
+  /** The terminal of the pane's `pty` agent session, shown again after a reload. */
+  ptyTerminal: z.object({ sessionId: Id, terminalId: Id }).optional(),
 });
 export type CoderPaneState = z.infer<typeof CoderPaneState>;
 

@@ -23,10 +23,12 @@ import {
   type AgentEventList,
   type AgentSession,
   type InboxItem,
+  type ProviderDriver,
   type StartSessionBody,
 } from '@boocode/protocol';
 import { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch, StartAgent } from './backend.ts';
+import { PtyRun, removePtyLaunch, type PtyContext } from './pty-run.ts';
 import { SessionRun } from './session-run.ts';
 import { createWorktree, removeWorktree } from './worktrees.ts';
 
@@ -35,6 +37,8 @@ export interface AgentDeps {
   /** The process of a provider; throws AppError when it is unknown, disabled or not installed. */
   resolveLaunch(providerId: string, opts: { model?: string }): Promise<AgentLaunch>;
   startAgent: StartAgent;
+  /** How a provider is driven, and its name; without it every provider is taken for ACP. */
+  describe?(providerId: string): Promise<{ driver: ProviderDriver; label: string }>;
 }
 
 export interface AgentSessionsOptions {
@@ -52,17 +56,27 @@ export const RESTART_REASON = 'coder restarted while the agent was running';
 export class AgentSessions {
   readonly bus = new AgentBus();
   private readonly live = new Map<string, SessionRun>();
+  private readonly ptys = new Map<string, PtyRun>();
 
   constructor(private readonly opts: AgentSessionsOptions) {}
 
   /**
    * At start: the sessions a previous process left live are failed (starting, running) or closed
    * (idle), their pending permissions cancelled. Their worktrees stay until they are deleted.
+   * A `pty` session is taken up again: its CLI runs on in booterm, without coder.
    */
   async recover(): Promise<number> {
     const { sql } = this.opts;
     const sessions = await recoverAgentSessions(sql, RESTART_REASON);
+    let ended = 0;
     for (const s of sessions) {
+      const pty = await PtyRun.reopen(this.ptyContext(), s);
+      if (pty) {
+        this.ptys.set(s.id, pty);
+        continue;
+      }
+      ended++;
+      await removePtyLaunch(this.opts.home, s.id);
       const ids = await cancelAgentPermissions(sql, s.id);
       await appendAgentEvents(sql, s.id, [
         ...ids.map((permissionId) => ({
@@ -73,7 +87,7 @@ export class AgentSessions {
         ...(s.status === 'failed' ? [{ type: 'error' as const, message: RESTART_REASON }] : []),
       ]);
     }
-    return sessions.length;
+    return ended;
   }
 
   async start(body: StartSessionBody): Promise<AgentSession> {
@@ -86,6 +100,11 @@ export class AgentSessions {
     if (!chat.projectId) throw new AppError('conflict', 'This chat has no project.');
     const project = await getProject(sql, chat.projectId);
     if (!project) throw notFound('project');
+    const kind = (await deps.describe?.(body.provider)) ?? { driver: 'acp', label: body.provider };
+    const prompt = body.prompt;
+    if (kind.driver !== 'pty' && !prompt) {
+      throw new AppError('bad_request', `A prompt is needed to start ${kind.label}.`);
+    }
     const launch = await deps.resolveLaunch(body.provider, { model: body.model });
     const id = randomUUID();
     const worktree = await createWorktree(project.path, path.join(home, 'worktrees', id));
@@ -105,6 +124,18 @@ export class AgentSessions {
       await removeWorktree(project.path, worktree.root);
       throw err;
     }
+    if (kind.driver === 'pty' || !prompt) {
+      const pty = await PtyRun.start(
+        this.ptyContext(),
+        session,
+        project,
+        worktree,
+        kind.label,
+        launch,
+      );
+      this.ptys.set(id, pty);
+      return this.get(id);
+    }
     const run = new SessionRun(
       {
         sql,
@@ -118,12 +149,37 @@ export class AgentSessions {
       worktree,
     );
     this.live.set(id, run);
-    run.begin(deps.startAgent, launch, body.prompt);
+    run.begin(deps.startAgent, launch, prompt);
     await run.written(); // the prompt is in the session's events when the caller hears back
     return (await getAgentSession(sql, id)) ?? session;
   }
 
+  private ptyContext(): PtyContext {
+    const { sql, home, log } = this.opts;
+    return { sql, bus: this.bus, log, home };
+  }
+
+  /** Queues a `pty` session's worktree changes now; `ended`: its terminal exited (idle then). */
+  async sync(
+    sessionId: string,
+    ended: boolean,
+  ): Promise<{ session: AgentSession; paths: string[] }> {
+    const run = this.ptys.get(sessionId);
+    if (!run) {
+      const s = await this.get(sessionId);
+      const why = this.live.has(sessionId)
+        ? 'its changes are queued after each turn'
+        : `it is ${s.status}`;
+      throw new AppError('conflict', `This session cannot be synced now: ${why}.`);
+    }
+    const paths = await run.sync(ended);
+    return { session: await this.get(sessionId), paths };
+  }
+
   async prompt(sessionId: string, text: string): Promise<AgentSession> {
+    if (this.ptys.has(sessionId)) {
+      throw new AppError('conflict', 'This agent runs in a terminal: type in it.');
+    }
     const run = this.live.get(sessionId);
     if (!run) {
       const s = await this.get(sessionId);
@@ -143,15 +199,20 @@ export class AgentSessions {
   async close(sessionId: string): Promise<AgentSession> {
     const session = await this.get(sessionId);
     const run = this.live.get(sessionId);
+    const pty = this.ptys.get(sessionId);
     if (run) {
       await run.close();
       this.live.delete(sessionId);
+    } else if (pty) {
+      await pty.close();
+      this.ptys.delete(sessionId);
     } else if (session.status !== 'closed') {
       const s = await setAgentStatus(this.opts.sql, sessionId, 'closed', session.error);
       if (s) this.bus.session(s);
     }
     const project = await getProject(this.opts.sql, session.projectId);
     await removeWorktree(project?.path ?? session.worktreePath, session.worktreePath);
+    await removePtyLaunch(this.opts.home, sessionId);
     return this.get(sessionId);
   }
 
@@ -204,6 +265,7 @@ export class AgentSessions {
   async shutdown(): Promise<void> {
     const runs = [...this.live.values()];
     this.live.clear();
+    this.ptys.clear(); // their CLIs run on in booterm
     await Promise.all(runs.map((r) => r.abandon()));
   }
 }

@@ -17,8 +17,8 @@ type Default = Omit<ProviderEntry, 'id' | 'enabled' | 'ownConfig' | 'env'>;
 
 /**
  * The seven providers boocode knows. The ACP commands are the ones measured offline here
- * (../shared/notes/agents-offline.md): qwen 0.15.10 takes `--acp`; cursor's adapter is not on
- * npm, so it shows as not installed until the user puts `cursor-agent-acp` on PATH.
+ * (../shared/notes/agents-offline.md): qwen 0.15.10 takes `--acp`. Cursor's ACP adapter is not
+ * on npm: its own CLI, `cursor-agent`, runs in a terminal of the pane (driver `pty`).
  */
 export const DEFAULTS: Record<string, Default> = {
   boocode: { label: 'BooCode', driver: 'builtin', command: null, args: [] },
@@ -27,7 +27,7 @@ export const DEFAULTS: Record<string, Default> = {
   goose: { label: 'Goose', driver: 'acp', command: 'goose', args: ['acp'] },
   qwen: { label: 'Qwen Code', driver: 'acp', command: 'qwen', args: ['--acp'] },
   copilot: { label: 'GitHub Copilot', driver: 'acp', command: 'copilot', args: ['--acp'] },
-  cursor: { label: 'Cursor', driver: 'acp', command: 'cursor-agent-acp', args: [] },
+  cursor: { label: 'Cursor', driver: 'pty', command: 'cursor-agent', args: [] },
 };
 
 /** What a new coder-providers.json holds: every default, spelled out so it can be edited. */

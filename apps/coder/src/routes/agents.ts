@@ -13,6 +13,8 @@ import {
   PromptBody,
   SessionQuery,
   StartSessionBody,
+  SyncSessionBody,
+  SyncSessionReply,
 } from '@boocode/protocol';
 import type { AgentSessions } from '../agents/sessions.ts';
 import { followInbox, followSession } from '../agents/sockets.ts';
@@ -62,6 +64,18 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentSessions }> = asy
     '/api/coder/sessions/:sessionId/cancel',
     { schema: { params: AgentSessionParams, response: { 200: AgentSessionReply } } },
     async (req) => ({ session: await agents.cancel(req.params.sessionId) }),
+  );
+
+  app.post(
+    '/api/coder/sessions/:sessionId/sync',
+    {
+      schema: {
+        params: AgentSessionParams,
+        body: SyncSessionBody.optional(),
+        response: { 200: SyncSessionReply },
+      },
+    },
+    async (req) => agents.sync(req.params.sessionId, req.body?.ended ?? false),
   );
 
   app.delete(

@@ -2,6 +2,7 @@ import {
   AgentSessionList,
   AgentSessionReply,
   ProviderList,
+  SyncSessionReply,
   type AgentSession,
   type StartSessionBody,
 } from '@boocode/protocol';
@@ -62,6 +63,15 @@ export async function cancelSession(sessionId: string): Promise<AgentSession> {
 export async function closeSession(sessionId: string): Promise<AgentSession> {
   const r = await api(sessionUrl(sessionId), { method: 'DELETE', schema: AgentSessionReply });
   return r.session;
+}
+
+/** Queues a terminal (pty) session's worktree changes now; `ended`: its terminal exited. */
+export function syncSession(sessionId: string, ended = false): Promise<SyncSessionReply> {
+  return api(`${sessionUrl(sessionId)}/sync`, {
+    method: 'POST',
+    body: { ended },
+    schema: SyncSessionReply,
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ import { useProviders } from './agent-api.ts';
 import { OWN_PROVIDER } from './agent-choice.ts';
 import { ProviderPicker } from './agent-pickers.tsx';
 import { AgentSide } from './agent-side.tsx';
+import { PtySide } from './pty-side.tsx';
 import { coderKey, createCoderChat, useCoderChat, useSetAutoApply } from './coder-api.ts';
 import { ReviewPanel } from './review-panel.tsx';
 
@@ -37,6 +38,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
   const uid = useId(); // panel ids are element ids too: one set per pane
   const providers = useProviders();
   const provider = state.provider ?? OWN_PROVIDER;
+  const info = providers.data?.providers.find((p) => p.id === provider);
   const providerPicker = (
     <ProviderPicker
       providers={providers.data?.providers}
@@ -78,6 +80,15 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
                 headerActions={providerPicker}
               />
             </section>
+          ) : info?.driver === 'pty' ? (
+            <PtySide
+              chatId={chatId}
+              provider={provider}
+              info={info}
+              providerPicker={providerPicker}
+              ptyTerminal={state.ptyTerminal}
+              onPtyTerminal={(ptyTerminal) => update({ ...state, ptyTerminal })}
+            />
           ) : (
             <AgentSide
               chatId={chatId}
