@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getAgentSession, type Sql } from '@boocode/db';
 import { createPathGuard } from '@boocode/files';
@@ -9,8 +10,10 @@ export interface AgentTerminal {
   projectId: string;
   cwd: string;
   title: string;
+  /** The CLI's argv behind a shell that takes its env from `envFile` (see withEnvFile). */
   command: string[];
-  env: Record<string, string>;
+  /** 0600, removed by the shell once read; the caller removes it if tmux did not start. */
+  envFile: string;
 }
 
 /** The terminal owns these: the CLI runs in xterm.js, whatever coder's own TERM was. */
@@ -43,13 +46,34 @@ export async function agentTerminal(
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(launch.env)) if (!TERMINAL_VARS.has(k)) env[k] = v;
+  const envFile = await writeEnvFile(home, env);
   return {
     projectId: session.projectId,
     cwd,
     title: launch.label,
-    command: [launch.command, ...launch.args],
-    env,
+    command: withEnvFile(envFile, [launch.command, ...launch.args]),
+    envFile,
   };
+}
+
+/**
+ * The env (it may hold the endpoint's key) never goes on a command line, which any local user
+ * can read in /proc: it goes in a 0600 file in `$BOOCODE_HOME/run` that a shell reads, removes,
+ * and then runs the CLI with.
+ */
+async function writeEnvFile(home: string, env: Record<string, string>): Promise<string> {
+  const dir = path.join(home, 'run');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, `agent-env-${randomUUID()}`);
+  const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
+  const lines = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`);
+  await writeFile(file, lines.join(''), { mode: 0o600 });
+  return file;
+}
+
+function withEnvFile(envFile: string, argv: string[]): string[] {
+  const script = '. "$1" && rm -f -- "$1" && shift && exec "$@"';
+  return ['/bin/sh', '-c', script, 'boocode-agent', envFile, ...argv];
 }
 
 async function readLaunch(home: string, sessionId: string): Promise<PtyLaunchFile> {

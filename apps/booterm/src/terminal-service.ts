@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { WebSocket } from 'ws';
 import {
@@ -98,11 +99,12 @@ export class TerminalService {
     let title = 'Terminal';
     let host: SshHost | null = null;
     let projectId = body.projectId ?? null;
-    let run: Pick<NewSession, 'command' | 'env'> = { command: this.d.shell };
+    let run: Pick<NewSession, 'command'> = { command: this.d.shell };
+    let envFile: string | null = null;
     if (body.agentSessionId) {
       const a = await agentTerminal(this.d.sql, this.d.home, body.agentSessionId);
-      ({ cwd, title, projectId } = a);
-      run = { command: a.command, env: a.env };
+      ({ cwd, title, projectId, envFile } = a);
+      run = { command: a.command };
     } else if (body.projectId) {
       const project = await getProject(this.d.sql, body.projectId);
       if (!project) throw notFound('project');
@@ -114,6 +116,8 @@ export class TerminalService {
       title = host.name;
       run = { command: sshCommand(host, this.d.home) };
     }
+    // An agent's env file goes once its shell has read it; if it never starts, here.
+    const dropEnv = () => (envFile ? rm(envFile, { force: true }) : Promise.resolve());
     const terminal = await insertTerminal(this.d.sql, {
       title: body.title ?? (await this.freeTitle(title)),
       projectId,
@@ -121,6 +125,9 @@ export class TerminalService {
       sshHostId: host?.id ?? null,
       cols: body.cols,
       rows: body.rows,
+    }).catch(async (err: unknown) => {
+      await dropEnv();
+      throw err;
     });
     try {
       await this.d.tmux.newSession(terminal.id, {
@@ -131,6 +138,7 @@ export class TerminalService {
       });
     } catch (err) {
       await deleteTerminal(this.d.sql, terminal.id);
+      await dropEnv();
       throw err;
     }
     return terminal;

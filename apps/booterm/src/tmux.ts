@@ -66,8 +66,6 @@ export interface NewSession {
   rows: number;
   /** argv run in the session; null: the login shell. */
   command: string[] | null;
-  /** Set over tmux's environment for this session's program (an agent's launch). */
-  env?: Record<string, string>;
 }
 
 /** One tmux server on a private socket (`tmux -L name`), one session per terminal. */
@@ -117,8 +115,7 @@ export class Tmux {
    */
   async newSession(name: string, s: NewSession): Promise<void> {
     const args = ['new-session', '-d', '-s', name, '-x', String(s.cols), '-y', String(s.rows)];
-    const env = Object.entries(s.env ?? {}).flatMap(([k, v]) => ['-e', literalArg(`${k}=${v}`)]);
-    await this.run([...args, ...env, ...(s.command ?? []).map(literalArg)], s.cwd);
+    await this.run([...args, ...(s.command ?? []).map(literalArg)], s.cwd);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,14 @@ async function writeLaunch(id: string, launch: Partial<PtyLaunchFile>): Promise<
   await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
 }
 
+function tmux(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('tmux', ['-L', b.socket, ...args], (err, out, stderr) =>
+      err ? reject(new Error(stderr || err.message)) : resolve(out),
+    ),
+  );
+}
+
 async function terminalCount(): Promise<number> {
   return (await b.api<TerminalList>('GET', '/api/term/terminals')).body.terminals.length;
 }
@@ -79,6 +88,23 @@ describe('a terminal of an agent session', () => {
     await c.waitForControl('terminal.replayed');
     c.type('echo "got:$AGENT_MARK:$PWD"');
     await c.waitForText(`got:mark-7:${s.worktree}`);
+    await c.close();
+  });
+
+  it('never puts the env on a command line (readable by any user), and leaves no env file', async () => {
+    const s = await agentSession('running', {
+      env: { AGENT_KEY: 'sk-secret-9', PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    const t = await b.create({ agentSessionId: s.id });
+    const c = await openTerminal(b, t.id);
+    await c.waitForControl('terminal.replayed');
+    c.type('echo "key:$AGENT_KEY"');
+    await c.waitForText('key:sk-secret-9');
+    const started = await tmux('list-panes', '-t', t.id, '-F', '#{pane_start_command}');
+    expect(started).not.toContain('sk-secret-9');
+    expect(await readdir(path.join(b.home, 'run'))).not.toContainEqual(
+      expect.stringMatching(/^agent-env-/),
+    );
     await c.close();
   });
 
