@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import WebSocket from 'ws';
 import { createChat, upsertProject } from '@boocode/db';
 import {
   AgentEventList,
+  ApplyResult,
   AgentServerFrame,
   AgentSessionReply,
   InboxList,
@@ -197,12 +199,17 @@ async function dispatchRound(provider: string, allowOption: (kinds: string[]) =>
   ]);
   expect(await readFile(path.join(root, 'price.txt'), 'utf8')).toBe(PRICE);
   expect((await api('GET', '/api/coder/inbox')).body).toEqual({ items: [] });
+  // Applied, the project's file is the agent's; closed, the session's worktree is gone.
+  const applied = await api('POST', '/api/coder/apply', { chatId });
+  expect(ApplyResult.parse(applied.body).applied).toEqual([pending.changes[0]!.id]);
+  expect(await readFile(path.join(root, 'price.txt'), 'utf8')).toBe(RAISED);
   const closed = await api<unknown>('DELETE', `/api/coder/sessions/${session.id}`);
   expect(AgentSessionReply.parse(closed.body).session.status).toBe('closed');
+  expect(existsSync(session.worktreePath)).toBe(false);
 }
 
 describe.skipIf(!qwen)('dispatch to qwen through the routes', () => {
-  it('streams, asks to write, and once allowed queues the edit as a pending change', async () => {
+  it('streams, asks to write, and queues the allowed edit as a pending diff the project gets only on apply', async () => {
     const toolCount = (req: ChatRequest) => req.messages.filter((m) => m.role === 'tool').length;
     openai.setScript((req): Reply => {
       // qwen's side requests (next-speaker checks) get a plain answer.
@@ -232,7 +239,7 @@ describe.skipIf(!qwen)('dispatch to qwen through the routes', () => {
 });
 
 describe.skipIf(!claude)('dispatch to Claude Code through the routes', () => {
-  it('streams, asks to write, and once allowed queues the edit as a pending change', async () => {
+  it('streams, asks to write, and queues the allowed edit as a pending diff the project gets only on apply', async () => {
     // With the client's fs capability, claude-code-acp offers its own mcp__acp__ tools.
     const tool = (req: MessagesRequest, name: string) =>
       req.tools?.some((t) => t.name === `mcp__acp__${name}`) ? `mcp__acp__${name}` : name;
