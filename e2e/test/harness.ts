@@ -36,10 +36,15 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(extraEnv: Record<string, string> = {}): Promise<World> {
+export async function startWorld(
+  extraEnv: Record<string, string> = {},
+  /** Writes files into $BOOCODE_HOME before the server starts (coder-providers.json...). */
+  prepareHome?: (home: string) => Promise<void>,
+): Promise<World> {
   const db = await testDatabase();
   const model = await startModelServer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-'));
+  await prepareHome?.(home);
   const port = await freePort();
   // The server starts booterm (and coder) itself: their own free ports, a private tmux
   // socket, and a shell that starts at once (the user's rc files may be slow).

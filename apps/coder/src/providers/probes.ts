@@ -32,6 +32,8 @@ export interface ProbeView {
 export class ProbeCache {
   private readonly done = new Map<string, Finished>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Probes due soon (the start-up ones): shown as probing until they ran. */
+  private readonly queued = new Set<string>();
   private writing: Promise<void>;
 
   constructor(private readonly file: string) {
@@ -55,19 +57,32 @@ export class ProbeCache {
 
   view(id: string): ProbeView {
     const f = this.done.get(id);
-    const state = this.running.has(id)
-      ? 'probing'
-      : !f
-        ? 'unprobed'
-        : f.error === null
-          ? 'ok'
-          : 'failed';
+    const state =
+      this.running.has(id) || this.queued.has(id)
+        ? 'probing'
+        : !f
+          ? 'unprobed'
+          : f.error === null
+            ? 'ok'
+            : 'failed';
     return {
       probe: { state, at: f?.at ?? null, error: state === 'failed' ? (f?.error ?? null) : null },
       version: f?.good?.version ?? null,
       models: f?.good?.models ?? [],
       modes: f?.good?.modes ?? [],
     };
+  }
+
+  /**
+   * Marks probes as due: each shows as probing from now until it ran (or `unqueue`), so that a
+   * client that sees no probe running knows that no modes or models are still to come.
+   */
+  queue(ids: string[]): void {
+    for (const id of ids) this.queued.add(id);
+  }
+
+  unqueue(id: string): void {
+    this.queued.delete(id);
   }
 
   /** Runs `probe` unless one runs already for `id` (then waits for that one). */
@@ -91,6 +106,7 @@ export class ProbeCache {
           : (before?.good ?? null),
       });
       this.running.delete(id);
+      this.queued.delete(id);
       await this.persist();
     })();
     this.running.set(id, run);

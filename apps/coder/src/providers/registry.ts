@@ -43,8 +43,13 @@ export class ProviderRegistry {
   async start(): Promise<void> {
     await ensureProvidersFile(this.configPath);
     const { entries } = await readProviders(this.configPath);
+    const enabled = entries.filter((e) => e.enabled && e.driver === 'acp');
+    // Probing from now, while tier 1 runs and each waits for its turn: a page that opens then
+    // asks again until the modes and models are in (they are not, while any is probing).
+    this.probes.queue(enabled.map((e) => e.id));
     const installed = await this.installedAll(entries);
     const due = entries.filter((e, i) => e.enabled && e.driver === 'acp' && installed[i]!.path);
+    for (const e of enabled) if (!due.includes(e)) this.probes.unqueue(e.id);
     this.background = (async () => {
       for (const e of due) await this.runProbe(e);
     })();

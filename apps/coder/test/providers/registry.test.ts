@@ -256,6 +256,29 @@ describe('tier 2', () => {
   });
 });
 
+describe('probes at start', () => {
+  test('each one due shows as probing until it ran, so a client knows modes are to come', async () => {
+    await app.close();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let began = () => {};
+    const first = new Promise<void>((r) => (began = r));
+    await open(async () => {
+      began();
+      await gate;
+      return { ok: true, agent: 'gated', version: '1', models: [], modes: [] };
+    });
+    const starting = registry.start();
+    await first; // one probe runs; the others wait for their turn
+    const l = await list().finally(release);
+    for (const id of ['tiny', 'exits', 'silent']) expect(one(l, id).probe.state).toBe('probing');
+    for (const id of ['gone', 'cursor', 'boocode']) expect(one(l, id).probe.state).toBe('unprobed');
+    await starting;
+    await registry.idle();
+    expect((await list()).providers.filter((p) => p.probe.state === 'probing')).toEqual([]);
+  });
+});
+
 describe('launchFor', () => {
   test('without a model, one pointed at the endpoint gets the endpoint first model', async () => {
     const launch = await registry.launchFor('tiny');

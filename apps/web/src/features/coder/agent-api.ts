@@ -14,12 +14,19 @@ export const sessionsKey = (chatId: string) => ['coder', 'sessions', chatId] as 
 
 const sessionUrl = (sessionId: string) => `/api/coder/sessions/${encodeURIComponent(sessionId)}`;
 
+/** How often the list is asked again while a probe runs. */
+const PROBING_POLL_MS = 2_000;
+
 /** The providers on this machine. Silent: without the agents' backend the pane is our own loop. */
 export function useProviders() {
   return useQuery({
     queryKey: providersKey,
     queryFn: ({ signal }) => api('/api/coder/providers', { schema: ProviderList, signal }),
     staleTime: 60_000,
+    // An agent's modes and models come with its probe's end (coder probes them at its start, so
+    // a page opened then would otherwise keep empty Mode and Model pickers).
+    refetchInterval: (q) =>
+      q.state.data?.providers.some((p) => p.probe.state === 'probing') ? PROBING_POLL_MS : false,
     meta: { silent: true },
   });
 }

@@ -1,0 +1,278 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createChat, upsertProject } from '@boocode/db';
+import {
+  AgentEventList,
+  ApplyResult,
+  AgentServerFrame,
+  AgentSessionReply,
+  InboxList,
+  PendingList,
+  type AgentEvent,
+  type AgentFrame,
+} from '@boocode/protocol';
+import {
+  freePort,
+  hasToolResult,
+  lastUserText,
+  lastUserTextOf,
+  makeGitRepo,
+  startAnthropicServer,
+  startModelServer,
+  type AnthropicServer,
+  type ChatRequest,
+  type MessagesRequest,
+  type ModelServer,
+  type Reply,
+  type TestDatabase,
+} from '@boocode/testkit';
+import { testDatabase } from '@boocode/testkit/vitest';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { agentBin } from './acp-helpers.ts';
+import { SocketReader, TOKEN } from './harness.ts';
+
+// Agent dispatch end to end through coder's real routes and default wiring (the provider
+// registry's launches, the ACP backend), with the real CLIs against the scripted model servers.
+const qwen = agentBin('qwen');
+const claude = agentBin('claude-code-acp');
+const PRICE = 'price: 10\ncurrency: EUR\n';
+const RAISED = 'price: 12\ncurrency: EUR\n';
+
+let db: TestDatabase;
+let openai: ModelServer;
+let anthropic: AnthropicServer;
+let home: string;
+let app: FastifyInstance;
+let base: string;
+const sockets: WebSocket[] = [];
+
+beforeAll(async () => {
+  db = await testDatabase();
+  openai = await startModelServer();
+  anthropic = await startAnthropicServer();
+  home = await realpath(await mkdtemp(path.join(os.tmpdir(), 'boocode-real-agents-')));
+  const port = await freePort();
+  const config = loadConfig({
+    BOOCODE_HOME: home,
+    CODER_PORT: String(port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LLM_BASE_URL: openai.url,
+    ANTHROPIC_BASE_URL: anthropic.url,
+    ANTHROPIC_API_KEY: 'sk-test',
+  });
+  app = await buildApp({ config, sql: db.sql, token: TOKEN });
+  await app.listen({ port, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  for (const ws of sockets) ws.close();
+  await app?.close();
+  await openai?.close();
+  await anthropic?.close();
+  await db?.drop();
+  await rm(home, { recursive: true, force: true });
+});
+
+async function api<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
+  const res = await app.inject({
+    method,
+    url,
+    headers: { origin: base, host: base.slice(7), authorization: `Bearer ${TOKEN}` },
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
+  return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : null) as T };
+}
+
+/** A coder chat over a committed repository holding price.txt. */
+async function project(): Promise<{ root: string; chatId: string }> {
+  const root = await makeGitRepo(path.join(home, 'projects', String(Math.random())), {
+    'price.txt': PRICE,
+  });
+  execFileSync('git', ['add', '-A'], { cwd: root });
+  const id = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
+  execFileSync('git', [...id, 'commit', '-qm', 'first'], { cwd: root });
+  const { project } = await upsertProject(db.sql, { name: 'shop', path: root });
+  const chat = await createChat(db.sql, {
+    title: 'coder',
+    model: null,
+    projectId: project.id,
+    kind: 'coder',
+  });
+  return { root, chatId: chat.id };
+}
+
+async function sessionSocket(sessionId: string): Promise<SocketReader> {
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/coder/sessions/${sessionId}/ws`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+    origin: base,
+  });
+  sockets.push(ws);
+  const reader = new SocketReader(ws);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return reader;
+}
+
+const frameOf = (m: unknown): AgentFrame | null => {
+  const f = AgentServerFrame.parse(m);
+  return f.type === 'frame' ? f.frame : null;
+};
+const isEvent = (type: AgentEvent['type']) => (m: unknown) => frameOf(m)?.event.type === type;
+const isStatus = (status: string) => (m: unknown) => {
+  const f = AgentServerFrame.parse(m);
+  return f.type === 'session' && f.session.status === status;
+};
+const textOf = (frames: AgentFrame[]) =>
+  frames.map((f) => (f.event.type === 'message.delta' ? f.event.text : '')).join('');
+
+/** The absolute worktree folder the agent was started in, as it tells the model. */
+function worktreeIn(body: unknown): string {
+  const found = /\/[^"\s\\]*\/worktrees\/[0-9a-f-]{36}/.exec(JSON.stringify(body));
+  if (!found) throw new Error('no worktree path in the model request');
+  return found[0];
+}
+
+/**
+ * One agent's full round: prompt -> streamed text -> a write asks permission -> answered through
+ * the route -> the turn ends -> the change is pending with its diff, the project file untouched.
+ */
+async function dispatchRound(provider: string, allowOption: (kinds: string[]) => number) {
+  const { root, chatId } = await project();
+  const started = await api<unknown>('POST', '/api/coder/sessions', {
+    chatId,
+    provider,
+    mode: 'default',
+    prompt: 'please raise the price to 12',
+  });
+  expect(started.status).toBe(201);
+  const { session } = AgentSessionReply.parse(started.body);
+  const ws = await sessionSocket(session.id);
+
+  const askedAt = await ws.until(isEvent('permission.request'));
+  const asked = frameOf(ws.messages[askedAt])!.event;
+  if (asked.type !== 'permission.request') throw new Error('unreachable');
+  // The reply so far streamed as deltas; nothing is written anywhere before the answer.
+  expect(textOf(ws.frames())).toContain('Reading the price.');
+  expect(await readFile(path.join(session.worktreePath, 'price.txt'), 'utf8')).toBe(PRICE);
+  const inbox = await api<unknown>('GET', '/api/coder/inbox');
+  expect(InboxList.parse(inbox.body).items.map((i) => i.permissionId)).toEqual([
+    asked.permissionId,
+  ]);
+
+  const option = asked.options[allowOption(asked.options.map((o) => o.kind))]!;
+  const answered = await api('POST', `/api/coder/permissions/${asked.permissionId}`, {
+    optionId: option.id,
+  });
+  expect(answered).toEqual({ status: 200, body: { ok: true } });
+  await ws.until(isStatus('idle'), askedAt);
+
+  const { frames } = AgentEventList.parse(
+    (await api('GET', `/api/coder/sessions/${session.id}/events?afterSeq=0`)).body,
+  );
+  const events = frames.map((f) => f.event);
+  expect(events).toContainEqual({
+    type: 'permission.resolved',
+    permissionId: asked.permissionId,
+    optionId: option.id,
+  });
+  expect(events).toContainEqual({ type: 'changes', paths: ['price.txt'] });
+  expect(events.at(-1)).toEqual({ type: 'done', stopReason: 'end_turn' });
+  expect(textOf(frames)).toContain('Done.');
+
+  const pending = PendingList.parse((await api('GET', `/api/coder/pending?chatId=${chatId}`)).body);
+  expect(pending.changes).toEqual([
+    expect.objectContaining({ path: 'price.txt', kind: 'edit', additions: 1, deletions: 1 }),
+  ]);
+  expect(pending.changes[0]!.hunks.flatMap((h) => h.lines)).toEqual([
+    '-price: 10',
+    '+price: 12',
+    ' currency: EUR',
+  ]);
+  expect(await readFile(path.join(root, 'price.txt'), 'utf8')).toBe(PRICE);
+  expect((await api('GET', '/api/coder/inbox')).body).toEqual({ items: [] });
+  // Applied, the project's file is the agent's; closed, the session's worktree is gone.
+  const applied = await api('POST', '/api/coder/apply', { chatId });
+  expect(ApplyResult.parse(applied.body).applied).toEqual([pending.changes[0]!.id]);
+  expect(await readFile(path.join(root, 'price.txt'), 'utf8')).toBe(RAISED);
+  const closed = await api<unknown>('DELETE', `/api/coder/sessions/${session.id}`);
+  expect(AgentSessionReply.parse(closed.body).session.status).toBe('closed');
+  expect(existsSync(session.worktreePath)).toBe(false);
+}
+
+describe.skipIf(!qwen)('dispatch to qwen through the routes', () => {
+  it('streams, asks to write, and queues the allowed edit as a pending diff the project gets only on apply', async () => {
+    const toolCount = (req: ChatRequest) => req.messages.filter((m) => m.role === 'tool').length;
+    openai.setScript((req): Reply => {
+      // qwen's side requests (next-speaker checks) get a plain answer.
+      if (!lastUserText(req).includes('raise the price')) return { content: ['{}'] };
+      const file = path.join(worktreeIn(req), 'price.txt');
+      switch (toolCount(req)) {
+        case 0:
+          return {
+            content: ['Reading ', 'the price.'],
+            toolCalls: [{ name: 'read_file', arguments: JSON.stringify({ file_path: file }) }],
+          };
+        case 1:
+          return {
+            toolCalls: [
+              {
+                name: 'write_file',
+                arguments: JSON.stringify({ file_path: file, content: RAISED }),
+              },
+            ],
+          };
+        default:
+          return { content: ['Done.'] };
+      }
+    });
+    await dispatchRound('qwen', (kinds) => kinds.indexOf('allow_once'));
+  });
+});
+
+describe.skipIf(!claude)('dispatch to Claude Code through the routes', () => {
+  it('streams, asks to write, and queues the allowed edit as a pending diff the project gets only on apply', async () => {
+    // With the client's fs capability, claude-code-acp offers its own mcp__acp__ tools.
+    const tool = (req: MessagesRequest, name: string) =>
+      req.tools?.some((t) => t.name === `mcp__acp__${name}`) ? `mcp__acp__${name}` : name;
+    const toolResults = (req: MessagesRequest) =>
+      req.messages
+        .flatMap((m) => (Array.isArray(m.content) ? m.content : []))
+        .filter((b) => b.type === 'tool_result').length;
+    anthropic.setScript((req): Reply => {
+      if (!lastUserTextOf(req).includes('raise the price') && !hasToolResult(req)) {
+        return { content: ['(side request)'] };
+      }
+      const file = path.join(worktreeIn(req), 'price.txt');
+      switch (toolResults(req)) {
+        case 0:
+          return {
+            content: ['Reading ', 'the price.'],
+            toolCalls: [
+              { name: tool(req, 'Read'), arguments: JSON.stringify({ file_path: file }) },
+            ],
+          };
+        case 1:
+          return {
+            toolCalls: [
+              {
+                name: tool(req, 'Write'),
+                arguments: JSON.stringify({ file_path: file, content: RAISED }),
+              },
+            ],
+          };
+        default:
+          return { content: ['Done.'] };
+      }
+    });
+    await dispatchRound('claude', (kinds) => kinds.indexOf('allow_once'));
+  });
+});
