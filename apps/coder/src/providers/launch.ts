@@ -79,9 +79,12 @@ async function opencodeConfig(home: string, endpoint: Endpoint, model?: string):
       },
     },
     ...(model ? { model: `boocode/${model}`, small_model: `boocode/${model}` } : {}),
+    // Only boocode's models: opencode would list its own cloud's (OpenCode Zen) beside them.
+    enabled_providers: ['boocode'],
     autoupdate: false,
     share: 'disabled',
-    // Edits and commands come to boocode as permission requests (the default allows them).
+    // Edits and commands come to boocode as permission requests (opencode's default allows
+    // them): a supervised agent asks before it writes or runs, as qwen and claude do here.
     permission: { edit: 'ask', bash: 'ask' },
   };
   await writeAtomic(file, `${JSON.stringify(config, null, 2)}\n`, 0o600);

@@ -112,7 +112,7 @@ describe('the endpoint in each CLI variables', () => {
     });
   });
 
-  test('opencode: OPENCODE_CONFIG, a 0600 file in its home with a custom provider', async () => {
+  test('opencode: OPENCODE_CONFIG, a 0600 file in its home with boocode as its only provider', async () => {
     const l = await launch('opencode', { model: 'm1' });
     const file = l.env.OPENCODE_CONFIG!;
     expect(path.dirname(file)).toBe(path.join(home, 'agents/opencode/home'));
@@ -126,6 +126,7 @@ describe('the endpoint in each CLI variables', () => {
         },
       },
       model: 'boocode/m1',
+      enabled_providers: ['boocode'],
       permission: { edit: 'ask', bash: 'ask' },
     });
   });
