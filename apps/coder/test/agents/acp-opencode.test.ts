@@ -113,7 +113,7 @@ describe.skipIf(!opencode)('ACP backend with opencode, as the registry launches 
 
   it("probeAcp starts it and reports its name, version, the endpoint's model and its modes", async () => {
     const result = await probeAcp(launch, { timeoutMs: 30_000 });
-    expect(result).toMatchObject({ ok: true, version: '1.18.33' });
+    expect(result).toMatchObject({ ok: true, agent: 'OpenCode', version: '1.18.33' });
     if (!result.ok) return;
     expect(result.models.map((m) => m.id)).toEqual(['boocode/scripted-small']);
     expect(result.modes.map((m) => m.id)).toEqual(['build', 'plan']);
