@@ -115,7 +115,14 @@ async function endpointEnv(
         ...withModel('COPILOT_MODEL'),
       };
     case 'opencode':
-      return { OPENCODE_CONFIG: await opencodeConfig(home, endpoint, model) };
+      return {
+        OPENCODE_CONFIG: await opencodeConfig(home, endpoint, model),
+        // Its models come from boocode's config: no fetch of opencode's catalog from
+        // models.opencode.ai at every start (it does, twice, unless told not to).
+        OPENCODE_DISABLE_MODELS_FETCH: '1',
+        // No language servers downloaded on the fly into the agent's home.
+        OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+      };
     case 'claude':
       return {
         ...(endpoint.anthropicBaseUrl ? { ANTHROPIC_BASE_URL: endpoint.anthropicBaseUrl } : {}),
