@@ -18,6 +18,7 @@ import {
   pick,
   RecordingSink,
   registryLaunch,
+  scriptedRegistry,
   type AgentDirs,
 } from './acp-helpers.ts';
 
@@ -109,9 +110,16 @@ describe.skipIf(!copilot)('ACP backend with copilot, as the registry launches it
     expect(existsSync(file)).toBe(false);
   });
 
-  it('probeAcp starts it and reports its name, version and modes (and no models: it has none offline)', async () => {
+  it('probeAcp starts it as the registry launches it: its name, version and modes (no models offline)', async () => {
     const result = await probeAcp(launch, { timeoutMs: 30_000 });
     expect(result).toMatchObject({ ok: true, agent: 'Copilot', version: '1.0.102', models: [] });
     expect(result.ok && result.modes.map((m) => m.name)).toEqual(['Agent', 'Plan', 'Autopilot']);
+  });
+
+  it('the registry probe of copilot is ok and lists its modes', async () => {
+    const list = await scriptedRegistry(dirs.home, model.url).probe('copilot');
+    const info = list.providers.find((p) => p.id === 'copilot');
+    expect(info).toMatchObject({ installed: true, version: '1.0.102', probe: { state: 'ok' } });
+    expect(info?.modes.map((m) => m.name)).toEqual(['Agent', 'Plan', 'Autopilot']);
   });
 });

@@ -11,6 +11,7 @@ import type {
   PermissionAnswer,
   PermissionAsk,
 } from '../../src/agents/backend.ts';
+import { probeAcp } from '../../src/agents/acp/probe.ts';
 import { ProviderRegistry } from '../../src/providers/registry.ts';
 
 /** An agent CLI installed by apps/coder's dependencies, or null (with the reason printed). */
@@ -90,17 +91,23 @@ export function baseEnv(home: string): Record<string, string> {
 }
 
 /**
- * How the provider registry launches `providerId` (its real `launchFor`, over
- * `boocodeHome` as a fresh `$BOOCODE_HOME` with the default providers), pointed at the scripted OpenAI server at `baseUrl`.
+ * The provider registry over `boocodeHome` as a fresh `$BOOCODE_HOME` (the default providers),
+ * pointed at the scripted OpenAI server at `baseUrl`, with the real ACP probe.
  */
-export async function registryLaunch(
+export function scriptedRegistry(boocodeHome: string, baseUrl: string): ProviderRegistry {
+  return new ProviderRegistry({
+    home: boocodeHome,
+    endpoint: { baseUrl, apiKey: null, anthropicBaseUrl: null, anthropicApiKey: null },
+    probeAcp,
+    probeTimeoutMs: 30_000,
+  });
+}
+
+/** How that registry launches `providerId` (its real `launchFor`). */
+export function registryLaunch(
   providerId: string,
   boocodeHome: string,
   baseUrl: string,
 ): Promise<AgentLaunch> {
-  const registry = new ProviderRegistry({
-    home: boocodeHome,
-    endpoint: { baseUrl, apiKey: null, anthropicBaseUrl: null, anthropicApiKey: null },
-  });
-  return registry.launchFor(providerId);
+  return scriptedRegistry(boocodeHome, baseUrl).launchFor(providerId);
 }

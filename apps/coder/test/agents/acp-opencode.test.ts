@@ -18,6 +18,7 @@ import {
   pick,
   RecordingSink,
   registryLaunch,
+  scriptedRegistry,
   type AgentDirs,
 } from './acp-helpers.ts';
 
@@ -118,12 +119,20 @@ describe.skipIf(!opencode)(
       expect(existsSync(file)).toBe(false);
     });
 
-    it("probeAcp starts it and reports its name, version, the endpoint's model and its modes", async () => {
+    it("probeAcp starts it as the registry launches it: its name, version, the endpoint's model and its modes", async () => {
       const result = await probeAcp(launch, { timeoutMs: 30_000 });
       expect(result).toMatchObject({ ok: true, agent: 'OpenCode', version: '1.18.33' });
       if (!result.ok) return;
       expect(result.models.map((m) => m.id)).toEqual(['boocode/scripted-small']);
       expect(result.modes.map((m) => m.id)).toEqual(['build', 'plan']);
+    });
+
+    it('the registry probe of opencode is ok and lists its model and modes', async () => {
+      const list = await scriptedRegistry(dirs.home, model.url).probe('opencode');
+      const info = list.providers.find((p) => p.id === 'opencode');
+      expect(info).toMatchObject({ installed: true, version: '1.18.33', probe: { state: 'ok' } });
+      expect(info?.models.map((m) => m.id)).toEqual(['boocode/scripted-small']);
+      expect(info?.modes.map((m) => m.id)).toEqual(['build', 'plan']);
     });
   },
 );
