@@ -94,6 +94,9 @@ describe.skipIf(!copilot)('ACP backend with copilot, as the registry launches it
     expect(await readFile(file, 'utf8')).toBe('hi from copilot\n');
     const toolCallId = sink.asks[0]?.toolCallId;
     expect(sink.events).toContainEqual(
+      expect.objectContaining({ type: 'tool.call', toolCallId, kind: 'edit' }),
+    );
+    expect(sink.events).toContainEqual(
       expect.objectContaining({ type: 'tool.update', toolCallId, status: 'completed' }),
     );
     // Before its reply, copilot says what it created ("Info: <path>").

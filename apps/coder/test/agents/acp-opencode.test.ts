@@ -104,6 +104,9 @@ describe.skipIf(!opencode)(
       expect(await readFile(file, 'utf8')).toBe('hi from opencode\n');
       const toolCallId = sink.asks[0]?.toolCallId;
       expect(sink.events).toContainEqual(
+        expect.objectContaining({ type: 'tool.call', toolCallId, kind: 'edit' }),
+      );
+      expect(sink.events).toContainEqual(
         expect.objectContaining({ type: 'tool.update', toolCallId, status: 'completed' }),
       );
       expect(sink.text()).toBe('Wrote it.');
