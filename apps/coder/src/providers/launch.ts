@@ -79,9 +79,12 @@ async function opencodeConfig(home: string, endpoint: Endpoint, model?: string):
       },
     },
     ...(model ? { model: `boocode/${model}`, small_model: `boocode/${model}` } : {}),
+    // Only boocode's models: opencode would list its own cloud's (OpenCode Zen) beside them.
+    enabled_providers: ['boocode'],
     autoupdate: false,
     share: 'disabled',
-    // Edits and commands come to boocode as permission requests (the default allows them).
+    // Edits and commands come to boocode as permission requests (opencode's default allows
+    // them): a supervised agent asks before it writes or runs, as qwen and claude do here.
     permission: { edit: 'ask', bash: 'ask' },
   };
   await writeAtomic(file, `${JSON.stringify(config, null, 2)}\n`, 0o600);
@@ -112,7 +115,14 @@ async function endpointEnv(
         ...withModel('COPILOT_MODEL'),
       };
     case 'opencode':
-      return { OPENCODE_CONFIG: await opencodeConfig(home, endpoint, model) };
+      return {
+        OPENCODE_CONFIG: await opencodeConfig(home, endpoint, model),
+        // Its models come from boocode's config: no fetch of opencode's catalog from
+        // models.opencode.ai at every start (it does, twice, unless told not to).
+        OPENCODE_DISABLE_MODELS_FETCH: '1',
+        // No language servers downloaded on the fly into the agent's home.
+        OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+      };
     case 'claude':
       return {
         ...(endpoint.anthropicBaseUrl ? { ANTHROPIC_BASE_URL: endpoint.anthropicBaseUrl } : {}),

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent } from '@boocode/protocol';
 import { makeGitRepo } from '@boocode/testkit';
-import type { AgentSink, PermissionAnswer, PermissionAsk } from '../../src/agents/backend.ts';
+import type {
+  AgentLaunch,
+  AgentSink,
+  PermissionAnswer,
+  PermissionAsk,
+} from '../../src/agents/backend.ts';
+import { probeAcp } from '../../src/agents/acp/probe.ts';
+import { ProviderRegistry } from '../../src/providers/registry.ts';
 
 /** An agent CLI installed by apps/coder's dependencies, or null (with the reason printed). */
 export function agentBin(name: string): string | null {
@@ -81,4 +88,26 @@ export async function agentDirs(): Promise<AgentDirs> {
 /** PATH and the few variables a node CLI needs, nothing else of ours. */
 export function baseEnv(home: string): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' };
+}
+
+/**
+ * The provider registry over `boocodeHome` as a fresh `$BOOCODE_HOME` (the default providers),
+ * pointed at the scripted OpenAI server at `baseUrl`, with the real ACP probe.
+ */
+export function scriptedRegistry(boocodeHome: string, baseUrl: string): ProviderRegistry {
+  return new ProviderRegistry({
+    home: boocodeHome,
+    endpoint: { baseUrl, apiKey: null, anthropicBaseUrl: null, anthropicApiKey: null },
+    probeAcp,
+    probeTimeoutMs: 30_000,
+  });
+}
+
+/** How that registry launches `providerId` (its real `launchFor`). */
+export function registryLaunch(
+  providerId: string,
+  boocodeHome: string,
+  baseUrl: string,
+): Promise<AgentLaunch> {
+  return scriptedRegistry(boocodeHome, baseUrl).launchFor(providerId);
 }

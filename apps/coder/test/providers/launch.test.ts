@@ -112,8 +112,12 @@ describe('the endpoint in each CLI variables', () => {
     });
   });
 
-  test('opencode: OPENCODE_CONFIG, a 0600 file in its home with a custom provider', async () => {
+  test('opencode: OPENCODE_CONFIG, a 0600 file in its home with boocode as its only provider', async () => {
     const l = await launch('opencode', { model: 'm1' });
+    expect(l.env).toMatchObject({
+      OPENCODE_DISABLE_MODELS_FETCH: '1',
+      OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+    });
     const file = l.env.OPENCODE_CONFIG!;
     expect(path.dirname(file)).toBe(path.join(home, 'agents/opencode/home'));
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -126,6 +130,7 @@ describe('the endpoint in each CLI variables', () => {
         },
       },
       model: 'boocode/m1',
+      enabled_providers: ['boocode'],
       permission: { edit: 'ask', bash: 'ask' },
     });
   });
