@@ -63,6 +63,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const recovered = await agents.recover();
   if (recovered) app.log.info(`${recovered} agent session(s) ended while coder was away`);
   deps.onAgentSessions?.(agents);
+  // A deleted chat or project takes its sessions' rows along: their agents go too.
+  const sweeper = setInterval(() => {
+    agents?.sweep().then(
+      (n) => n && app.log.info(`${n} agent session(s) of deleted chats ended`),
+      (err: unknown) => app.log.warn({ err }, 'agent sweep failed'),
+    );
+  }, 30_000).unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
   await app.register(coderRoutes, { coder: new CoderService(sql) });
   await app.register(agentRoutes, { agents });
   await app.register(providerRoutes, { providers });

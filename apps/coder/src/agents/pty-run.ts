@@ -125,7 +125,7 @@ export class PtyRun {
   constructor(
     private readonly ctx: PtyContext,
     readonly session: AgentSession,
-    private readonly project: Project,
+    readonly project: Project,
     private readonly worktree: Worktree,
   ) {
     this.synced = worktree.baseline;

@@ -63,7 +63,7 @@ export class SessionRun {
   constructor(
     private readonly ctx: RunContext,
     readonly session: AgentSession,
-    private readonly project: Project,
+    readonly project: Project,
     private readonly worktree: Worktree,
   ) {
     this.state = session.status;

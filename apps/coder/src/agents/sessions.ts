@@ -261,6 +261,25 @@ export class AgentSessions {
     return listInbox(this.opts.sql);
   }
 
+  /**
+   * Ends the runs whose session is gone from the database (its chat or project was deleted, and
+   * the rows went with it): the agent is killed and its worktree removed. app.ts runs it every
+   * 30 s. A pty session's terminal is booterm's: it stays, its worktree gone.
+   */
+  async sweep(): Promise<number> {
+    let ended = 0;
+    for (const [id, run] of [...this.live, ...this.ptys]) {
+      if (await getAgentSession(this.opts.sql, id)) continue;
+      this.live.delete(id);
+      this.ptys.delete(id);
+      if (run instanceof SessionRun) await run.abandon().catch(() => {});
+      await removePtyLaunch(this.opts.home, id);
+      await removeWorktree(run.project.path, run.session.worktreePath);
+      ended++;
+    }
+    return ended;
+  }
+
   /** At shutdown: every agent process is killed; the next start marks the sessions. */
   async shutdown(): Promise<void> {
     const runs = [...this.live.values()];

@@ -251,6 +251,18 @@ describe('closing', () => {
     expect(git(root, 'worktree', 'list')).not.toContain(s.id);
   });
 
+  it('kills the agent and removes the worktree of a session whose chat was deleted', async () => {
+    const { chatId, root } = await h.project({ 'a.txt': 'x' });
+    h.script.turn = ({ cancelled }) => cancelled.then(() => 'cancelled');
+    const s = await start(chatId);
+    await statusOf(h, s.id, 'running');
+    await h.db.sql`delete from chats where id = ${chatId}`;
+    expect(await h.agents.sweep()).toBe(1);
+    expect(h.started.at(-1)!.closed).toBe(true);
+    expect(existsSync(s.worktreePath)).toBe(false);
+    expect(git(root, 'worktree', 'list')).not.toContain(s.id);
+  });
+
   it('after a restart, running sessions are failed, idle ones closed, permissions cancelled', async () => {
     const { chatId } = await h.project({});
     h.script.turn = async ({ ask }) => {
