@@ -16,7 +16,7 @@ await runService({
       listen: backendListen(config).listen,
       announce: () => `coder is running on ${backendListen(config).at}`,
       release: async () => {
-        await providers.idle();
+        await providers.stop();
         await sql.end({ timeout: 5 });
       },
     };

@@ -34,6 +34,8 @@ export interface AgentStartOptions {
   sink: AgentSink;
   /** Handshake timeout (initialize and new session), ms. */
   startTimeoutMs?: number;
+  /** Cancels the start: the agent is killed and the start rejects. */
+  signal?: AbortSignal;
 }
 
 /** What the agent reported at start: the models and modes it offers, its current ones. */

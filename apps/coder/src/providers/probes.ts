@@ -7,7 +7,10 @@ import { writeAtomic } from './config-file.ts';
 
 /** Tier 2: an agent's handshake (ACP initialize and a new session), as the ACP backend runs it. */
 export type { ProbeResult };
-export type ProbeAgent = (launch: AgentLaunch, opts: { timeoutMs: number }) => Promise<ProbeResult>;
+export type ProbeAgent = (
+  launch: AgentLaunch,
+  opts: { timeoutMs: number; signal?: AbortSignal },
+) => Promise<ProbeResult>;
 
 /** A finished probe, and what the last good one offered. */
 const Finished = z.object({
@@ -34,6 +37,8 @@ export class ProbeCache {
   private readonly running = new Map<string, Promise<void>>();
   /** Probes due soon (the start-up ones): shown as probing until they ran. */
   private readonly queued = new Set<string>();
+  /** Shutting down: what a probe cut short answers is not recorded. */
+  private stopped = false;
   private writing: Promise<void>;
 
   constructor(private readonly file: string) {
@@ -85,6 +90,12 @@ export class ProbeCache {
     this.queued.delete(id);
   }
 
+  /** From now on nothing is recorded (see `stopped`). */
+  stop(): void {
+    this.stopped = true;
+    this.queued.clear();
+  }
+
   /** Runs `probe` unless one runs already for `id` (then waits for that one). */
   run(id: string, probe: () => Promise<ProbeResult>): Promise<void> {
     const current = this.running.get(id);
@@ -97,6 +108,9 @@ export class ProbeCache {
       } catch (err) {
         result = { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
+      this.running.delete(id);
+      this.queued.delete(id);
+      if (this.stopped) return;
       const before = this.done.get(id);
       this.done.set(id, {
         at: new Date().toISOString(),
@@ -105,8 +119,6 @@ export class ProbeCache {
           ? { version: result.version || null, models: result.models, modes: result.modes }
           : (before?.good ?? null),
       });
-      this.running.delete(id);
-      this.queued.delete(id);
       await this.persist();
     })();
     this.running.set(id, run);

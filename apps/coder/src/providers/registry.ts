@@ -30,6 +30,7 @@ export class ProviderRegistry {
   private readonly tier1 = new Map<string, Promise<Installed>>();
   private patching: Promise<unknown> = Promise.resolve();
   private background: Promise<void> = Promise.resolve();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly opts: RegistryOptions) {
     this.configPath = path.join(opts.home, 'coder-providers.json');
@@ -51,8 +52,18 @@ export class ProviderRegistry {
     const due = entries.filter((e, i) => e.enabled && e.driver === 'acp' && installed[i]!.path);
     for (const e of enabled) if (!due.includes(e)) this.probes.unqueue(e.id);
     this.background = (async () => {
-      for (const e of due) await this.runProbe(e);
+      for (const e of due) if (!this.stopping.signal.aborted) await this.runProbe(e);
     })();
+  }
+
+  /**
+   * At shutdown: the probes waiting their turn are dropped and the one running is cut (its agent
+   * killed), none of them recorded; resolves when no probe's process is left.
+   */
+  async stop(): Promise<void> {
+    this.probes.stop();
+    this.stopping.abort();
+    await this.idle();
   }
 
   /** Resolves once the background probes and those running now are done and written. */
@@ -172,7 +183,8 @@ export class ProviderRegistry {
       const late = `${e.label} did not answer its handshake within ${timeoutMs / 1000} s.`;
       // The probe has its own timeout; this one only guards against a probe that hangs anyway.
       const grace = Math.min(timeoutMs, 2_000);
-      return within(this.opts.probeAcp(launch, { timeoutMs }), timeoutMs + grace, late);
+      const signal = this.stopping.signal;
+      return within(this.opts.probeAcp(launch, { timeoutMs, signal }), timeoutMs + grace, late);
     });
   }
 

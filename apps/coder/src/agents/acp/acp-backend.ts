@@ -35,6 +35,7 @@ export const startAcpAgent: StartAgent = async (opts) => (await openAcpAgent(opt
 
 export async function openAcpAgent(opts: AgentStartOptions): Promise<AcpAgent> {
   const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  if (opts.signal?.aborted) throw new Error('the start was cancelled');
   // Before the spawn: a missing worktree is our fault, and leaves no process behind.
   const guard = createPathGuard([{ id: 'worktree', path: opts.cwd }]);
   const proc = new AgentProcess(opts.launch, opts.cwd);
@@ -91,14 +92,24 @@ export async function openAcpAgent(opts: AgentStartOptions): Promise<AcpAgent> {
     return { init, sessionId: reply.sessionId, settings };
   };
   let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => {};
   const outcome = await Promise.race([
     handshake().then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     ),
     new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs))),
+    new Promise<{ ok: false; error: Error }>((r) => {
+      onAbort = () => r({ ok: false, error: new Error('the start was cancelled') });
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    }),
   ]);
   clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', onAbort);
+  if (opts.signal?.aborted) {
+    await shutdown();
+    throw new Error('the start was cancelled');
+  }
   if (!outcome?.ok) {
     const error = outcome
       ? await explain(outcome.error, `before answering ${step}`)

@@ -21,7 +21,7 @@ const quietSink: AgentSink = {
  */
 export async function probeAcp(
   launch: AgentLaunch,
-  opts: { timeoutMs: number },
+  opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<ProbeResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'boocode-probe-'));
   try {
@@ -30,6 +30,7 @@ export async function probeAcp(
       cwd: dir,
       sink: quietSink,
       startTimeoutMs: opts.timeoutMs,
+      signal: opts.signal,
     });
     await backend.close();
     return {
