@@ -82,7 +82,9 @@ export const upstreamProxy: FastifyPluginAsync<UpstreamProxyOptions> = async (ap
     }
   }
 
-  app.addHook('onClose', async () => {
+  // Before the server waits for its connections to end (onClose comes only after): a joined
+  // socket ends only when its browser goes, so a shutdown would wait for every open page.
+  app.addHook('preClose', async () => {
     for (const socket of open) socket.destroy();
   });
 };

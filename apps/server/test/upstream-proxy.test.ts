@@ -258,3 +258,24 @@ describe('a socket to a service that does not switch protocols', () => {
     }
   });
 });
+
+describe('shutting down', () => {
+  it('cuts a joined socket still open rather than waiting for its page to go', async () => {
+    const port = await freePort();
+    const p = await startHarness({ BOOTERM_PORT: String(port) }, { db, model });
+    const tmuxSocket = `${socket}-shutdown`;
+    const own = startBooterm(p, port, tmuxSocket, {});
+    try {
+      await own.ready();
+      const t = await p.api<Terminal>('POST', '/api/term/terminals', {});
+      const c = await openWs(`/api/term/terminals/${t.body.id}/ws`, {}, p);
+      c.type('echo joined-$((40+2))');
+      await c.waitForText('joined-42');
+      await p.close();
+      await c.closed;
+    } finally {
+      await own.stop();
+      await killTmux(tmuxSocket);
+    }
+  });
+});
