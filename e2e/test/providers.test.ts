@@ -58,4 +58,18 @@ describe('the Providers dialog', () => {
     expect(file.providers.claude?.enabled).toBe(true);
     await context.close();
   });
+
+  it('leaves a provider to its own configuration by its switch, written to the file', async () => {
+    const { context, page } = await w.open();
+    const dialog = await openProviders(page);
+    const own = dialog.getByRole('switch', { name: 'opencode uses its own configuration' });
+    expect(await own.getAttribute('aria-checked')).toBe('false');
+    await own.click();
+    await dialog.getByText('Its own configuration and login').waitFor();
+    const file = JSON.parse(await readFile(path.join(w.home, 'coder-providers.json'), 'utf8')) as {
+      providers: Record<string, { ownConfig: boolean }>;
+    };
+    expect(file.providers.opencode?.ownConfig).toBe(true);
+    await context.close();
+  });
 });

@@ -40,6 +40,13 @@ export function useSetProviderEnabled() {
   );
 }
 
+/** On: the agent keeps its own configuration and login; off: it is pointed at boocode's endpoint. */
+export function useSetProviderOwnConfig() {
+  return useProviderMutation(({ id, ownConfig }: { id: string; ownConfig: boolean }) =>
+    api(providerUrl(id), { method: 'PATCH', body: { ownConfig }, schema: ProviderList }),
+  );
+}
+
 /** Runs one provider's tier-2 probe; resolves when it has finished. */
 export function useProbeProvider() {
   return useProviderMutation((id: string) =>

@@ -3,7 +3,12 @@ import type { Choice, ProbeState, ProviderInfo } from '@boocode/protocol';
 import { Alert, Button, Dialog, Spinner, Switch, cn } from '@boocode/ui';
 import { Bot, RefreshCw } from 'lucide-react';
 import { errorMessage } from '../../lib/api.ts';
-import { useProbeProvider, useProviders, useSetProviderEnabled } from './providers-api.ts';
+import {
+  useProbeProvider,
+  useProviders,
+  useSetProviderEnabled,
+  useSetProviderOwnConfig,
+} from './providers-api.ts';
 
 /** The coder pane's "Providers" button and the dialog it opens. */
 export function ProvidersButton() {
@@ -70,8 +75,8 @@ function ProvidersList() {
       </ul>
       <p className="text-muted-foreground text-xs leading-5">
         Kept in <code className="font-mono break-all">{configPath}</code>; add an agent there with
-        its <code className="font-mono">command</code>, or give one <code>ownConfig</code> to use
-        its own login.
+        its <code className="font-mono">command</code>, <code className="font-mono">args</code> and{' '}
+        <code className="font-mono">env</code>.
       </p>
     </div>
   );
@@ -100,7 +105,6 @@ function ProviderCard({ provider: p, locked }: { provider: ProviderInfo; locked:
           </span>
           <Tag>{p.driver === 'builtin' ? 'built-in' : p.driver}</Tag>
           <Installed provider={p} />
-          {p.ownConfig ? <Tag>own config</Tag> : null}
         </div>
         <div className="flex shrink-0 items-center gap-2">
           <Button
@@ -138,9 +142,33 @@ function ProviderCard({ provider: p, locked }: { provider: ProviderInfo; locked:
           {p.command}
         </p>
       ) : null}
+      {p.driver === 'builtin' ? null : <OwnConfig provider={p} locked={locked} />}
       <ProbeLine probe={p.probe} probing={probing} />
       <Offers provider={p} />
     </li>
+  );
+}
+
+/** Whether the agent is pointed at boocode's model endpoint or left to its own set-up. */
+function OwnConfig({ provider: p, locked }: { provider: ProviderInfo; locked: boolean }) {
+  const set = useSetProviderOwnConfig();
+  const id = useId();
+  const on = set.isPending ? (set.variables?.ownConfig ?? p.ownConfig) : p.ownConfig;
+  return (
+    <div className="mt-1.5 flex items-center gap-2 text-xs">
+      <Switch
+        id={id}
+        aria-label={`${p.label} uses its own configuration`}
+        checked={on}
+        disabled={locked || set.isPending}
+        onCheckedChange={(v) => set.mutate({ id: p.id, ownConfig: v })}
+      />
+      <label htmlFor={id} className="text-muted-foreground cursor-pointer select-none">
+        {on
+          ? 'Its own configuration and login'
+          : "boocode's model endpoint, with the model picked in the coder pane"}
+      </label>
+    </div>
   );
 }
 
