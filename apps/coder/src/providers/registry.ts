@@ -38,18 +38,23 @@ export class ProviderRegistry {
   }
 
   /**
-   * Writes the default file if there is none, then probes the enabled, installed ACP agents in
-   * the background, one after another (they start beside the server on a small machine).
+   * Writes the default file if there is none, then probes in the background, one after another
+   * (they start beside the server on a small machine), the enabled, installed ACP agents whose
+   * last probe did not answer or that were never probed: one that answered keeps its cached
+   * models and modes until it is probed again from the Providers dialog.
    */
   async start(): Promise<void> {
     await ensureProvidersFile(this.configPath);
     const { entries } = await readProviders(this.configPath);
-    const enabled = entries.filter((e) => e.enabled && e.driver === 'acp');
+    await this.probes.ready();
+    const enabled = entries.filter(
+      (e) => e.enabled && e.driver === 'acp' && this.probes.view(e.id).probe.state !== 'ok',
+    );
     // Probing from now, while tier 1 runs and each waits for its turn: a page that opens then
     // asks again until the modes and models are in (they are not, while any is probing).
     this.probes.queue(enabled.map((e) => e.id));
     const installed = await this.installedAll(entries);
-    const due = entries.filter((e, i) => e.enabled && e.driver === 'acp' && installed[i]!.path);
+    const due = entries.filter((e, i) => enabled.includes(e) && installed[i]!.path);
     for (const e of enabled) if (!due.includes(e)) this.probes.unqueue(e.id);
     this.background = (async () => {
       for (const e of due) if (!this.stopping.signal.aborted) await this.runProbe(e);

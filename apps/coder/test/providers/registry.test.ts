@@ -254,6 +254,23 @@ describe('tier 2', () => {
       expect(one(l, id).probe.state).toBe('unprobed');
     }
   });
+  test('at the next start, only those whose last probe did not answer are probed again', async () => {
+    for (const id of ['claude', 'opencode', 'qwen', 'copilot']) {
+      await call('PATCH', `/api/coder/providers/${id}`, { enabled: false });
+    }
+    await registry.start();
+    await registry.idle();
+    await app.close();
+    const probed: string[] = [];
+    await open((launch, opts) => {
+      probed.push(launch.command);
+      return handshake(launch, opts);
+    });
+    await registry.start();
+    await registry.idle();
+    expect(probed).toEqual([agents.exits, agents.silent]);
+    expect(one(await list(), 'tiny').probe.state).toBe('ok');
+  });
 });
 
 describe('probes at start', () => {
