@@ -116,12 +116,20 @@ export class ProviderRegistry {
     }
     const found = await this.installed(entry);
     if (entry.command && !found.path) throw notInstalled(entry);
+    const chosen = model ?? (wantsModel(entry) ? await this.defaultModel(endpoint) : undefined);
+    // Without a model such a CLI fails later and obscurely ("Authentication required").
+    if (chosen === undefined && wantsModel(entry)) {
+      throw new AppError(
+        'conflict',
+        `${entry.label} is pointed at boocode's model endpoint (${endpoint.baseUrl}), which lists no model: start it or set LLM_BASE_URL, or let ${entry.label} use its own configuration (Providers).`,
+      );
+    }
     return buildLaunch({
       entry,
       resolved: found.path ?? '',
       boocodeHome: this.opts.home,
       endpoint,
-      model: model ?? (wantsModel(entry) ? await this.defaultModel(endpoint) : undefined),
+      model: chosen,
     });
   }
 

@@ -39,11 +39,16 @@ export const handshake: ProbeAgent = (launch: AgentLaunch, { timeoutMs }) =>
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
     let agent = { name: '', version: '' };
     createInterface({ input: child.stdout }).on('line', (line) => {
-      let msg: { id: number; result: Record<string, unknown> };
+      let msg: { id: number; result?: Record<string, unknown>; error?: unknown };
       try {
         msg = JSON.parse(line) as typeof msg;
       } catch {
         return; // not a protocol line
+      }
+      if (!msg.result) {
+        // An error answer (a real agent refusing this bare client): a failed probe.
+        finish({ ok: false, error: JSON.stringify(msg.error ?? 'no result') });
+        return;
       }
       if (msg.id === 1) {
         agent = (msg.result.agentInfo as typeof agent | undefined) ?? agent;
@@ -51,15 +56,15 @@ export const handshake: ProbeAgent = (launch: AgentLaunch, { timeoutMs }) =>
         return;
       }
       const { models, modes } = msg.result as unknown as {
-        models: { availableModels: { modelId: string; name: string }[] };
-        modes: { availableModes: { id: string; name: string }[] };
+        models?: { availableModels: { modelId: string; name: string }[] };
+        modes?: { availableModes: { id: string; name: string }[] };
       };
       finish({
         ok: true,
         agent: agent.name,
         version: agent.version,
-        models: models.availableModels.map((m) => ({ id: m.modelId, name: m.name })),
-        modes: modes.availableModes,
+        models: (models?.availableModels ?? []).map((m) => ({ id: m.modelId, name: m.name })),
+        modes: modes?.availableModes ?? [],
       });
     });
     child.stdin.on('error', () => undefined);

@@ -34,7 +34,13 @@ test('stop cuts the start-up probe that is running: its agent is killed and noth
     JSON.stringify({
       providers: {
         ...off,
-        hangs: { label: 'Hangs', command: hang.command, args: hang.args, env: hang.env },
+        hangs: {
+          label: 'Hangs',
+          command: hang.command,
+          args: hang.args,
+          env: hang.env,
+          ownConfig: true,
+        },
       },
     }),
   );

@@ -13,6 +13,7 @@ import { ProviderRegistry } from '../../src/providers/registry.ts';
 import { handshake, writeAgents } from './acp-fixture.ts';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
+const SHIPPED = ['claude', 'opencode', 'qwen', 'copilot'];
 let db: TestDatabase;
 let model: ModelServer;
 let home: string;
@@ -43,6 +44,8 @@ beforeEach(async () => {
     path.join(home, 'coder-providers.json'),
     JSON.stringify({
       providers: {
+        // The real CLIs coder ships are not what these tests probe (acp-*.test.ts do that).
+        ...Object.fromEntries(SHIPPED.map((id) => [id, { enabled: false }])),
         tiny: { label: 'Tiny', command: agents.tiny },
         exits: { label: 'Exits', command: agents.exits },
         silent: { label: 'Silent', command: agents.silent },
@@ -120,7 +123,7 @@ describe('first start', () => {
     const file = path.join(home, 'coder-providers.json');
     await rm(file);
     await registry.start();
-    await registry.idle();
+    await registry.stop(); // the shipped CLIs it would probe next are not this test's
     const doc = JSON.parse(await readFile(file, 'utf8')) as { providers: object };
     expect(Object.keys(doc.providers)).toEqual([
       ...['boocode', 'claude', 'opencode', 'goose', 'qwen', 'copilot', 'cursor'],
@@ -255,9 +258,6 @@ describe('tier 2', () => {
     }
   });
   test('at the next start, only those whose last probe did not answer are probed again', async () => {
-    for (const id of ['claude', 'opencode', 'qwen', 'copilot']) {
-      await call('PATCH', `/api/coder/providers/${id}`, { enabled: false });
-    }
     await registry.start();
     await registry.idle();
     await app.close();
@@ -304,6 +304,16 @@ describe('launchFor', () => {
       OPENAI_BASE_URL: model.url,
       OPENAI_MODEL: 'scripted-small',
     });
+  });
+
+  test('with no model given and none listed by a dead endpoint: a conflict saying what to do', async () => {
+    const dead = { ...loadConfig({ BOOCODE_HOME: home, LLM_BASE_URL: 'http://127.0.0.1:9/v1' }) };
+    await expect(registry.launchFor('tiny', { endpoint: dead.endpoint })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('lists no model: start it or set LLM_BASE_URL'),
+    });
+    const chosen = await registry.launchFor('tiny', { endpoint: dead.endpoint, model: 'm1' });
+    expect(chosen.env.OPENAI_MODEL).toBe('m1');
   });
 
   test('the model asked for wins', async () => {
