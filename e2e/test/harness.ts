@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,15 +36,26 @@ export interface World {
   close(): Promise<void>;
 }
 
+/**
+ * The default home of a world: the agent CLIs coder ships turned off. A world that tests no
+ * agent starts none of them; their probes at coder's start would load the machine under the
+ * test. A test of agents passes its own `prepareHome` (or none: `async () => {}`).
+ */
+async function quietAgents(home: string): Promise<void> {
+  const off = { enabled: false };
+  const providers = { claude: off, opencode: off, qwen: off, copilot: off };
+  await writeFile(path.join(home, 'coder-providers.json'), JSON.stringify({ providers }));
+}
+
 export async function startWorld(
   extraEnv: Record<string, string> = {},
   /** Writes files into $BOOCODE_HOME before the server starts (coder-providers.json...). */
-  prepareHome?: (home: string) => Promise<void>,
+  prepareHome: (home: string) => Promise<void> = quietAgents,
 ): Promise<World> {
   const db = await testDatabase();
   const model = await startModelServer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-'));
-  await prepareHome?.(home);
+  await prepareHome(home);
   const port = await freePort();
   // The server starts booterm (and coder) itself: their own free ports, a private tmux
   // socket, and a shell that starts at once (the user's rc files may be slow).

@@ -13,7 +13,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-providers-'));
   const repo = path.join(tmp, 'shop');
   await makeGitRepo(repo, { 'README.md': '# shop\n' });
-  w = await startWorld({ BOOCODE_PROJECTS: repo });
+  w = await startWorld({ BOOCODE_PROJECTS: repo }, async () => {}); // the shipped defaults
 });
 afterAll(async () => {
   await w?.close();
@@ -66,10 +66,13 @@ describe('the Providers dialog', () => {
     expect(await own.getAttribute('aria-checked')).toBe('false');
     await own.click();
     await dialog.getByText('Its own configuration and login').waitFor();
-    const file = JSON.parse(await readFile(path.join(w.home, 'coder-providers.json'), 'utf8')) as {
-      providers: Record<string, { ownConfig: boolean }>;
+    const saved = async () => {
+      const text = await readFile(path.join(w.home, 'coder-providers.json'), 'utf8');
+      return (JSON.parse(text) as { providers: Record<string, { ownConfig?: boolean }> }).providers
+        .opencode?.ownConfig;
     };
-    expect(file.providers.opencode?.ownConfig).toBe(true);
+    await expect.poll(saved).toBe(true);
+    await expect.poll(() => own.isDisabled()).toBe(false);
     await context.close();
   });
 });
