@@ -100,6 +100,9 @@ describe('a terminal of an agent session', () => {
     await c.waitForControl('terminal.replayed');
     c.type('echo "key:$AGENT_KEY"');
     await c.waitForText('key:sk-secret-9');
+    // Given to tmux (`new-session -e`), the env would be on tmux's argv and in the session's
+    // environment, which tmux shows to anyone on its socket.
+    expect(await tmux('show-environment', '-t', t.id)).not.toContain('sk-secret-9');
     const started = await tmux('list-panes', '-t', t.id, '-F', '#{pane_start_command}');
     expect(started).not.toContain('sk-secret-9');
     expect(await readdir(path.join(b.home, 'run'))).not.toContainEqual(
