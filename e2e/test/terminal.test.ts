@@ -32,6 +32,8 @@ const screenText = async (pane: Locator) =>
   (await pane.getByRole('list').first().textContent()) ?? '';
 
 async function newTerminal(page: Page): Promise<Locator> {
+  // Counted before the saved layout is in, the panes would seem to grow by all of it.
+  await workspace(page).getByText('Loading the workspace…').waitFor({ state: 'detached' });
   const before = await workspace(page).getByRole('region').count();
   await page.getByRole('button', { name: 'New terminal' }).click();
   await page.getByRole('combobox', { name: 'Directory' }).selectOption({ label: 'Home directory' });
