@@ -18,6 +18,11 @@ export interface AgentSink {
 
 /** The process of an agent: how to start it, resolved from the provider registry. */
 export interface AgentLaunch {
+  /**
+   * What runs it: an ACP agent over stdio (the default), `opencode serve` over HTTP, or the
+   * Claude Agent SDK.
+   */
+  driver?: 'acp' | 'http' | 'sdk';
   command: string;
   args: string[];
   /** The whole environment of the child (HOME, the endpoint's variables...). */
@@ -36,6 +41,10 @@ export interface AgentStartOptions {
   startTimeoutMs?: number;
   /** Cancels the start: the agent is killed and the start rejects. */
   signal?: AbortSignal;
+  /** boocode's agent session id (a backend keys what it keeps by it); none for a probe. */
+  sessionId?: string;
+  /** The backend's own session to take up again (Claude's session id), from `resumeId`. */
+  resume?: string;
 }
 
 /** What the agent reported at start: the models and modes it offers, its current ones. */
@@ -53,6 +62,11 @@ export interface AgentStarted {
  */
 export interface AgentBackend {
   readonly started: AgentStarted;
+  /**
+   * The backend's own session id when it can be taken up again after boocode restarts
+   * (Claude's, from its session store); null otherwise. Saved on the agent session.
+   */
+  resumeId(): string | null;
   prompt(text: string): Promise<{ stopReason: string }>;
   cancel(): Promise<void>;
   close(): Promise<void>;

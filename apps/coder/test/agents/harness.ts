@@ -53,6 +53,10 @@ export class ScriptedAgent implements AgentBackend {
     private readonly turn: Turn,
   ) {}
 
+  resumeId(): string | null {
+    return null;
+  }
+
   prompt(text: string): Promise<{ stopReason: string }> {
     if (this.closed) return Promise.reject(new Error('the agent has exited'));
     const cancelled = new Promise<void>((r) => (this.cancel$ = r));

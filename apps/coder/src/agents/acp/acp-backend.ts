@@ -150,6 +150,11 @@ class AcpBackend implements AgentBackend {
     this.started = live.started;
   }
 
+  /** An ACP session ends with its process: nothing to take up after a restart. */
+  resumeId(): string | null {
+    return null;
+  }
+
   async prompt(text: string): Promise<{ stopReason: string }> {
     if (this.closing) throw new Error('the agent session is closed');
     if (this.turn) throw new Error('a turn is already running');
