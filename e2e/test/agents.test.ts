@@ -210,7 +210,7 @@ describe.skipIf(!hasQwen)('an agent in the coder pane', () => {
     const reply = pane.getByRole('article', { name: 'Agent message' }).filter({ hasText: 't0 ' });
     await reply.waitFor();
     await pane.getByRole('button', { name: 'Stop' }).click();
-    await pane.getByText('Turn ended: cancelled').waitFor();
+    await pane.getByText('Turn stopped.').waitFor();
     await waitIdle();
     expect(await reply.textContent()).not.toContain(SLOW.at(-1)!.trim());
   });

@@ -47,6 +47,11 @@ export async function buildApp({ config, sql, token, onRoute }: AppDeps): Promis
   });
   const dead = await terminals.reconcile();
   if (dead) app.log.info(`${dead} terminal(s) whose session ended while booterm was away`);
+  // Between lists: the terminal of an agent session whose chat was deleted ends within 30 s.
+  const reconciler = setInterval(() => {
+    terminals?.reconcile().catch((err: unknown) => app.log.warn({ err }, 'reconcile failed'));
+  }, 30_000).unref();
+  app.addHook('onClose', async () => clearInterval(reconciler));
 
   await app.register(terminalRoutes, { terminals });
   await app.register(sshHostRoutes, { sql });

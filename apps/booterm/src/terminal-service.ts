@@ -71,11 +71,16 @@ export class TerminalService {
 
   /**
    * Marks the rows whose program exited (its last screen stays in tmux until the terminal is
-   * removed) or whose session is gone (the tmux server died, the machine restarted).
+   * removed) or whose session is gone (the tmux server died, the machine restarted), and ends
+   * the tmux sessions whose row is gone (an agent's terminal, its chat deleted).
    */
   async reconcile(): Promise<number> {
     const running = await this.d.tmux.listSessions();
     const rows = await listTerminals(this.d.sql);
+    const kept = new Set(rows.map((t) => t.id));
+    for (const name of running.keys()) {
+      if (!kept.has(name)) await this.d.tmux.killSession(name);
+    }
     return markTerminalsDead(
       this.d.sql,
       rows.filter((t) => t.alive && !running.get(t.id)).map((t) => t.id),
@@ -123,6 +128,7 @@ export class TerminalService {
       projectId,
       cwd,
       sshHostId: host?.id ?? null,
+      agentSessionId: body.agentSessionId ?? null,
       cols: body.cols,
       rows: body.rows,
     }).catch(async (err: unknown) => {

@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChat, insertAgentSession, setAgentStatus, upsertProject } from '@boocode/db';
+import {
+  createChat,
+  deleteChat,
+  insertAgentSession,
+  setAgentStatus,
+  upsertProject,
+} from '@boocode/db';
 import type { AgentStatus, PtyLaunchFile, Terminal, TerminalList } from '@boocode/protocol';
 import { openTerminal, startBooterm, type Booterm } from './helpers.ts';
 
@@ -133,6 +139,33 @@ describe('a terminal of an agent session', () => {
     c.type('echo "got:$AGENT_MARK"');
     await c.waitForText('got:semi;');
     await c.close();
+  });
+
+  it('ends with its session: the chat deleted, its terminal and tmux session are gone', async () => {
+    const { id: otherChat } = await createChat(b.db.sql, {
+      title: 'doomed',
+      model: null,
+      projectId,
+      kind: 'coder',
+    });
+    const worktree = await realpath(await mkdtemp(path.join(os.tmpdir(), 'booterm-worktree-')));
+    const s = await insertAgentSession(b.db.sql, {
+      chatId: otherChat,
+      projectId,
+      provider: 'shell',
+      mode: null,
+      model: null,
+      thinking: null,
+      worktreePath: worktree,
+    });
+    await setAgentStatus(b.db.sql, s.id, 'running');
+    await writeLaunch(s.id, { cwd: worktree });
+    const t = await b.create({ agentSessionId: s.id });
+    expect(await tmux('has-session', '-t', `=${t.id}`)).toBe('');
+    await deleteChat(b.db.sql, otherChat);
+    const list = await b.api<TerminalList>('GET', '/api/term/terminals');
+    expect(list.body.terminals.map((x) => x.id)).not.toContain(t.id);
+    await expect(tmux('has-session', '-t', `=${t.id}`)).rejects.toThrow(/can't find session/);
   });
 
   it("starts in the launch's directory inside the worktree (a project in a subfolder)", async () => {

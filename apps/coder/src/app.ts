@@ -4,9 +4,7 @@ import { backendAuth, createServiceApp } from '@boocode/service';
 import { AgentSessions, type AgentDeps } from './agents/sessions.ts';
 import { CoderService } from './coder-service.ts';
 import type { Config } from './config.ts';
-import { probeAcp } from './agents/acp/probe.ts';
-import { startAcpAgent } from './agents/acp/acp-backend.ts';
-import { readProviders } from './providers/config-file.ts';
+import { agentBackends, claudeSdkCommand, type AgentBackends } from './agents/backends.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { coderRoutes } from './routes/coder.ts';
@@ -21,21 +19,29 @@ export interface AppDeps {
   providers?: ProviderRegistry;
   /** Route table, for the test that no route is left open. */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
-  /** Where agents' processes come from and what runs them; by default the registry's, over ACP. */
+  /** What runs the agents, by driver; by default every backend over `sql`. Disposed on close. */
+  backends?: AgentBackends;
+  /** Where agents' processes come from and what runs them; by default the registry's. */
   agents?: AgentDeps;
   /** Sees the agent sessions (tests wait on their turns). */
   onAgentSessions?: (sessions: AgentSessions) => void;
 }
 
-/** The registry over `$BOOCODE_HOME`, its ACP agents probed with the ACP backend. */
-export function defaultProviders(config: Config): ProviderRegistry {
-  return new ProviderRegistry({ home: config.home, endpoint: config.endpoint, probeAcp });
+/** The registry over `$BOOCODE_HOME`, each agent probed by its backend. */
+export function defaultProviders(config: Config, backends: AgentBackends): ProviderRegistry {
+  return new ProviderRegistry({
+    home: config.home,
+    endpoint: config.endpoint,
+    probe: backends.probe,
+    merge: config.claudeSdk ? { claudeSdk: claudeSdkCommand() } : {},
+  });
 }
 
 /** Builds the coder service without listening (tests use `inject` or listen on port 0). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, sql, token, onRoute } = deps;
-  const providers = deps.providers ?? defaultProviders(config);
+  const backends = deps.backends ?? agentBackends({ sql });
+  const providers = deps.providers ?? defaultProviders(config, backends);
   let agents: AgentSessions | null = null;
   const app = await createServiceApp({
     name: 'coder',
@@ -43,7 +49,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auth: backendAuth(config, token, sql),
     // Client frames are none: the sockets only send.
     websocket: { maxPayload: 64 * 1024 },
-    preClose: async () => agents?.shutdown(),
+    preClose: async () => {
+      await agents?.shutdown();
+      await backends.dispose();
+    },
     onRoute,
   });
   agents = new AgentSessions({
@@ -51,12 +60,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     home: config.home,
     deps: deps.agents ?? {
       resolveLaunch: (id, opts) => providers.launchFor(id, opts),
-      startAgent: startAcpAgent,
-      describe: async (id) => {
-        const { entries } = await readProviders(providers.configPath);
-        const e = entries.find((x) => x.id === id);
-        return { driver: e?.driver ?? 'acp', label: e?.label ?? id };
-      },
+      startAgent: backends.start,
+      describe: (id) => providers.describe(id),
     },
     log: app.log,
   });

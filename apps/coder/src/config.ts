@@ -29,11 +29,14 @@ const Env = refineProxy(
     /** For the Claude agents, which speak Anthropic's Messages API only. */
     ANTHROPIC_BASE_URL: z.url().optional(),
     ANTHROPIC_API_KEY: z.string().optional(),
+    /** 1: Claude runs on the Claude Agent SDK (warm sessions kept in PostgreSQL), not ACP. */
+    CLAUDE_SDK_BACKEND: z.enum(['0', '1', '']).optional(),
   }),
 );
 
 export interface Config extends BackendConfig {
   endpoint: Endpoint;
+  claudeSdk: boolean;
 }
 
 /** Never echoed back in an error: they may hold credentials. */
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anthropicBaseUrl: e.ANTHROPIC_BASE_URL ?? null,
       anthropicApiKey: e.ANTHROPIC_API_KEY || null,
     },
+    claudeSdk: e.CLAUDE_SDK_BACKEND === '1',
   };
 }

@@ -1,4 +1,5 @@
 import { backendListen, connectBackend, runService } from '@boocode/service';
+import { agentBackends } from './agents/backends.ts';
 import { buildApp, defaultProviders } from './app.ts';
 import { loadConfig } from './config.ts';
 
@@ -7,8 +8,9 @@ await runService({
   loadConfig,
   start: async (config) => {
     const { sql, token } = await connectBackend(config);
-    const providers = defaultProviders(config);
-    const app = await buildApp({ config, sql, token, providers });
+    const backends = agentBackends({ sql });
+    const providers = defaultProviders(config, backends);
+    const app = await buildApp({ config, sql, token, providers, backends });
     // The default providers file, then the probes, in the background: a failure is only logged.
     providers.start().catch((err: unknown) => app.log.warn({ err }, 'providers: could not start'));
     return {

@@ -1,10 +1,9 @@
 import type {
+  AgentBackendKind,
   AgentEvent,
   AgentFrame,
   AgentSession,
   AgentStatus,
-  InboxItem,
-  PermissionOption,
 } from '@boocode/protocol';
 import type { Queryable } from './sql.ts';
 
@@ -16,6 +15,8 @@ interface SessionRow {
   chatId: string;
   projectId: string;
   provider: string;
+  backend: AgentBackendKind;
+  resumeId: string | null;
   mode: string | null;
   model: string | null;
   thinking: string | null;
@@ -35,6 +36,8 @@ const toSession = (r: SessionRow): AgentSession => ({
   chatId: r.chatId,
   projectId: r.projectId,
   provider: r.provider,
+  backend: r.backend,
+  resumable: r.resumeId !== null,
   mode: r.mode,
   model: r.model,
   thinking: r.thinking,
@@ -71,6 +74,7 @@ export async function insertAgentSession(
     chatId: string;
     projectId: string;
     provider: string;
+    backend?: AgentBackendKind;
     mode: string | null;
     model: string | null;
     thinking: string | null;
@@ -78,11 +82,31 @@ export async function insertAgentSession(
   },
 ): Promise<AgentSession> {
   const [row] = await sql<SessionRow[]>`
-    insert into agent_sessions (id, chat_id, project_id, provider, mode, model, thinking, worktree_path)
+    insert into agent_sessions
+      (id, chat_id, project_id, provider, backend, mode, model, thinking, worktree_path)
     values (coalesce(${s.id ?? null}::uuid, gen_random_uuid()), ${s.chatId}, ${s.projectId},
-      ${s.provider}, ${s.mode}, ${s.model}, ${s.thinking}, ${s.worktreePath})
+      ${s.provider}, ${s.backend ?? 'acp'}, ${s.mode}, ${s.model}, ${s.thinking}, ${s.worktreePath})
     returning *`;
   return toSession(row!);
+}
+
+/** Where a resumable session stands: the backend's own session id, the tree last queued. */
+export interface AgentResume {
+  resumeId: string | null;
+  syncedTree: string | null;
+}
+
+export async function getAgentResume(sql: Queryable, id: string): Promise<AgentResume | null> {
+  const [row] = await sql<AgentResume[]>`
+    select resume_id, synced_tree from agent_sessions where id = ${id}`;
+  return row ?? null;
+}
+
+/** Saves what a session needs to be taken up again after a restart. */
+export async function setAgentResume(sql: Queryable, id: string, r: AgentResume): Promise<void> {
+  await sql`
+    update agent_sessions set resume_id = ${r.resumeId}, synced_tree = ${r.syncedTree}
+    where id = ${id}`;
 }
 
 export async function getAgentSession(sql: Queryable, id: string): Promise<AgentSession | null> {
@@ -157,124 +181,29 @@ export async function listAgentEvents(
   return rows.map(toFrame);
 }
 
-export interface StoredPermission {
-  id: string;
-  sessionId: string;
-  toolCallId: string | null;
-  title: string;
-  options: PermissionOption[];
-  status: 'pending' | 'answered' | 'cancelled';
-  optionId: string | null;
-}
-
-interface PermissionRow {
-  id: string;
-  sessionId: string;
-  toolCallId: string | null;
-  title: string;
-  options: string;
-  status: StoredPermission['status'];
-  optionId: string | null;
-}
-
-const toPermission = (r: PermissionRow): StoredPermission => ({
-  id: r.id,
-  sessionId: r.sessionId,
-  toolCallId: r.toolCallId,
-  title: r.title,
-  options: JSON.parse(r.options) as PermissionOption[],
-  status: r.status,
-  optionId: r.optionId,
-});
-
-const permissionColumns = (sql: Queryable) =>
-  sql`id, session_id, tool_call_id, title, options::text as options, status, option_id`;
-
-export async function insertAgentPermission(
-  sql: Queryable,
-  p: { sessionId: string; toolCallId: string | null; title: string; options: PermissionOption[] },
-): Promise<StoredPermission> {
-  const [row] = await sql<PermissionRow[]>`
-    insert into agent_permissions (session_id, tool_call_id, title, options)
-    values (${p.sessionId}, ${p.toolCallId}, ${p.title}, ${JSON.stringify(p.options)}::text::jsonb)
-    returning ${permissionColumns(sql)}`;
-  return toPermission(row!);
-}
-
-export async function getAgentPermission(
-  sql: Queryable,
-  id: string,
-): Promise<StoredPermission | null> {
-  const [row] = await sql<PermissionRow[]>`
-    select ${permissionColumns(sql)} from agent_permissions where id = ${id}`;
-  return row ? toPermission(row) : null;
-}
-
-/** Answers a pending permission; null when it was already answered or cancelled (or is gone). */
-export async function answerAgentPermission(
-  sql: Queryable,
-  id: string,
-  optionId: string,
-): Promise<StoredPermission | null> {
-  const [row] = await sql<PermissionRow[]>`
-    update agent_permissions set status = 'answered', option_id = ${optionId}, answered_at = now()
-    where id = ${id} and status = 'pending' returning ${permissionColumns(sql)}`;
-  return row ? toPermission(row) : null;
-}
-
-/** Cancels a session's pending permissions; returns the ids it cancelled. */
-export async function cancelAgentPermissions(sql: Queryable, sessionId: string): Promise<string[]> {
-  const rows = await sql<{ id: string }[]>`
-    update agent_permissions set status = 'cancelled', answered_at = now()
-    where session_id = ${sessionId} and status = 'pending' returning id`;
-  return rows.map((r) => r.id);
-}
-
-/** Every pending permission request, oldest first, with its session's chat and provider. */
-export async function listInbox(sql: Queryable): Promise<InboxItem[]> {
-  const rows = await sql<
-    {
-      id: string;
-      sessionId: string;
-      chatId: string;
-      projectId: string;
-      provider: string;
-      title: string;
-      options: string;
-      createdAt: Date;
-    }[]
-  >`
-    select p.id, p.session_id, s.chat_id, s.project_id, s.provider, p.title,
-      p.options::text as options, p.created_at
-    from agent_permissions p join agent_sessions s on s.id = p.session_id
-    where p.status = 'pending' order by p.created_at, p.id`;
-  return rows.map((r) => ({
-    permissionId: r.id,
-    sessionId: r.sessionId,
-    chatId: r.chatId,
-    projectId: r.projectId,
-    provider: r.provider,
-    title: r.title,
-    options: JSON.parse(r.options) as PermissionOption[],
-    createdAt: r.createdAt.toISOString(),
-  }));
-}
-
 /**
  * At start: sessions a previous process left starting or running become failed with `reason`,
- * idle ones closed. Returns the sessions it changed (their permissions are the caller's).
+ * idle ones closed; a resumable one (its backend keeps its conversation) stays idle. Returns the
+ * sessions it changed, each with the status it had (their permissions are the caller's).
  */
 export async function recoverAgentSessions(
   sql: Queryable,
   reason: string,
-): Promise<AgentSession[]> {
-  const rows = await sql<SessionRow[]>`
-    update agent_sessions set
-      status = case when status = 'idle' then 'closed' else 'failed' end,
-      error = case when status = 'idle' then error else ${reason} end,
+): Promise<(AgentSession & { was: AgentStatus })[]> {
+  const rows = await sql<(SessionRow & { was: AgentStatus })[]>`
+    with old as (
+      select id, status from agent_sessions
+      where status in ('starting', 'running', 'idle') for update
+    )
+    update agent_sessions a set
+      status = case when a.resume_id is not null then 'idle'
+        when a.status = 'idle' then 'closed' else 'failed' end,
+      error = case when a.status = 'idle' or a.resume_id is not null then a.error
+        else ${reason} end,
       updated_at = now()
-    where status in ('starting', 'running', 'idle') returning *`;
-  return rows.map(toSession);
+    from old where a.id = old.id
+    returning a.*, old.status as was`;
+  return rows.map((r) => ({ ...toSession(r), was: r.was }));
 }
 
 export async function deleteAgentSession(sql: Queryable, id: string): Promise<boolean> {

@@ -32,13 +32,16 @@ export async function insertTerminal(
     projectId: string | null;
     cwd: string;
     sshHostId: string | null;
+    /** A pty agent session's terminal: its row goes with the session. */
+    agentSessionId?: string | null;
     cols: number;
     rows: number;
   },
 ): Promise<Terminal> {
   const [row] = await sql<TerminalRow[]>`
-    insert into terminals (title, project_id, cwd, ssh_host_id, cols, rows)
-    values (${t.title}, ${t.projectId}, ${t.cwd}, ${t.sshHostId}, ${t.cols}, ${t.rows})
+    insert into terminals (title, project_id, cwd, ssh_host_id, agent_session_id, cols, rows)
+    values (${t.title}, ${t.projectId}, ${t.cwd}, ${t.sshHostId}, ${t.agentSessionId ?? null},
+      ${t.cols}, ${t.rows})
     returning *`;
   return toTerminal(row!);
 }

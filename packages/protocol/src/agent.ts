@@ -155,7 +155,12 @@ export const AgentEvent = z.discriminatedUnion('type', [
     costMicros: z.number().int().nonnegative().nullable(),
   }),
   /** Files the run changed in its worktree, queued as the pane's pending changes. */
-  z.object({ type: z.literal('changes'), paths: z.array(z.string()) }),
+  z.object({
+    type: z.literal('changes'),
+    paths: z.array(z.string()),
+    /** What the run changed that was not queued, and why (binary, too large, already pending...). */
+    skipped: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+  }),
   /** A turn ended: end_turn, cancelled, max_tokens, refusal... */
   z.object({ type: z.literal('done'), stopReason: z.string() }),
   /** The run failed: the reason, with the exit code and stderr tail when the process died. */
@@ -166,12 +171,19 @@ export type AgentEvent = z.infer<typeof AgentEvent>;
 export const AgentStatus = z.enum(['starting', 'running', 'idle', 'failed', 'closed']);
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
+/** What drives a session: an ACP agent, `opencode serve`, the Claude Agent SDK, a terminal. */
+export const AgentBackendKind = z.enum(['acp', 'opencode', 'claude_sdk', 'pty']);
+export type AgentBackendKind = z.infer<typeof AgentBackendKind>;
+
 export const AgentSession = z.object({
   id: Id,
   /** The coder pane's chat: the agent's changes are queued under it. */
   chatId: Id,
   projectId: Id,
   provider: ProviderId,
+  backend: AgentBackendKind,
+  /** The session can be taken up again after coder restarts (Claude's, from PostgreSQL). */
+  resumable: z.boolean(),
   mode: z.string().nullable(),
   model: z.string().nullable(),
   thinking: z.string().nullable(),

@@ -16,13 +16,19 @@ export interface AgentSink {
   requestPermission(ask: PermissionAsk): Promise<PermissionAnswer>;
 }
 
+/** The drivers coder runs an agent with itself (`pty` agents run in a terminal of booterm). */
+export const AGENT_DRIVERS = ['acp', 'http', 'sdk'] as const;
+export type AgentDriver = (typeof AGENT_DRIVERS)[number];
+export const isAgentDriver = (d: string): d is AgentDriver =>
+  (AGENT_DRIVERS as readonly string[]).includes(d);
+
 /** The process of an agent: how to start it, resolved from the provider registry. */
 export interface AgentLaunch {
   /**
    * What runs it: an ACP agent over stdio (the default), `opencode serve` over HTTP, or the
    * Claude Agent SDK.
    */
-  driver?: 'acp' | 'http' | 'sdk';
+  driver?: AgentDriver;
   command: string;
   args: string[];
   /** The whole environment of the child (HOME, the endpoint's variables...). */

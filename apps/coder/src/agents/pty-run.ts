@@ -14,7 +14,7 @@ import { writeAtomic } from '../providers/config-file.ts';
 import type { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch } from './backend.ts';
 import { EventLog } from './event-log.ts';
-import { syncWorktree } from './worktree-sync.ts';
+import { changesEvent, syncWorktree } from './worktree-sync.ts';
 import { removeWorktree, type Worktree } from './worktrees.ts';
 
 /**
@@ -168,10 +168,8 @@ export class PtyRun {
     }
     const r = await syncWorktree(this.worktree, this.synced, changes, this.session.chatId);
     this.synced = r.tree;
-    if (r.skipped.length > 0) {
-      this.ctx.log.info({ sessionId: this.session.id, skipped: r.skipped }, 'changes left out');
-    }
-    if (r.queued.length > 0) this.events.emit({ type: 'changes', paths: r.queued });
+    const event = changesEvent(r);
+    if (event) this.events.emit(event);
     await this.events.flush();
     return r.queued;
   }

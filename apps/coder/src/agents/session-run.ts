@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   cancelAgentPermissions,
   insertAgentPermission,
+  setAgentResume,
   setAgentStatus,
   type Sql,
 } from '@boocode/db';
@@ -22,7 +23,7 @@ import type {
   StartAgent,
 } from './backend.ts';
 import { EventLog } from './event-log.ts';
-import { syncWorktree } from './worktree-sync.ts';
+import { changesEvent, syncWorktree } from './worktree-sync.ts';
 import type { Worktree } from './worktrees.ts';
 
 export interface RunContext {
@@ -65,9 +66,11 @@ export class SessionRun {
     readonly session: AgentSession,
     readonly project: Project,
     private readonly worktree: Worktree,
+    /** The tree last queued (a resumed session's); the baseline for a new one. */
+    synced: string = worktree.baseline,
   ) {
     this.state = session.status;
-    this.synced = worktree.baseline;
+    this.synced = synced;
     this.events = new EventLog(ctx.sql, ctx.bus, session.id, (err) =>
       ctx.log.error({ err, sessionId: session.id }, 'agent event not written'),
     );
@@ -77,8 +80,12 @@ export class SessionRun {
     return this.session.id;
   }
 
-  /** Starts the agent and runs the first prompt, in the background. */
-  begin(startAgent: StartAgent, launch: AgentLaunch, text: string): void {
+  /**
+   * Starts the agent and runs the first prompt, in the background; `resume`: the backend's own
+   * session to take up (a resumed session after a restart).
+   */
+  begin(startAgent: StartAgent, launch: AgentLaunch, text: string, resume?: string): void {
+    if (this.state !== 'starting') void this.setStatus('starting');
     this.events.emit({ type: 'prompt', text });
     this.turn = (async () => {
       try {
@@ -89,6 +96,8 @@ export class SessionRun {
           model: this.session.model ?? undefined,
           thinking: this.session.thinking ?? undefined,
           sink: this.sink(),
+          sessionId: this.id,
+          ...(resume ? { resume } : {}),
         });
         if (this.closing) return void (await backend.close().catch(() => {}));
         this.backend = backend;
@@ -138,6 +147,7 @@ export class SessionRun {
     this.closing = true;
     await this.backend?.close().catch(() => {});
     if (this.turn) await waitAtMost(this.turn, this.ctx.closeWaitMs ?? 5000);
+    await this.keepResume(); // a first turn cut short can be taken up too
     await this.written();
   }
 
@@ -167,6 +177,7 @@ export class SessionRun {
     }
     if (this.closing) return;
     await this.sync();
+    await this.keepResume();
     if ('error' in outcome) {
       this.turn = null;
       return this.fail(outcome.error);
@@ -204,13 +215,20 @@ export class SessionRun {
     try {
       const r = await syncWorktree(this.worktree, this.synced, changes, this.session.chatId);
       this.synced = r.tree;
-      if (r.skipped.length > 0) {
-        this.ctx.log.info({ sessionId: this.id, skipped: r.skipped }, 'agent changes left out');
-      }
-      if (r.queued.length > 0) this.events.emit({ type: 'changes', paths: r.queued });
+      const event = changesEvent(r);
+      if (event) this.events.emit(event);
     } catch (err) {
       this.ctx.log.error({ err, sessionId: this.id }, 'worktree sync failed');
     }
+  }
+
+  /** A backend that can take its session up again: what a restart needs, saved. */
+  private async keepResume(): Promise<void> {
+    const resumeId = this.backend?.resumeId() ?? null;
+    if (resumeId === null) return;
+    await setAgentResume(this.ctx.sql, this.id, { resumeId, syncedTree: this.synced }).catch(
+      (err: unknown) => this.ctx.log.error({ err, sessionId: this.id }, 'resume not saved'),
+    );
   }
 
   private sink(): AgentSink {

@@ -4,7 +4,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   answerAgentPermission,
   appendAgentEvents,
-  cancelAgentPermissions,
   getAgentPermission,
   getAgentSession,
   getChat,
@@ -13,7 +12,6 @@ import {
   listAgentEvents,
   listAgentSessions,
   listInbox,
-  recoverAgentSessions,
   setAgentStatus,
   type Sql,
 } from '@boocode/db';
@@ -23,14 +21,16 @@ import {
   type AgentEventList,
   type AgentSession,
   type InboxItem,
+  type Project,
   type ProviderDriver,
   type StartSessionBody,
 } from '@boocode/protocol';
 import { AgentBus } from './agent-bus.ts';
 import type { AgentLaunch, StartAgent } from './backend.ts';
 import { PtyRun, removePtyLaunch, type PtyContext } from './pty-run.ts';
+import { BACKEND_OF, recoverSessions, revivalOf } from './session-recovery.ts';
 import { SessionRun } from './session-run.ts';
-import { createWorktree, removeWorktree } from './worktrees.ts';
+import { createWorktree, removeWorktree, type Worktree } from './worktrees.ts';
 
 /** What the sessions need from outside: the provider registry and a backend. */
 export interface AgentDeps {
@@ -50,43 +50,24 @@ export interface AgentSessionsOptions {
   closeWaitMs?: number;
 }
 
-export const RESTART_REASON = 'coder restarted while the agent was running';
+export { RESTART_REASON } from './session-recovery.ts';
 
 /** Agent sessions: start, prompt, cancel, close, permissions, and their live bus. */
 export class AgentSessions {
   readonly bus = new AgentBus();
   private readonly live = new Map<string, SessionRun>();
   private readonly ptys = new Map<string, PtyRun>();
+  private readonly reviving = new Map<string, Promise<SessionRun>>();
 
   constructor(private readonly opts: AgentSessionsOptions) {}
 
   /**
-   * At start: the sessions a previous process left live are failed (starting, running) or closed
-   * (idle), their pending permissions cancelled. Their worktrees stay until they are deleted.
-   * A `pty` session is taken up again: its CLI runs on in booterm, without coder.
+   * At start: what a previous process left live is ended, or taken up (session-recovery.ts).
+   * Returns how many sessions ended.
    */
   async recover(): Promise<number> {
-    const { sql } = this.opts;
-    const sessions = await recoverAgentSessions(sql, RESTART_REASON);
-    let ended = 0;
-    for (const s of sessions) {
-      const pty = await PtyRun.reopen(this.ptyContext(), s);
-      if (pty) {
-        this.ptys.set(s.id, pty);
-        continue;
-      }
-      ended++;
-      await removePtyLaunch(this.opts.home, s.id);
-      const ids = await cancelAgentPermissions(sql, s.id);
-      await appendAgentEvents(sql, s.id, [
-        ...ids.map((permissionId) => ({
-          type: 'permission.resolved' as const,
-          permissionId,
-          optionId: null,
-        })),
-        ...(s.status === 'failed' ? [{ type: 'error' as const, message: RESTART_REASON }] : []),
-      ]);
-    }
+    const { ended, ptys } = await recoverSessions(this.opts.home, this.ptyContext());
+    for (const pty of ptys) this.ptys.set(pty.session.id, pty);
     return ended;
   }
 
@@ -115,6 +96,7 @@ export class AgentSessions {
         chatId: chat.id,
         projectId: project.id,
         provider: body.provider,
+        backend: BACKEND_OF[kind.driver],
         mode: body.mode ?? null,
         model: body.model ?? null,
         thinking: body.thinking ?? null,
@@ -136,22 +118,38 @@ export class AgentSessions {
       this.ptys.set(id, pty);
       return this.get(id);
     }
-    const run = new SessionRun(
-      {
-        sql,
-        bus: this.bus,
-        log: this.opts.log,
-        closeWaitMs: this.opts.closeWaitMs,
-        onFailed: (sessionId) => this.live.delete(sessionId),
-      },
-      session,
-      project,
-      worktree,
-    );
-    this.live.set(id, run);
+    const run = this.newRun(session, project, worktree);
     run.begin(deps.startAgent, launch, prompt);
     await run.written(); // the prompt is in the session's events when the caller hears back
     return (await getAgentSession(sql, id)) ?? session;
+  }
+
+  private newRun(
+    session: AgentSession,
+    project: Project,
+    worktree: Worktree,
+    synced?: string,
+  ): SessionRun {
+    const { sql, log, closeWaitMs } = this.opts;
+    const onFailed = (sessionId: string) => this.live.delete(sessionId);
+    const run = new SessionRun(
+      { sql, bus: this.bus, log, closeWaitMs, onFailed },
+      session,
+      project,
+      worktree,
+      synced,
+    );
+    this.live.set(session.id, run);
+    return run;
+  }
+
+  /** A resumable session after a restart: its agent started again on its own conversation. */
+  private async revive(s: AgentSession, text: string): Promise<SessionRun> {
+    const { deps } = this.opts;
+    const { project, worktree, resume, launch } = await revivalOf(this.opts.sql, deps, s);
+    const run = this.newRun(s, project, worktree, resume.syncedTree ?? undefined);
+    run.begin(deps.startAgent, launch, text, resume.resumeId ?? undefined);
+    return run;
   }
 
   private ptyContext(): PtyContext {
@@ -180,12 +178,18 @@ export class AgentSessions {
     if (this.ptys.has(sessionId)) {
       throw new AppError('conflict', 'This agent runs in a terminal: type in it.');
     }
-    const run = this.live.get(sessionId);
-    if (!run) {
+    let run = this.live.get(sessionId);
+    if (run) run.prompt(text);
+    else {
       const s = await this.get(sessionId);
-      throw new AppError('conflict', `This session is ${s.status}; start a new one.`);
+      if (!s.resumable || s.status !== 'idle' || this.reviving.has(sessionId)) {
+        const why = s.status === 'idle' ? 'being taken up again' : s.status;
+        throw new AppError('conflict', `This session is ${why}; start a new one.`);
+      }
+      const revived = this.revive(s, text);
+      this.reviving.set(sessionId, revived);
+      run = await revived.finally(() => this.reviving.delete(sessionId));
     }
-    run.prompt(text);
     await run.written(); // the caller hears back with the session running
     return this.get(sessionId);
   }
@@ -264,7 +268,7 @@ export class AgentSessions {
   /**
    * Ends the runs whose session is gone from the database (its chat or project was deleted, and
    * the rows went with it): the agent is killed and its worktree removed. app.ts runs it every
-   * 30 s. A pty session's terminal is booterm's: it stays, its worktree gone.
+   * 30 s. A pty session's terminal went with its row: booterm ends it (its own reconcile).
    */
   async sweep(): Promise<number> {
     let ended = 0;

@@ -1,6 +1,7 @@
 import { copyFile, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { WRITE_MAX_BYTES, type ChangeRequest, type ProjectChanges } from '@boocode/files';
+import type { AgentEvent } from '@boocode/protocol';
 import { git, gitText } from './git.ts';
 import type { Worktree } from './worktrees.ts';
 
@@ -115,9 +116,21 @@ export async function syncWorktree(
       result.queued.push(c.path);
       continue;
     }
-    // The queue already leaves this content (or this absence): nothing to add.
-    const unchanged = (req.kind === 'write' && r.code === 'conflict') || r.code === 'not_found';
-    if (!unchanged) result.skipped.push({ path: c.path, reason: r.message });
+    // The queue already leaves this absence: nothing to add, nothing to say.
+    if (r.code === 'not_found') continue;
+    // Or this content: a pending change of this pane's or another chat's leaves it already.
+    const reason =
+      req.kind === 'write' && r.code === 'conflict'
+        ? 'already pending with this content'
+        : r.message;
+    result.skipped.push({ path: c.path, reason });
   }
   return result;
+}
+
+/** The `changes` event a sync makes: none when it queued and left out nothing. */
+export function changesEvent(r: SyncResult): AgentEvent | null {
+  if (r.queued.length === 0 && r.skipped.length === 0) return null;
+  const skipped = r.skipped.length > 0 ? { skipped: r.skipped } : {};
+  return { type: 'changes', paths: r.queued, ...skipped };
 }

@@ -81,6 +81,20 @@ export async function createWorktree(projectPath: string, dest: string): Promise
   }
 }
 
+/**
+ * A session's worktree found again after a restart (a resumed session works on in it); a 409
+ * when it is gone.
+ */
+export async function openWorktree(projectPath: string, root: string): Promise<Worktree> {
+  const { prefix } = await repositoryOf(projectPath);
+  const top = await gitText(['rev-parse', '--show-toplevel'], { cwd: root }).catch(() => null);
+  if (top !== root) {
+    throw new AppError('conflict', `This session's worktree ${root} is gone; start a new one.`);
+  }
+  const baseline = await gitText(['rev-parse', 'HEAD^{tree}'], { cwd: root });
+  return { root, cwd: path.join(root, prefix), prefix, baseline };
+}
+
 /** Copies the untracked, not ignored files of `top` into `dest`; links stay links. */
 async function copyUntracked(top: string, dest: string): Promise<void> {
   const listed = await git(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: top });

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { AppError, ProvidersFile } from '@boocode/protocol';
-import { defaultFile, mergeEntries, type ProviderEntry } from './defaults.ts';
+import { defaultFile, mergeEntries, type MergeOptions, type ProviderEntry } from './defaults.ts';
 import { pathLine, syntaxErrorLine } from './json-lines.ts';
 
 /** The providers in use, and why the file was not used (the defaults are then). */
@@ -16,7 +16,7 @@ type Parsed =
   { ok: true; file: ProvidersFile; entries: ProviderEntry[] } | { ok: false; error: string };
 
 /** Checks a file's text: JSON, the ProvidersFile schema, a command for each added entry. */
-export function parseProvidersText(file: string, text: string): Parsed {
+export function parseProvidersText(file: string, text: string, opts: MergeOptions = {}): Parsed {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -26,7 +26,7 @@ export function parseProvidersText(file: string, text: string): Parsed {
   }
   const parsed = ProvidersFile.safeParse(json);
   if (!parsed.success) return { ok: false, error: issueAt(file, text, parsed.error) };
-  const merged = mergeEntries(parsed.data.providers);
+  const merged = mergeEntries(parsed.data.providers, opts);
   if (!merged.ok) {
     const line = pathLine(text, ['providers', merged.id]);
     return {
@@ -47,9 +47,12 @@ function issueAt(file: string, text: string, error: z.ZodError): string {
 }
 
 /** Reads coder-providers.json; a missing file is the defaults. Never throws. */
-export async function readProviders(file: string): Promise<ProvidersReading> {
+export async function readProviders(
+  file: string,
+  opts: MergeOptions = {},
+): Promise<ProvidersReading> {
   const defaults = (error: string | null): ProvidersReading => {
-    const merged = mergeEntries({});
+    const merged = mergeEntries({}, opts);
     return { entries: merged.ok ? merged.entries : [], error };
   };
   let text: string;
@@ -59,7 +62,7 @@ export async function readProviders(file: string): Promise<ProvidersReading> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return defaults(null);
     return defaults(`Cannot read ${file}: ${(err as Error).message}`);
   }
-  const parsed = parseProvidersText(file, text);
+  const parsed = parseProvidersText(file, text, opts);
   return parsed.ok ? { entries: parsed.entries, error: null } : defaults(parsed.error);
 }
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@boocode/protocol';
-import type { AgentLaunch } from '../agents/backend.ts';
+import { isAgentDriver, type AgentLaunch } from '../agents/backend.ts';
 import { writeAtomic } from './config-file.ts';
 import type { ProviderEntry } from './defaults.ts';
 import { agentPath } from './installed.ts';
@@ -65,9 +66,12 @@ export function wantsModel(entry: ProviderEntry): boolean {
   return !entry.ownConfig && entry.driver !== 'builtin' && !['claude', 'cursor'].includes(entry.id);
 }
 
-/** opencode reads its providers from a config file: one custom OpenAI-compatible provider. */
+/**
+ * opencode reads its providers from a config file: one custom OpenAI-compatible provider. The
+ * file is named by its content, so a running `opencode serve` never sees its config rewritten
+ * under it when another model starts another one.
+ */
 async function opencodeConfig(home: string, endpoint: Endpoint, model?: string): Promise<string> {
-  const file = path.join(home, 'opencode-boocode.json');
   const config = {
     $schema: 'https://opencode.ai/config.json',
     provider: {
@@ -87,7 +91,10 @@ async function opencodeConfig(home: string, endpoint: Endpoint, model?: string):
     // them): a supervised agent asks before it writes or runs, as qwen and claude do here.
     permission: { edit: 'ask', bash: 'ask' },
   };
-  await writeAtomic(file, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  const text = `${JSON.stringify(config, null, 2)}\n`;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  const file = path.join(home, `opencode-boocode-${hash}.json`);
+  await writeAtomic(file, text, 0o600);
   return file;
 }
 
@@ -205,5 +212,6 @@ export async function buildLaunch(input: LaunchInput): Promise<AgentLaunch> {
     ...(entry.ownConfig ? {} : await endpointEnv(entry, home, endpoint, model)),
     ...entry.env,
   };
-  return { command: input.resolved, args: [...entry.args], env };
+  const driver = isAgentDriver(entry.driver) ? entry.driver : undefined;
+  return { ...(driver ? { driver } : {}), command: input.resolved, args: [...entry.args], env };
 }

@@ -1,8 +1,19 @@
 import path from 'node:path';
-import { AppError, notFound, type ProviderInfo, type ProviderList } from '@boocode/protocol';
-import type { AgentLaunch } from '../agents/backend.ts';
-import { ensureProvidersFile, patchProvidersFile, readProviders } from './config-file.ts';
-import type { ProviderEntry } from './defaults.ts';
+import {
+  AppError,
+  notFound,
+  type ProviderDriver,
+  type ProviderInfo,
+  type ProviderList,
+} from '@boocode/protocol';
+import { isAgentDriver, type AgentDriver, type AgentLaunch } from '../agents/backend.ts';
+import {
+  ensureProvidersFile,
+  patchProvidersFile,
+  readProviders,
+  type ProvidersReading,
+} from './config-file.ts';
+import type { MergeOptions, ProviderEntry } from './defaults.ts';
 import { checkInstalled, type Installed } from './installed.ts';
 import { endpointModels } from './endpoint-models.ts';
 import { baseEnv, buildLaunch, wantsModel, type Endpoint } from './launch.ts';
@@ -12,8 +23,10 @@ export interface RegistryOptions {
   /** `$BOOCODE_HOME`: coder-providers.json, coder-probes.json and the agents' homes live there. */
   home: string;
   endpoint: Endpoint;
-  /** Tier 2 for ACP agents (the ACP backend's probeAcp); without it they fail to probe. */
-  probeAcp?: ProbeAgent;
+  /** Tier 2 by driver (ACP's probeAcp, opencode's server, the Claude SDK); without, it fails. */
+  probe?: Partial<Record<AgentDriver, ProbeAgent>>;
+  /** How the file's entries are read (CLAUDE_SDK_BACKEND's driver for claude). */
+  merge?: MergeOptions;
   probeTimeoutMs?: number;
 }
 
@@ -45,10 +58,10 @@ export class ProviderRegistry {
    */
   async start(): Promise<void> {
     await ensureProvidersFile(this.configPath);
-    const { entries } = await readProviders(this.configPath);
+    const { entries } = await this.read();
     await this.probes.ready();
     const enabled = entries.filter(
-      (e) => e.enabled && e.driver === 'acp' && this.probes.view(e.id).probe.state !== 'ok',
+      (e) => e.enabled && isAgentDriver(e.driver) && this.probes.view(e.id).probe.state !== 'ok',
     );
     // Probing from now, while tier 1 runs and each waits for its turn: a page that opens then
     // asks again until the modes and models are in (they are not, while any is probing).
@@ -78,7 +91,7 @@ export class ProviderRegistry {
   }
 
   async snapshot(): Promise<ProviderList> {
-    const { entries, error } = await readProviders(this.configPath);
+    const { entries, error } = await this.read();
     const installed = await this.installedAll(entries);
     await this.probes.ready();
     return {
@@ -142,8 +155,18 @@ export class ProviderRegistry {
     return models[0]?.id;
   }
 
+  /** How a provider is driven, and its name. */
+  async describe(id: string): Promise<{ driver: ProviderDriver; label: string }> {
+    const e = await this.entry(id);
+    return { driver: e.driver, label: e.label };
+  }
+
+  private read(): Promise<ProvidersReading> {
+    return readProviders(this.configPath, this.opts.merge);
+  }
+
   private async entry(id: string): Promise<ProviderEntry> {
-    const { entries } = await readProviders(this.configPath);
+    const { entries } = await this.read();
     const entry = entries.find((e) => e.id === id);
     if (!entry) throw notFound(`provider "${id}"`);
     return entry;
@@ -189,15 +212,14 @@ export class ProviderRegistry {
     const timeoutMs = this.opts.probeTimeoutMs ?? 20_000;
     return this.probes.run(e.id, async (): Promise<ProbeResult> => {
       if (e.driver === 'builtin') return this.probeEndpoint(timeoutMs);
-      if (e.driver !== 'acp')
-        return { ok: false, error: `No handshake to probe a ${e.driver} agent.` };
+      const probe = isAgentDriver(e.driver) ? this.opts.probe?.[e.driver] : undefined;
+      if (!probe) return { ok: false, error: `No handshake to probe a ${e.driver} agent.` };
       const launch = await this.launchFor(e.id);
-      if (!this.opts.probeAcp) return { ok: false, error: 'This coder has no ACP client.' };
       const late = `${e.label} did not answer its handshake within ${timeoutMs / 1000} s.`;
       // The probe has its own timeout; this one only guards against a probe that hangs anyway.
       const grace = Math.min(timeoutMs, 2_000);
       const signal = this.stopping.signal;
-      return within(this.opts.probeAcp(launch, { timeoutMs, signal }), timeoutMs + grace, late);
+      return within(probe(launch, { timeoutMs, signal }), timeoutMs + grace, late);
     });
   }
 

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentEvent } from '@boocode/protocol';
+import type { AgentEvent, ProviderConfig } from '@boocode/protocol';
 import { makeGitRepo } from '@boocode/testkit';
 import type {
   AgentLaunch,
@@ -90,15 +90,28 @@ export function baseEnv(home: string): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' };
 }
 
+/** opencode driven over ACP (`opencode acp`) rather than its default HTTP server. */
+export const OPENCODE_ACP: Record<string, ProviderConfig> = {
+  opencode: { enabled: true, ownConfig: false, driver: 'acp' },
+};
+
 /**
- * The provider registry over `boocodeHome` as a fresh `$BOOCODE_HOME` (the default providers),
- * pointed at the scripted OpenAI server at `baseUrl`, with the real ACP probe.
+ * The provider registry over `boocodeHome` as a fresh `$BOOCODE_HOME` (the default providers,
+ * with `providers` as its coder-providers.json when given), pointed at the scripted OpenAI server
+ * at `baseUrl`, with the real ACP probe.
  */
-export function scriptedRegistry(boocodeHome: string, baseUrl: string): ProviderRegistry {
+export function scriptedRegistry(
+  boocodeHome: string,
+  baseUrl: string,
+  providers?: Record<string, ProviderConfig>,
+): ProviderRegistry {
+  if (providers) {
+    writeFileSync(path.join(boocodeHome, 'coder-providers.json'), JSON.stringify({ providers }));
+  }
   return new ProviderRegistry({
     home: boocodeHome,
     endpoint: { baseUrl, apiKey: null, anthropicBaseUrl: null, anthropicApiKey: null },
-    probeAcp,
+    probe: { acp: probeAcp },
     probeTimeoutMs: 30_000,
   });
 }
@@ -108,6 +121,7 @@ export function registryLaunch(
   providerId: string,
   boocodeHome: string,
   baseUrl: string,
+  providers?: Record<string, ProviderConfig>,
 ): Promise<AgentLaunch> {
-  return scriptedRegistry(boocodeHome, baseUrl).launchFor(providerId);
+  return scriptedRegistry(boocodeHome, baseUrl, providers).launchFor(providerId);
 }

@@ -15,6 +15,7 @@ import type { AgentBackend, AgentLaunch } from '../../src/agents/backend.ts';
 import {
   agentBin,
   agentDirs,
+  OPENCODE_ACP,
   pick,
   RecordingSink,
   registryLaunch,
@@ -50,7 +51,7 @@ describe.skipIf(!opencode)(
     afterAll(() => model.close());
     beforeEach(async () => {
       dirs = await agentDirs();
-      launch = await registryLaunch('opencode', dirs.home, model.url);
+      launch = await registryLaunch('opencode', dirs.home, model.url, OPENCODE_ACP);
       backend = undefined;
     });
     afterEach(async () => {
@@ -131,7 +132,7 @@ describe.skipIf(!opencode)(
     });
 
     it('the registry probe of opencode is ok and lists its model and modes', async () => {
-      const list = await scriptedRegistry(dirs.home, model.url).probe('opencode');
+      const list = await scriptedRegistry(dirs.home, model.url, OPENCODE_ACP).probe('opencode');
       const info = list.providers.find((p) => p.id === 'opencode');
       expect(info).toMatchObject({ installed: true, version: '1.18.33', probe: { state: 'ok' } });
       expect(info?.models.map((m) => m.id)).toEqual(['boocode/scripted-small']);

@@ -51,10 +51,12 @@ export class ScriptedAgent implements AgentBackend {
   constructor(
     readonly opts: AgentStartOptions,
     private readonly turn: Turn,
+    private readonly resumable?: string,
   ) {}
 
+  /** What the script says the backend can be resumed by (none: it cannot). */
   resumeId(): string | null {
-    return null;
+    return this.resumable ?? null;
   }
 
   prompt(text: string): Promise<{ stopReason: string }> {
@@ -97,8 +99,8 @@ export interface Harness {
   base: string;
   /** The scripted agents started so far, newest last. */
   started: ScriptedAgent[];
-  /** What the next turns do; a test sets it before it prompts. */
-  script: { turn: Turn };
+  /** What the next turns do, and the id the next agents can be resumed by; set by a test. */
+  script: { turn: Turn; resumeId?: string };
   api<T = unknown>(
     method: string,
     url: string,
@@ -118,7 +120,7 @@ export async function startHarness(db?: TestDatabase): Promise<Harness> {
   const database = db ?? (await testDatabase());
   const home = await realpath(await mkdtemp(path.join(os.tmpdir(), 'boocode-agents-')));
   const started: ScriptedAgent[] = [];
-  const script: { turn: Turn } = { turn: () => Promise.resolve('end_turn') };
+  const script: Harness['script'] = { turn: () => Promise.resolve('end_turn') };
   const build = async () => {
     const port = await freePort();
     const config = loadConfig({
@@ -138,7 +140,7 @@ export async function startHarness(db?: TestDatabase): Promise<Harness> {
             ? Promise.resolve({ command: 'qwen', args: ['--acp'], env: {} })
             : Promise.reject(new AppError('conflict', `Provider ${providerId} is disabled.`)),
         startAgent: (opts) => {
-          const agent = new ScriptedAgent(opts, (t) => script.turn(t));
+          const agent = new ScriptedAgent(opts, (t) => script.turn(t), script.resumeId);
           started.push(agent);
           return Promise.resolve(agent);
         },

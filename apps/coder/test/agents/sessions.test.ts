@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChat, listAgentSessions } from '@boocode/db';
@@ -294,5 +294,66 @@ describe('closing', () => {
     );
     expect(del.body.session.status).toBe('closed');
     expect(existsSync(asking.worktreePath)).toBe(false);
+  });
+
+  it("after a restart, a resumable session stays idle and its next prompt takes up the backend's own session", async () => {
+    const { chatId } = await h.project({ 'a.txt': 'one\n' });
+    h.script.resumeId = 'backend-session-1';
+    h.script.turn = async ({ cwd }) => {
+      await writeFile(path.join(cwd, 'a.txt'), 'two\n');
+      return 'end_turn';
+    };
+    const s = await start(chatId);
+    await statusOf(h, s.id, 'idle');
+
+    await h.restart();
+    expect(await h.agents.get(s.id)).toMatchObject({ status: 'idle', resumable: true });
+    h.script.turn = async ({ cwd }) => {
+      await writeFile(path.join(cwd, 'b.txt'), 'new\n');
+      return 'end_turn';
+    };
+    const r = await h.api('POST', `/api/coder/sessions/${s.id}/prompt`, { text: 'go on' });
+    expect(r.status).toBe(200);
+    await statusOf(h, s.id, 'idle');
+    expect(h.started.at(-1)!.opts).toMatchObject({ resume: 'backend-session-1', sessionId: s.id });
+    // The worktree was taken up where it stood: only the new turn's file is queued.
+    const changes = (await eventsOf(h, s.id)).filter((e) => e.type === 'changes');
+    expect(changes).toEqual([
+      { type: 'changes', paths: ['a.txt'] },
+      { type: 'changes', paths: ['b.txt'] },
+    ]);
+    h.script.resumeId = undefined;
+  });
+
+  it('after a restart, the turn a resumable session was in is marked interrupted, its question cancelled', async () => {
+    const { chatId } = await h.project({});
+    h.script.resumeId = 'backend-session-2';
+    h.script.turn = async ({ ask }) => {
+      await ask('Write a.txt');
+      return 'end_turn';
+    };
+    const s = await start(chatId);
+    await eventOf(h, s.id, 'permission.request');
+
+    await h.restart();
+    h.script.resumeId = undefined;
+    expect(await h.agents.get(s.id)).toMatchObject({ status: 'idle', error: null });
+    expect((await eventsOf(h, s.id)).slice(-2)).toEqual([
+      expect.objectContaining({ type: 'permission.resolved', optionId: null }),
+      { type: 'done', stopReason: 'interrupted' },
+    ]);
+  });
+
+  it('refuses a follow-up to a session that cannot be taken up after a restart', async () => {
+    const { chatId } = await h.project({});
+    h.script.turn = () => Promise.resolve('end_turn');
+    const s = await start(chatId);
+    await statusOf(h, s.id, 'idle');
+    await h.restart();
+    const r = await h.api<{ message: string }>('POST', `/api/coder/sessions/${s.id}/prompt`, {
+      text: 'go on',
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.message).toBe('This session is closed; start a new one.');
   });
 });

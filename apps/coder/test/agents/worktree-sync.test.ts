@@ -123,6 +123,42 @@ describe('what a turn changes in its worktree', () => {
     expect((await pending(chatId)).map((c) => c.path)).toEqual(['a.txt']);
   });
 
+  it('says in its changes event what it left out of the queue, and why', async () => {
+    const { chatId } = await h.project({ 'a.txt': 'a\n' });
+    const s = await run(chatId, async ({ cwd }) => {
+      await writeFile(path.join(cwd, 'logo.png'), Buffer.from([0x89, 0x50, 0x00, 0x01]));
+      await writeFile(path.join(cwd, 'a.txt'), 'b\n');
+      return 'end_turn';
+    });
+    expect((await eventOf(h, s.id, 'changes')).event).toEqual({
+      type: 'changes',
+      paths: ['a.txt'],
+      skipped: [{ path: 'logo.png', reason: 'binary or too large' }],
+    });
+  });
+
+  it('says an edit is already pending when another chat queued the same content', async () => {
+    const { chatId, project } = await h.project({ 'a.txt': 'a\n' });
+    const edit: Turn = async ({ cwd }) => {
+      await writeFile(path.join(cwd, 'a.txt'), 'same\n');
+      return 'end_turn';
+    };
+    await run(chatId, edit);
+    const other = await createChat(h.db.sql, {
+      title: 'other',
+      model: null,
+      projectId: project.id,
+      kind: 'coder',
+    });
+    const s = await run(other.id, edit);
+    expect((await eventOf(h, s.id, 'changes')).event).toEqual({
+      type: 'changes',
+      paths: [],
+      skipped: [{ path: 'a.txt', reason: 'already pending with this content' }],
+    });
+    expect(await pending(other.id)).toEqual([]);
+  });
+
   it("starts from the user's uncommitted state and never reverts edits it did not touch", async () => {
     const { chatId, root } = await h.project({ 'a.txt': 'a\n', 'mine.txt': 'committed\n' });
     await writeFile(path.join(root, 'mine.txt'), 'my uncommitted edit\n');

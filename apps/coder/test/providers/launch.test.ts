@@ -57,8 +57,30 @@ describe('every agent', () => {
     }
   });
 
-  test('starts the resolved command with the default arguments', async () => {
-    expect(await launch('opencode')).toMatchObject({ command: '/bin/opencode', args: ['acp'] });
+  test('starts the resolved command with the default arguments, named by its driver', async () => {
+    expect(await launch('qwen')).toMatchObject({
+      driver: 'acp',
+      command: '/bin/qwen',
+      args: ['--acp'],
+    });
+    expect(await launch('opencode')).toMatchObject({ driver: 'acp', args: ['acp'] });
+  });
+
+  test("takes a driver's own default arguments when the file changes only the driver", async () => {
+    const acp = await buildLaunch({
+      entry: entry('opencode', { driver: 'http', command: 'opencode' }),
+      resolved: '/bin/opencode',
+      boocodeHome: home,
+      endpoint,
+    });
+    expect(acp).toMatchObject({ driver: 'http', args: [] });
+  });
+
+  test('CLAUDE_SDK_BACKEND puts claude on the SDK and its CLI, whatever the file says', () => {
+    const file = { claude: { enabled: true, ownConfig: false, driver: 'acp' as const } };
+    const merged = mergeEntries(file, { claudeSdk: '/sdk/claude' });
+    const claude = merged.ok ? merged.entries.find((e) => e.id === 'claude') : undefined;
+    expect(claude).toMatchObject({ driver: 'sdk', command: '/sdk/claude', args: [] });
   });
 
   test("has its entry's env last, over boocode's own variables", async () => {

@@ -52,7 +52,7 @@ test('stop cuts the start-up probe that is running: its agent is killed and noth
       anthropicBaseUrl: null,
       anthropicApiKey: null,
     },
-    probeAcp,
+    probe: { acp: probeAcp },
     probeTimeoutMs: 120_000,
   });
   await registry.start();

@@ -32,7 +32,8 @@ afterAll(async () => {
 
 async function open(probeAcp: ProbeAgent = handshake, probeTimeoutMs = 2_000) {
   const config = loadConfig({ BOOCODE_HOME: home, LOG_LEVEL: 'silent', LLM_BASE_URL: model.url });
-  registry = new ProviderRegistry({ home, endpoint: config.endpoint, probeAcp, probeTimeoutMs });
+  const probe = { acp: probeAcp, http: probeAcp, sdk: probeAcp };
+  registry = new ProviderRegistry({ home, endpoint: config.endpoint, probe, probeTimeoutMs });
   app = await buildApp({ config, sql: db.sql, token: TOKEN, providers: registry });
   await app.ready();
 }

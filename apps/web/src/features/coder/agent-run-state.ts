@@ -37,7 +37,7 @@ export type RunItem =
       /** Undefined while waiting; the option picked, or null when it was cancelled. */
       answer: string | null | undefined;
     }
-  | { kind: 'changes'; seq: number; paths: string[] }
+  | { kind: 'changes'; seq: number; paths: string[]; skipped: { path: string; reason: string }[] }
   | { kind: 'done'; seq: number; stopReason: string }
   | { kind: 'error'; seq: number; message: string };
 
@@ -170,7 +170,7 @@ export function foldAgentFrames(state: AgentRunState, frame: AgentFrame): AgentR
       };
     }
     case 'changes':
-      return push(next, { kind: 'changes', seq, paths: ev.paths });
+      return push(next, { kind: 'changes', seq, paths: ev.paths, skipped: ev.skipped ?? [] });
     case 'done':
       return push(next, { kind: 'done', seq, stopReason: ev.stopReason });
     case 'error':

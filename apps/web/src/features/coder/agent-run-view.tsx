@@ -99,15 +99,30 @@ function RunBlock({ item, streaming }: { item: RunItem; streaming: boolean }) {
       );
     case 'changes':
       return (
-        <p className="text-muted-foreground my-2 text-sm">
-          Changed: <span className="font-mono text-xs">{item.paths.join(', ')}</span> — review on
-          the right
-        </p>
+        <div className="text-muted-foreground my-2 text-sm">
+          {item.paths.length > 0 && (
+            <p>
+              Changed: <span className="font-mono text-xs">{item.paths.join(', ')}</span> — review
+              on the right
+            </p>
+          )}
+          {item.skipped.length > 0 && (
+            <ul aria-label="Changes not queued">
+              {item.skipped.map((s) => (
+                <li key={s.path}>
+                  Not queued: <span className="font-mono text-xs">{s.path}</span> ({s.reason})
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       );
     case 'done':
       // The usual end of a turn says nothing; a stop or a limit says why.
       return item.stopReason === 'end_turn' ? null : (
-        <p className="text-muted-foreground my-2 text-xs">Turn ended: {item.stopReason}</p>
+        <p className="text-muted-foreground my-2 text-xs">
+          {TURN_END[item.stopReason] ?? `Turn ended: ${item.stopReason}`}
+        </p>
       );
     case 'error':
       return (
@@ -172,3 +187,9 @@ function RunStatus({ status }: { status: AgentStatus }) {
     </span>
   );
 }
+
+/** The ends of a turn worth a sentence of their own. */
+const TURN_END: Record<string, string> = {
+  cancelled: 'Turn stopped.',
+  interrupted: 'Turn cut short: boocode restarted. Send a prompt to go on in this session.',
+};

@@ -103,7 +103,7 @@ function ProviderCard({ provider: p, locked }: { provider: ProviderInfo; locked:
           <span id={labelId} className="min-w-0 truncate text-sm font-medium">
             {p.label}
           </span>
-          <Tag>{p.driver === 'builtin' ? 'built-in' : p.driver}</Tag>
+          <Tag>{DRIVER_TAG[p.driver]}</Tag>
           <Installed provider={p} />
         </div>
         <div className="flex shrink-0 items-center gap-2">
@@ -274,3 +274,12 @@ function ago(iso: string): string {
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
   return new Date(iso).toLocaleDateString();
 }
+
+/** How each provider is driven, as its row says it. */
+const DRIVER_TAG: Record<ProviderInfo['driver'], string> = {
+  builtin: 'built-in',
+  acp: 'ACP',
+  http: 'HTTP server',
+  sdk: 'SDK',
+  pty: 'terminal',
+};

@@ -27,6 +27,8 @@ const session = (over: Partial<AgentSession>): AgentSession => ({
   chatId: '00000000-0000-4000-8000-000000000002',
   projectId: '00000000-0000-4000-8000-000000000003',
   provider: 'claude',
+  backend: 'acp',
+  resumable: false,
   mode: null,
   model: null,
   thinking: null,

@@ -27,6 +27,8 @@ const session = (over: Partial<AgentSession> = {}): AgentSession => ({
   chatId: otherId,
   projectId: otherId,
   provider: 'claude',
+  backend: 'acp',
+  resumable: false,
   mode: null,
   model: null,
   thinking: null,
@@ -170,14 +172,19 @@ describe('foldAgentFrames', () => {
     expect(unknown.usage?.costMicros).toBeNull();
   });
 
-  it('records changes, the end of a turn and errors as blocks', () => {
+  it('records changes (with what was left out), the end of a turn and errors as blocks', () => {
     const s = run(
-      { type: 'changes', paths: ['a.ts', 'b.ts'] },
+      { type: 'changes', paths: ['a.ts', 'b.ts'], skipped: [{ path: 'c.png', reason: 'binary' }] },
       { type: 'error', message: 'agent exited with code 1' },
       { type: 'done', stopReason: 'cancelled' },
     );
     expect(s.items).toEqual([
-      { kind: 'changes', seq: 1, paths: ['a.ts', 'b.ts'] },
+      {
+        kind: 'changes',
+        seq: 1,
+        paths: ['a.ts', 'b.ts'],
+        skipped: [{ path: 'c.png', reason: 'binary' }],
+      },
       { kind: 'error', seq: 2, message: 'agent exited with code 1' },
       { kind: 'done', seq: 3, stopReason: 'cancelled' },
     ]);

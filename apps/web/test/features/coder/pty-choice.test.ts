@@ -8,6 +8,8 @@ const session = (n: number, over: Partial<AgentSession> = {}): AgentSession => (
   chatId: id(100),
   projectId: id(101),
   provider: 'shell',
+  backend: 'pty',
+  resumable: false,
   mode: null,
   model: null,
   thinking: null,
