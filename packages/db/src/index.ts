@@ -14,3 +14,4 @@ export * from './checkpoints.ts';
 export * from './coder-queue.ts';
 export * from './sessions.ts';
 export * from './agent-sessions.ts';
+export * from './claude-sessions.ts';
