@@ -1,0 +1,119 @@
+import {
+  query,
+  type CanUseTool,
+  type PermissionMode,
+  type Query,
+  type SDKMessage,
+  type SDKUserMessage,
+  type SessionStore,
+  type SpawnOptions,
+} from '@anthropic-ai/claude-agent-sdk';
+import { AgentProcess } from '../acp/agent-process.ts';
+import type { AgentLaunch } from '../backend.ts';
+import { InputQueue } from './input-queue.ts';
+
+export interface LiveQueryOptions {
+  launch: AgentLaunch;
+  cwd: string;
+  mode: PermissionMode;
+  model?: string;
+  /** Claude's session id to take up again (from the session store). */
+  resume?: string;
+  store: SessionStore;
+  canUseTool: CanUseTool;
+  onMessage(msg: SDKMessage): void;
+  /** The query ended: `error` when the CLI died or the stream broke (null when we closed it). */
+  onEnd(error: Error | null): void;
+}
+
+/**
+ * One warm `query()` in streaming-input mode: one CLI process, fed user messages through a
+ * pushable input, its messages handed on in order. The process is ours (spawned as the leader of
+ * its own group), so `close` leaves nothing running and a crash can name its exit and stderr.
+ */
+export class LiveQuery {
+  readonly query: Query;
+  private readonly input = new InputQueue<SDKUserMessage>();
+  private proc: AgentProcess | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly opts: LiveQueryOptions) {
+    this.query = query({
+      prompt: this.input,
+      options: {
+        pathToClaudeCodeExecutable: opts.launch.command,
+        env: opts.launch.env,
+        cwd: opts.cwd,
+        permissionMode: opts.mode,
+        allowDangerouslySkipPermissions: opts.mode === 'bypassPermissions',
+        ...(opts.model ? { model: opts.model } : {}),
+        ...(opts.resume ? { resume: opts.resume } : {}),
+        includePartialMessages: true,
+        sessionStore: opts.store,
+        canUseTool: opts.canUseTool,
+        // No user or project settings of the machine: the provider's env is the whole config.
+        settingSources: [],
+        spawnClaudeCodeProcess: (spawn) => this.spawn(spawn),
+      },
+    });
+    void this.pump();
+  }
+
+  /** The CLI's process id, once spawned. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  send(text: string): void {
+    this.input.push({
+      type: 'user',
+      message: { role: 'user', content: text },
+      parent_tool_use_id: null,
+      session_id: '',
+    });
+  }
+
+  /** Ends the input, the query and the whole process group. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.input.end();
+      this.query.close();
+      await this.proc?.kill();
+    })();
+    return this.closing;
+  }
+
+  /** "the Claude CLI exited with code 1; stderr: ..." */
+  describe(during: string): string {
+    const proc = this.proc;
+    if (!proc) return `the Claude CLI did not start ${during}`;
+    const what = proc.exitInfo ? proc.describeExit() : 'closed its stream';
+    return proc.withStderr(`the Claude CLI ${what} ${during}`);
+  }
+
+  private spawn(spawn: SpawnOptions) {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(spawn.env)) if (v !== undefined) env[k] = v;
+    const proc = new AgentProcess({ command: spawn.command, args: spawn.args, env }, this.opts.cwd);
+    this.proc = proc;
+    spawn.signal.addEventListener('abort', () => void proc.kill(), { once: true });
+    return proc.child;
+  }
+
+  private async pump(): Promise<void> {
+    let error: Error | null = null;
+    try {
+      for await (const msg of this.query) this.opts.onMessage(msg);
+    } catch (err) {
+      error = err instanceof Error ? err : new Error(String(err));
+    }
+    if (this.closing) return this.opts.onEnd(null);
+    // The stream broke or ended on its own: the CLI is gone (or going); wait to name its exit.
+    if (this.proc) await Promise.race([this.proc.exited, sleep(2_000)]);
+    this.opts.onEnd(
+      new Error(this.describe(`during the turn${error ? ` (${error.message})` : ''}`)),
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
