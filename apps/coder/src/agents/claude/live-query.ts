@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import {
   query,
   type CanUseTool,
@@ -36,27 +38,30 @@ export class LiveQuery {
   private readonly input = new InputQueue<SDKUserMessage>();
   private proc: AgentProcess | null = null;
   private closing: Promise<void> | null = null;
+  private pumped: Promise<void>;
+  /** Appends to the store still running: a close waits for them, so a restart loses none. */
+  private readonly appending = new Set<Promise<void>>();
 
   constructor(private readonly opts: LiveQueryOptions) {
     this.query = query({
       prompt: this.input,
       options: {
         pathToClaudeCodeExecutable: opts.launch.command,
-        env: opts.launch.env,
+        env: withConfigDir(opts.launch.env),
         cwd: opts.cwd,
         permissionMode: opts.mode,
         allowDangerouslySkipPermissions: opts.mode === 'bypassPermissions',
         ...(opts.model ? { model: opts.model } : {}),
         ...(opts.resume ? { resume: opts.resume } : {}),
         includePartialMessages: true,
-        sessionStore: opts.store,
+        sessionStore: this.tracked(opts.store),
         canUseTool: opts.canUseTool,
         // No user or project settings of the machine: the provider's env is the whole config.
         settingSources: [],
         spawnClaudeCodeProcess: (spawn) => this.spawn(spawn),
       },
     });
-    void this.pump();
+    this.pumped = this.pump();
   }
 
   /** The CLI's process id, once spawned. */
@@ -73,12 +78,17 @@ export class LiveQuery {
     });
   }
 
-  /** Ends the input, the query and the whole process group. */
+  /**
+   * Ends the input (the CLI ends its session and sends the last transcript entries), then the
+   * query and the whole process group, and waits for the store's appends.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.input.end();
+      await Promise.race([this.pumped, sleep(CLOSE_GRACE_MS)]);
       this.query.close();
       await this.proc?.kill();
+      await Promise.allSettled([...this.appending]);
     })();
     return this.closing;
   }
@@ -89,6 +99,23 @@ export class LiveQuery {
     if (!proc) return `the Claude CLI did not start ${during}`;
     const what = proc.exitInfo ? proc.describeExit() : 'closed its stream';
     return proc.withStderr(`the Claude CLI ${what} ${during}`);
+  }
+
+  private tracked(store: SessionStore): SessionStore {
+    return {
+      load: (key) => store.load(key),
+      listSubkeys: store.listSubkeys && ((key) => store.listSubkeys!(key)),
+      append: (key, entries) => {
+        const done = store.append(key, entries);
+        const settled = done.then(
+          () => {},
+          () => {},
+        );
+        this.appending.add(settled);
+        void settled.then(() => this.appending.delete(settled));
+        return done;
+      },
+    };
   }
 
   private spawn(spawn: SpawnOptions) {
@@ -117,3 +144,15 @@ export class LiveQuery {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a closing CLI may take to end its session on its own before it is killed. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * The SDK maps the CLI's transcript paths to store keys under the config dir it computes from
+ * the child's env; without CLAUDE_CONFIG_DIR it would use our own HOME, not the agent's, and
+ * drop every mirrored entry.
+ */
+function withConfigDir(env: Record<string, string>): Record<string, string> {
+  if (env.CLAUDE_CONFIG_DIR) return env;
+  return { ...env, CLAUDE_CONFIG_DIR: path.join(env.HOME ?? os.homedir(), '.claude') };
+}
