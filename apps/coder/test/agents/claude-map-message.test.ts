@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   initialMapState,
   mapSdkMessage,
+  savedTotalUsd,
   type MapState,
 } from '../../src/agents/claude/map-message.ts';
 
@@ -138,18 +139,29 @@ describe('mapSdkMessage', () => {
     expect(state.costUsd).toBe(0.00025);
   });
 
-  it('counts a total that started again (a resume without it) as the whole cost of the turn', () => {
-    const { events } = run([result(0.00002)], initialMapState(0.0005));
-    expect(events[0]).toMatchObject({ costMicros: 20 });
+  it('counts a total that started again as the whole cost of the turn', () => {
+    const { events } = run([result(0.0005), result(0.00002)]);
+    expect(events[1]).toMatchObject({ costMicros: 20 });
   });
 
-  it('reports no cost while the earlier total is unknown, then the differences again', () => {
-    const { events } = run([result(0.0009), result(0.001)], initialMapState(null));
-    expect(events.map((e) => (e.type === 'usage' ? e.costMicros : 'x'))).toEqual([null, 100]);
+  it('reports no cost when a result carries no usable total', () => {
+    const { events, state } = run([result(0.0001), result(Number.NaN)]);
+    expect(events[1]).toMatchObject({ costMicros: null });
+    expect(state.costUsd).toBe(0.0001);
   });
 
   it('maps system messages to nothing', () => {
     const init = { type: 'system', subtype: 'init', ...base } as unknown as SDKMessage;
     expect(run([init]).events).toEqual([]);
+  });
+});
+
+describe('savedTotalUsd', () => {
+  it("takes the last cost-state entry's total, 0 without one", () => {
+    const cost = (totalCostUSD: unknown) => ({ type: 'cost-state', totalCostUSD });
+    expect(savedTotalUsd([cost(0.1), { type: 'user' }, cost(0.3), { type: 'mode' }])).toBe(0.3);
+    expect(savedTotalUsd([{ type: 'user' }])).toBe(0);
+    expect(savedTotalUsd([cost('0.3')])).toBe(0);
+    expect(savedTotalUsd(null)).toBe(0);
   });
 });

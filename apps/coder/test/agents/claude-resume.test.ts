@@ -50,12 +50,17 @@ describe.skipIf(!bin)('claude_sdk sessions resumed', () => {
     instances.push(made);
     return made;
   };
-  const start = async (from: ClaudeSdkBackends, home: string, resume?: string) =>
+  const start = async (
+    from: ClaudeSdkBackends,
+    home: string,
+    resume?: string,
+    sink = new RecordingSink(),
+  ) =>
     (await from.start({
       launch: claudeLaunch(bin!, home, model),
       cwd: dirs.repo,
       mode: 'default',
-      sink: new RecordingSink(),
+      sink,
       sessionId: 'boocode-session',
       resume,
     })) as ClaudeSdkBackend;
@@ -63,7 +68,8 @@ describe.skipIf(!bin)('claude_sdk sessions resumed', () => {
   const lastSent = () => JSON.stringify(model.requests.at(-1)?.messages);
 
   it('closes an idle CLI and resumes the conversation on the next prompt', async () => {
-    const backend = await start(backends(200), dirs.home);
+    const sink = new RecordingSink();
+    const backend = await start(backends(200), dirs.home, undefined, sink);
     await backend.prompt('remember the word pineapple');
     const first = backend.pid!;
     const claudeId = backend.resumeId();
@@ -76,13 +82,21 @@ describe.skipIf(!bin)('claude_sdk sessions resumed', () => {
     expect(lastSent()).toContain('remember the word pineapple');
     expect(lastSent()).toContain('Noted: the word.');
     expect(backend.resumeId()).toBe(claudeId);
+    // The resumed query's running total goes on from the saved one: each turn is charged once.
+    const costs = sink.events
+      .map((e) => (e.type === 'usage' ? e.costMicros : -1))
+      .filter((c) => c !== -1);
+    expect(costs).toHaveLength(2);
+    expect(costs[0]).toBeGreaterThan(0);
+    expect(costs[1]).toBe(costs[0]);
   });
 
   it('resumes a session from PostgreSQL in a new instance, with the CLI transcript gone', async () => {
     const homeA = path.join(path.dirname(dirs.home), 'home-a');
     await mkdir(homeA);
     const before = backends();
-    const first = await start(before, homeA);
+    const [sinkA, sinkB] = [new RecordingSink(), new RecordingSink()];
+    const first = await start(before, homeA, undefined, sinkA);
     await first.prompt('remember the word pineapple');
     const claudeId = first.resumeId()!;
     // boocode stops: every CLI of the instance gone, and with it the CLI's own copy.
@@ -90,12 +104,18 @@ describe.skipIf(!bin)('claude_sdk sessions resumed', () => {
     await rm(homeA, { recursive: true, force: true });
     expect(await storedEntries(db, claudeId)).toBeGreaterThan(0);
 
-    const after = await start(backends(), dirs.home, claudeId);
+    const after = await start(backends(), dirs.home, claudeId, sinkB);
     expect(after.resumeId()).toBe(claudeId);
     expect(await after.prompt('which word was it?')).toEqual({ stopReason: 'end_turn' });
     expect(lastSent()).toContain('remember the word pineapple');
     expect(lastSent()).toContain('Noted: the word.');
     expect(lastSent()).toContain('which word was it?');
+    const costs = [...sinkA.events, ...sinkB.events].flatMap((e) =>
+      e.type === 'usage' ? [e.costMicros] : [],
+    );
+    expect(costs).toHaveLength(2);
+    expect(costs[0]).toBeGreaterThan(0);
+    expect(costs[1]).toBe(costs[0]);
   });
 
   it('fails to start, saying why, with a session id the store never saw', async () => {

@@ -7,7 +7,7 @@ import type {
 import type { Choice } from '@boocode/protocol';
 import type { AgentBackend, AgentStartOptions, AgentStarted } from '../backend.ts';
 import { LiveQuery } from './live-query.ts';
-import { initialMapState, mapSdkMessage, type MapState } from './map-message.ts';
+import { initialMapState, mapSdkMessage, savedTotalUsd, type MapState } from './map-message.ts';
 import { askThroughSink } from './permissions.ts';
 
 /** A session as its backends instance tracks it: closed on dispose. */
@@ -49,8 +49,7 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
 
   constructor(private readonly opts: ClaudeSessionOptions) {
     this.claudeId = opts.resume ?? null;
-    // Resumed by a new process, the first result's running total includes turns counted before.
-    this.state = initialMapState(opts.resume ? null : 0);
+    this.state = initialMapState();
   }
 
   /** The CLI's pid while a query is live (tests check that close leaves none). */
@@ -112,12 +111,12 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
     if (this.turn) throw new Error('a turn is already running');
     clearTimeout(this.idle);
     this.cancelling = false;
-    this.live ??= this.openQuery();
     const done = new Promise<{ stopReason: string }>((resolve, reject) => {
       this.turn = { resolve, reject };
     });
-    this.live.send(text);
     try {
+      this.live ??= this.openQuery();
+      this.live.send(text);
       return await done;
     } finally {
       this.turn = null;
@@ -145,14 +144,21 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
   }
 
   private openQuery(): LiveQuery {
+    // Results carry the query's running total; a new query's starts at 0, a resumed one's at
+    // the total its transcript saved (read as the SDK loads it, below).
+    this.state = { ...this.state, costUsd: 0 };
+    const resume = this.claudeId ?? undefined;
     const live: LiveQuery = new LiveQuery({
       launch: this.opts.launch,
       cwd: this.opts.cwd,
       mode: this.mode,
       model: this.opts.model,
-      resume: this.claudeId ?? undefined,
+      resume,
       store: this.opts.store,
       canUseTool: askThroughSink(this.opts.sink),
+      onResumeLoad: (entries) => {
+        this.state = { ...this.state, costUsd: savedTotalUsd(entries) };
+      },
       onMessage: (msg) => {
         if (this.live === live) this.onMessage(msg);
       },

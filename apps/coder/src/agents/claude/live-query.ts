@@ -8,6 +8,7 @@ import {
   type SDKMessage,
   type SDKUserMessage,
   type SessionStore,
+  type SessionStoreEntry,
   type SpawnOptions,
 } from '@anthropic-ai/claude-agent-sdk';
 import { AgentProcess } from '../acp/agent-process.ts';
@@ -23,6 +24,8 @@ export interface LiveQueryOptions {
   resume?: string;
   store: SessionStore;
   canUseTool: CanUseTool;
+  /** The main transcript the SDK loaded from the store to resume (before the CLI starts). */
+  onResumeLoad(entries: SessionStoreEntry[] | null): void;
   onMessage(msg: SDKMessage): void;
   /** The query ended: `error` when the CLI died or the stream broke (null when we closed it). */
   onEnd(error: Error | null): void;
@@ -103,7 +106,11 @@ export class LiveQuery {
 
   private tracked(store: SessionStore): SessionStore {
     return {
-      load: (key) => store.load(key),
+      load: async (key) => {
+        const entries = await store.load(key);
+        if (key.subpath === undefined) this.opts.onResumeLoad(entries);
+        return entries;
+      },
       listSubkeys: store.listSubkeys && ((key) => store.listSubkeys!(key)),
       append: (key, entries) => {
         const done = store.append(key, entries);

@@ -9,17 +9,13 @@ export interface MapState {
   /** The model message the partial deltas belong to. */
   readonly current: string | null;
   /**
-   * The session's cumulative cost in USD as last reported (results carry a running total); null
-   * when unknown, as in a session resumed by a new process whose earlier total was not seen.
+   * The running total in USD of the live query, as its last result reported it (each result
+   * carries the query's total so far); 0 for a new query.
    */
-  readonly costUsd: number | null;
+  readonly costUsd: number;
 }
 
-export const initialMapState = (costUsd: number | null = 0): MapState => ({
-  streamed: [],
-  current: null,
-  costUsd,
-});
+export const initialMapState = (): MapState => ({ streamed: [], current: null, costUsd: 0 });
 
 /** How many streamed message ids are kept: a message's full copy follows its deltas closely. */
 const KEEP_STREAMED = 64;
@@ -91,8 +87,8 @@ export function mapSdkMessage(
       const u = msg.usage;
       const total = msg.total_cost_usd;
       let costMicros: number | null = null;
-      if (Number.isFinite(total) && state.costUsd !== null) {
-        // A total below the last one is a counter that started again (a resume without it).
+      if (Number.isFinite(total)) {
+        // A total below the last one is a counter that started again.
         const added = total >= state.costUsd ? total - state.costUsd : total;
         costMicros = Math.max(0, Math.round(added * 1_000_000));
       }
@@ -110,6 +106,17 @@ export function mapSdkMessage(
       // system (init, status, mirror errors...), hooks, task progress...: not a turn's events.
       return { events: [], state };
   }
+}
+
+/**
+ * The running total a resumed query starts from: the CLI carries on from the last `cost-state`
+ * entry of the transcript it resumes (written when its previous process ended), 0 without one.
+ */
+export function savedTotalUsd(
+  entries: readonly { type: string; [k: string]: unknown }[] | null,
+): number {
+  const saved = entries?.findLast((e) => e.type === 'cost-state')?.totalCostUSD;
+  return typeof saved === 'number' && Number.isFinite(saved) ? saved : 0;
 }
 
 function markStreamed(state: MapState): MapState {
