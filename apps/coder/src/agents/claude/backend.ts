@@ -79,7 +79,8 @@ export function createClaudeSdkBackends(opts: { sql: Sql; idleMs?: number }): Cl
         return {
           ok: true,
           agent: 'Claude Agent SDK',
-          version: (backend as ClaudeSdkBackend).version,
+          // The CLI names its version only with its first turn; tier 1 reads it from the binary.
+          version: null,
           models: backend.started.models,
           modes: backend.started.modes,
         };

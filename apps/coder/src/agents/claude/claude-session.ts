@@ -36,8 +36,6 @@ interface Turn {
  */
 export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
   started: AgentStarted = { models: [], modes: [], currentModel: null, currentMode: null };
-  /** The CLI's version, from its first `system/init` message. */
-  version: string | null = null;
   private live: LiveQuery | null = null;
   private mode: PermissionMode = 'default';
   private claudeId: string | null;
@@ -173,10 +171,7 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
   }
 
   private onMessage(msg: SDKMessage): void {
-    if (msg.type === 'system' && msg.subtype === 'init') {
-      this.claudeId = msg.session_id;
-      this.version ??= msg.claude_code_version;
-    }
+    if (msg.type === 'system' && msg.subtype === 'init') this.claudeId = msg.session_id;
     const out = mapSdkMessage(msg, this.state);
     this.state = out.state;
     for (const event of out.events) this.opts.sink.emit(event);
