@@ -123,6 +123,37 @@ describe.skipIf(!bin)('claude_sdk backend', () => {
     expect(sink.text()).toBe('Done writing.');
   });
 
+  it('asks no more for what was allowed always in the session', async () => {
+    const [a, b] = [path.join(dirs.repo, 'a.txt'), path.join(dirs.repo, 'b.txt')];
+    model.setScript((req) => {
+      const last = req.messages.at(-1)?.content;
+      if (Array.isArray(last) && last.some((x) => x.type === 'tool_result'))
+        return { content: ['Written.'] };
+      const file = lastUserTextOf(req).includes('write a') ? a : b;
+      return {
+        toolCalls: [
+          { name: 'Write', arguments: JSON.stringify({ file_path: file, content: 'x' }) },
+        ],
+      };
+    });
+    const sink = new RecordingSink(pick('allow_always'));
+    const backend = await start(sink);
+    await backend.prompt('please write a');
+    await backend.prompt('please write b');
+    expect(sink.asks).toHaveLength(1);
+    expect(existsSync(a) && existsSync(b)).toBe(true);
+  });
+
+  it('starts in the default mode, saying so, when asked for a mode Claude has not', async () => {
+    const sink = new RecordingSink();
+    const backend = await start(sink, 'yolo');
+    expect(backend.started.currentMode).toBe('default');
+    expect(sink.events).toContainEqual({
+      type: 'error',
+      message: 'Claude has no mode "yolo"; using default.',
+    });
+  });
+
   it('writes nothing when the Write question is rejected', async () => {
     const file = path.join(dirs.repo, 'nope.txt');
     model.setScript(writeScript(file, 'x'));
