@@ -150,7 +150,20 @@ describe('mapSdkMessage', () => {
     expect(state.costUsd).toBe(0.0001);
   });
 
-  it('maps system messages to nothing', () => {
+  it('says so when the store could not save part of the transcript', () => {
+    const lost = {
+      type: 'system',
+      subtype: 'mirror_error',
+      error: 'connection refused',
+      key: { projectKey: 'p', sessionId: 's1' },
+      ...base,
+    } as unknown as SDKMessage;
+    expect(run([lost]).events).toEqual([
+      { type: 'error', message: 'The transcript was not saved: connection refused' },
+    ]);
+  });
+
+  it('maps other system messages to nothing', () => {
     const init = { type: 'system', subtype: 'init', ...base } as unknown as SDKMessage;
     expect(run([init]).events).toEqual([]);
   });

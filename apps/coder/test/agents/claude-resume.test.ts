@@ -99,8 +99,10 @@ describe.skipIf(!bin)('claude_sdk sessions resumed', () => {
     const first = await start(before, homeA, undefined, sinkA);
     await first.prompt('remember the word pineapple');
     const claudeId = first.resumeId()!;
+    const pid = first.pid!;
     // boocode stops: every CLI of the instance gone, and with it the CLI's own copy.
     await before.dispose();
+    expect(groupAlive(pid)).toBe(false);
     await rm(homeA, { recursive: true, force: true });
     expect(await storedEntries(db, claudeId)).toBeGreaterThan(0);
 

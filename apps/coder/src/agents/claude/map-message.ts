@@ -102,8 +102,17 @@ export function mapSdkMessage(
       const costUsd = Number.isFinite(total) ? total : state.costUsd;
       return { events: [usage], state: { ...state, costUsd, current: null } };
     }
+    case 'system':
+      // The store refused a batch three times: the transcript in PostgreSQL has a hole, and the
+      // session may not resume after a restart. Worth saying; the turn goes on.
+      if (msg.subtype === 'mirror_error')
+        return {
+          events: [{ type: 'error', message: `The transcript was not saved: ${msg.error}` }],
+          state,
+        };
+      return { events: [], state };
     default:
-      // system (init, status, mirror errors...), hooks, task progress...: not a turn's events.
+      // hooks, task progress, tool summaries...: not a turn's events.
       return { events: [], state };
   }
 }
