@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import type { AnthropicServer, TestDatabase } from '@boocode/testkit';
 import { findClaudeSdkBinary } from '../../src/agents/claude/backend.ts';
 import type { AgentLaunch } from '../../src/agents/backend.ts';
@@ -40,4 +41,18 @@ export async function storedEntries(db: TestDatabase, claudeId: string): Promise
 /** Every text of a request's messages (the conversation the model was sent). */
 export function conversationText(req: { messages: { content: unknown }[] }): string {
   return JSON.stringify(req.messages);
+}
+
+/** Pids of the live processes whose cwd is `dir` (an agent left running in its worktree). */
+export function processesIn(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`) === dir;
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
 }

@@ -18,7 +18,7 @@ import {
 } from '../../src/agents/claude/backend.ts';
 import type { ClaudeSdkBackend } from '../../src/agents/claude/claude-session.ts';
 import { agentDirs, pick, RecordingSink, type AgentDirs } from './acp-helpers.ts';
-import { claudeLaunch, claudeSdkBin } from './claude-helpers.ts';
+import { claudeLaunch, claudeSdkBin, processesIn } from './claude-helpers.ts';
 
 // The real Claude Agent SDK and its native CLI, offline against the scripted Anthropic server.
 const bin = claudeSdkBin();
@@ -154,6 +154,19 @@ describe.skipIf(!bin)('claude_sdk backend', () => {
     });
   });
 
+  it('cancels a start when its signal aborts, leaving no CLI', async () => {
+    const abort = new AbortController();
+    const starting = backends.start({
+      launch: claudeLaunch(bin!, dirs.home, model),
+      cwd: dirs.repo,
+      sink: new RecordingSink(),
+      signal: abort.signal,
+    });
+    abort.abort();
+    await expect(starting).rejects.toThrow('the start was cancelled');
+    expect(processesIn(dirs.repo)).toEqual([]);
+  });
+
   it('writes nothing when the Write question is rejected', async () => {
     const file = path.join(dirs.repo, 'nope.txt');
     model.setScript(writeScript(file, 'x'));
@@ -186,8 +199,10 @@ describe.skipIf(!bin)('claude_sdk backend', () => {
     await backend.prompt('hi');
     const pid = backend.pid!;
     expect(groupAlive(pid)).toBe(true);
+    expect(processesIn(dirs.repo)).toContain(pid);
     await backend.close();
     expect(groupAlive(pid)).toBe(false);
+    expect(processesIn(dirs.repo)).toEqual([]);
     await expect(backend.prompt('again')).rejects.toThrow(/closed/);
   });
 

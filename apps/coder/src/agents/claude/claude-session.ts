@@ -72,11 +72,8 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
       const init = await Promise.race([
         live.query.initializationResult(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(new Error(live.describe(`did not initialize within ${timeoutMs / 1000} s`))),
-            timeoutMs,
-          );
+          const silent = `the Claude CLI did not initialize within ${timeoutMs / 1000} s`;
+          timer = setTimeout(() => reject(new Error(live.withStderr(silent))), timeoutMs);
         }),
         new Promise<never>((_, reject) => {
           onAbort = () => reject(new Error('the start was cancelled'));
@@ -91,9 +88,10 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
       };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(
-        reason.includes('Claude CLI') ? reason : live.describe(`at start (${reason})`),
-      );
+      if (signal?.aborted || reason.startsWith('the Claude CLI')) throw err;
+      // The SDK's own error (the CLI died, refused its options...): name the exit too.
+      await live.settled();
+      throw new Error(live.describe(`at start (${reason})`));
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

@@ -96,12 +96,22 @@ export class LiveQuery {
     return this.closing;
   }
 
-  /** "the Claude CLI exited with code 1; stderr: ..." */
+  /** "the Claude CLI exited with code 1 <during>; stderr: ..." */
   describe(during: string): string {
     const proc = this.proc;
     if (!proc) return `the Claude CLI did not start ${during}`;
     const what = proc.exitInfo ? proc.describeExit() : 'closed its stream';
     return proc.withStderr(`the Claude CLI ${what} ${during}`);
+  }
+
+  /** `message`, then the CLI's stderr tail when there is one. */
+  withStderr(message: string): string {
+    return this.proc ? this.proc.withStderr(message) : message;
+  }
+
+  /** Resolves once the CLI exited, or after a grace: a failure can then name the exit. */
+  async settled(): Promise<void> {
+    if (this.proc) await Promise.race([this.proc.exited, sleep(EXIT_WAIT_MS)]);
   }
 
   private tracked(store: SessionStore): SessionStore {
@@ -143,7 +153,7 @@ export class LiveQuery {
     }
     if (this.closing) return this.opts.onEnd(null);
     // The stream broke or ended on its own: the CLI is gone (or going); wait to name its exit.
-    if (this.proc) await Promise.race([this.proc.exited, sleep(2_000)]);
+    await this.settled();
     this.opts.onEnd(
       new Error(this.describe(`during the turn${error ? ` (${error.message})` : ''}`)),
     );
@@ -151,6 +161,8 @@ export class LiveQuery {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a failure waits for the CLI's exit, so its message can name it. */
+const EXIT_WAIT_MS = 2_000;
 /** How long a closing CLI may take to end its session on its own before it is killed. */
 const CLOSE_GRACE_MS = 2_000;
 
