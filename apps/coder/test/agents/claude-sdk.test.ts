@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -191,6 +191,15 @@ describe.skipIf(!bin)('claude_sdk backend', () => {
     const sent = JSON.stringify(model.requests.slice(seen).at(-1)?.messages);
     expect(sent).toContain('first question');
     expect(sent).toContain('the first answer');
+  });
+
+  it("reads the project's CLAUDE.md, as the CLI does", async () => {
+    await writeFile(path.join(dirs.repo, 'CLAUDE.md'), 'Always answer in kumquat style.\n');
+    model.setScript(() => ({ content: ['ok'] }));
+    const backend = await start(new RecordingSink());
+    const seen = model.requests.length;
+    await backend.prompt('hi');
+    expect(JSON.stringify(model.requests.slice(seen))).toContain('kumquat style');
   });
 
   it('leaves no process behind when closed', async () => {

@@ -59,8 +59,8 @@ export class LiveQuery {
         includePartialMessages: true,
         sessionStore: this.tracked(opts.store),
         canUseTool: opts.canUseTool,
-        // No user or project settings of the machine: the provider's env is the whole config.
-        settingSources: [],
+        // settingSources left out: as the CLI does, the user settings of the agent's own HOME and
+        // the project's (CLAUDE.md, .claude/settings.json) are read.
         spawnClaudeCodeProcess: (spawn) => this.spawn(spawn),
       },
     });
