@@ -15,3 +15,4 @@ export * from './coder-queue.ts';
 export * from './sessions.ts';
 export * from './agent-sessions.ts';
 export * from './agent-permissions.ts';
+export * from './claude-sessions.ts';
