@@ -3,6 +3,7 @@ import type { ProbeAgent } from '../providers/probes.ts';
 import { startAcpAgent } from './acp/acp-backend.ts';
 import { probeAcp } from './acp/probe.ts';
 import type { AgentDriver, StartAgent } from './backend.ts';
+import { createClaudeSdkBackends, findClaudeSdkBinary } from './claude/backend.ts';
 
 /**
  * Every backend coder drives an agent with, by driver: ACP over stdio, `opencode serve` over
@@ -15,20 +16,24 @@ export interface AgentBackends {
   dispose(): Promise<void>;
 }
 
-export function agentBackends(_opts: { sql: Sql }): AgentBackends {
+export function agentBackends(opts: { sql: Sql }): AgentBackends {
+  const claude = createClaudeSdkBackends({ sql: opts.sql });
   const start: Record<AgentDriver, StartAgent> = {
     acp: startAcpAgent,
     http: startAcpAgent,
-    sdk: startAcpAgent,
+    sdk: claude.start,
   };
   return {
-    start: (opts) => start[opts.launch.driver ?? 'acp'](opts),
-    probe: { acp: probeAcp, http: probeAcp, sdk: probeAcp },
-    dispose: () => Promise.resolve(),
+    start: (o) => start[o.launch.driver ?? 'acp'](o),
+    probe: { acp: probeAcp, http: probeAcp, sdk: (l, o) => claude.probe(l, o) },
+    dispose: () => claude.dispose(),
   };
 }
 
-/** The Claude Agent SDK's CLI, as the registry's tier 1 checks it. */
+/**
+ * The Claude Agent SDK's CLI, as the registry's tier 1 checks it: the binary of its platform
+ * package, or a name on PATH that says what is missing when that package is not installed.
+ */
 export function claudeSdkCommand(): string {
-  return 'claude';
+  return findClaudeSdkBinary() ?? 'claude';
 }

@@ -239,7 +239,7 @@ export class SocketReader {
 
 /** Resolves once the session's status is `status` (checked after subscribing: nothing missed). */
 export async function statusOf(
-  h: Harness,
+  h: Pick<Harness, 'agents' | 'db'>,
   sessionId: string,
   status: AgentStatus,
 ): Promise<AgentSession> {
