@@ -163,6 +163,16 @@ describe.skipIf(!opencode)('opencode servers', { timeout: 90_000 }, () => {
     });
   });
 
+  it('a start in a missing worktree fails with the reason and starts no server', async () => {
+    world = await opencodeWorld(model.url, {}, false);
+    const cwd = path.join(world.root, 'missing');
+    await expect(
+      world.backends.start({ launch: world.launch, cwd, sink: new RecordingSink() }),
+    ).rejects.toThrow(`the worktree ${cwd} is not an existing directory`);
+    expect(await world.backends.serverPids()).toEqual([]);
+    expect(world.backends.liveLoops()).toBe(0);
+  });
+
   it('the last session to close stops its server; dispose stops the rest', async () => {
     world = await opencodeWorld(model.url, {}, false);
     const a = await world.backends.start({

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Choice } from '@boocode/protocol';
@@ -54,43 +54,62 @@ export function createOpencodeBackends(options: OpencodeBackendsOptions = {}): O
   const start: StartAgent = async (opts) => {
     const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     if (opts.signal?.aborted) throw new Error('the start was cancelled');
+    // Before any server: a missing worktree is our fault, and starts nothing.
+    if (!path.isAbsolute(opts.cwd) || !(await isDirectory(opts.cwd))) {
+      throw new Error(`the worktree ${opts.cwd} is not an existing directory`);
+    }
     const server = await pool.acquire(opts.launch, { timeoutMs, signal: opts.signal });
-    let loop: SessionLoop | null = null;
-    try {
-      const open = async () => {
-        const [created, settings] = await Promise.all([
-          server.client.session.create({ directory: opts.cwd }, { throwOnError: true }),
-          settingsOf(server, opts.cwd),
-        ]);
-        const { id } = Created.parse(created.data);
-        const session = new OpencodeSession({
-          server,
-          directory: opts.cwd,
-          sessionId: id,
-          sink: opts.sink,
-          started: {
-            ...settings,
-            currentModel: opts.model ?? settings.currentModel,
-            currentMode: opts.mode ?? settings.currentMode,
-          },
-          model: modelRef(opts),
-          agent: opts.mode,
-          release: async () => {
-            sessions.delete(session);
-            await pool.release(opts.launch, server);
-          },
-        });
-        loop = new SessionLoop(server, opts.cwd, new SessionMapper(id), session.hooks, live);
-        session.attach(loop);
-        await loop.connected;
-        return session;
-      };
-      const session = await withDeadline(open(), timeoutMs, opts.signal, server);
-      sessions.add(session);
-      return session;
-    } catch (err) {
-      await (loop as SessionLoop | null)?.stop();
+    // The server is given back once: by the session's close, or here when the start fails.
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
       await pool.release(opts.launch, server);
+    };
+    const open = async () => {
+      const [created, settings] = await Promise.all([
+        server.client.session.create({ directory: opts.cwd }, { throwOnError: true }),
+        settingsOf(server, opts.cwd),
+      ]);
+      const { id } = Created.parse(created.data);
+      const session: OpencodeSession = new OpencodeSession({
+        server,
+        directory: opts.cwd,
+        sessionId: id,
+        sink: opts.sink,
+        started: {
+          ...settings,
+          currentModel: opts.model ?? settings.currentModel,
+          currentMode: opts.mode ?? settings.currentMode,
+        },
+        model: modelRef(opts),
+        agent: opts.mode,
+        release: async () => {
+          sessions.delete(session);
+          await release();
+        },
+      });
+      sessions.add(session);
+      const loop = new SessionLoop(server, opts.cwd, new SessionMapper(id), session.hooks, live);
+      session.attach(loop);
+      try {
+        await loop.connected;
+      } catch (err) {
+        await session.close();
+        throw err;
+      }
+      return session;
+    };
+    const opening = open();
+    try {
+      return await withDeadline(opening, timeoutMs, opts.signal, server);
+    } catch (err) {
+      // A session that opens after all (past the deadline, or cancelled) is closed at once.
+      void opening.then(
+        (session) => session.close(),
+        () => {},
+      );
+      await release();
       throw err;
     }
   };
@@ -197,5 +216,13 @@ async function withDeadline<T>(
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
   }
 }
