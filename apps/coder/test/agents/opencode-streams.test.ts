@@ -203,6 +203,36 @@ describe.skipIf(!opencode)('opencode servers', { timeout: 90_000 }, () => {
     expect(groupAlive(again!)).toBe(false);
   });
 
+  it('a stream that hangs silent is dropped and opened again, and the turn completes exactly', async () => {
+    let hung: EventStreamProxy | undefined;
+    world = await opencodeWorld(
+      model.url,
+      {
+        clientUrl: async (url) => (hung = await EventStreamProxy.start(url)).url,
+        silenceMs: 1_500,
+      },
+      false,
+    );
+    try {
+      const tokens = wordTokens(30);
+      model.setScript(turn(() => ({ content: tokens, delayMs: 5 })));
+      const sink = new RecordingSink();
+      const backend = await world.backends.start({
+        launch: world.launch,
+        cwd: await world.repo('silent'),
+        sink,
+      });
+      // Held back for good: only the loop's own watchdog can get it out.
+      void hung!.stallEventsUntil(null);
+      expect(await backend.prompt('talk')).toEqual({ stopReason: 'end_turn' });
+      expect(sink.text()).toBe(tokens.join(''));
+      expect(hung!.eventStreams).toBeGreaterThanOrEqual(2);
+      await backend.close();
+    } finally {
+      await hung?.close();
+    }
+  });
+
   it('a server that dies mid-turn rejects the turn with its exit', async () => {
     world = await opencodeWorld(model.url, {}, false);
     model.setScript(turn(() => ({ content: wordTokens(400), delayMs: 20 })));

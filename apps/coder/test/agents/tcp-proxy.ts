@@ -8,7 +8,6 @@ import net from 'node:net';
 export class EventStreamProxy {
   private readonly server: net.Server;
   private readonly pairs = new Set<Pair>();
-  private stalled = false;
   private watch: { pattern: string; resolve: () => void } | null = null;
   /** Event streams opened through the proxy so far. */
   eventStreams = 0;
@@ -34,13 +33,14 @@ export class EventStreamProxy {
   }
 
   /**
-   * From now on the event streams' bytes are held back from the client; once what is held
-   * contains `pattern` (an event the client must then miss), the streams are cut and the held
-   * bytes dropped. New streams pass again.
+   * From now on the bytes of the event streams open now are held back from the client; once
+   * what is held contains `pattern` (an event the client must then miss), those streams are cut
+   * and the held bytes dropped. With no pattern they hang until the client gives up on them.
+   * Streams opened later pass.
    */
-  stallEventsUntil(pattern: string): Promise<void> {
-    this.stalled = true;
-    return new Promise((resolve) => (this.watch = { pattern, resolve }));
+  stallEventsUntil(pattern: string | null): Promise<void> {
+    for (const p of this.pairs) if (p.events) p.stalled = true;
+    return new Promise((resolve) => (this.watch = pattern ? { pattern, resolve } : null));
   }
 
   async close(): Promise<void> {
@@ -64,19 +64,15 @@ export class EventStreamProxy {
     client.on('data', (chunk: Buffer) => {
       if (!pair.events && chunk.toString('latin1').includes('GET /event')) {
         pair.events = true;
-        // A stream opened after the stall began is a reconnect: it passes.
-        pair.stalled = false;
         this.eventStreams++;
       }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (pair.events && this.stalled && this.watch) pair.stalled = true;
       if (!pair.stalled) return void client.write(chunk);
       pair.held += chunk.toString('utf8');
       const watch = this.watch;
       if (watch && pair.held.includes(watch.pattern)) {
-        this.stalled = false;
         this.watch = null;
         for (const p of this.pairs) if (p.stalled) p.destroy();
         watch.resolve();

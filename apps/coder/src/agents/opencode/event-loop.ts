@@ -39,6 +39,7 @@ export class SessionLoop {
   readonly connected: Promise<void>;
   readonly ended: Promise<void>;
   private markConnected!: () => void;
+  private everConnected = false;
   private failConnect!: (err: Error) => void;
 
   constructor(
@@ -47,6 +48,8 @@ export class SessionLoop {
     private readonly mapper: SessionMapper,
     private readonly hooks: LoopHooks,
     private readonly live: Set<SessionLoop>,
+    /** How long a connected stream may stay silent before it is dropped and opened again, ms. */
+    private readonly silenceMs: number,
   ) {
     this.connected = new Promise<void>((resolve, reject) => {
       this.markConnected = resolve;
@@ -73,39 +76,65 @@ export class SessionLoop {
   }
 
   private async run(): Promise<void> {
-    let everConnected = false;
     let delay = RETRY_FIRST_MS;
     let lastError: unknown = null;
     while (!this.over) {
       try {
-        const sub = await this.server.client.event.subscribe(
-          { directory: this.directory },
-          {
-            signal: this.abort.signal,
-            // One attempt per call: a drop ends the stream, and this loop reconnects and
-            // reconciles (the SDK's own retry would resume without telling).
-            sseMaxRetryAttempts: 1,
-            onSseError: (err) => (lastError = err),
-          },
-        );
-        const it = (sub.stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-        const head = await it.next();
-        if (head.done) continue;
-        if (everConnected) await this.reconcile();
-        everConnected = true;
-        delay = RETRY_FIRST_MS;
-        this.markConnected();
-        this.handle(head.value);
-        for (let r = await it.next(); !r.done; r = await it.next()) this.handle(r.value);
+        if (await this.stream((err) => (lastError = err))) delay = RETRY_FIRST_MS;
       } catch (err) {
         lastError = err;
-      } finally {
-        if (!this.over) await this.pause(delay);
-        delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
+      if (!this.over) await this.pause(delay);
+      delay = Math.min(delay * 2, RETRY_MAX_MS);
     }
     const why = this.server.dead ?? `the event stream closed: ${String(lastError ?? 'stopped')}`;
     this.failConnect(new Error(why));
+  }
+
+  /**
+   * One connection, until it drops, goes silent or the loop stops; true when it connected. A
+   * reconnect reads back what the drop missed before the live events go on.
+   */
+  private async stream(onError: (err: unknown) => void): Promise<boolean> {
+    const conn = new AbortController();
+    const cut = () => conn.abort();
+    this.abort.signal.addEventListener('abort', cut, { once: true });
+    let watchdog: NodeJS.Timeout | undefined;
+    // opencode sends a heartbeat every 10 s: a longer silence is a connection that hangs.
+    const feed = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(cut, this.silenceMs);
+    };
+    try {
+      feed();
+      const sub = await this.server.client.event.subscribe(
+        { directory: this.directory },
+        {
+          signal: conn.signal,
+          // One attempt per call: a drop ends the stream, and this loop reconnects and
+          // reconciles (the SDK's own retry would resume without telling).
+          sseMaxRetryAttempts: 1,
+          onSseError: onError,
+        },
+      );
+      const it = (sub.stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      const head = await it.next();
+      if (head.done || conn.signal.aborted) return false;
+      clearTimeout(watchdog);
+      if (this.everConnected) await this.reconcile();
+      this.everConnected = true;
+      this.markConnected();
+      this.handle(head.value);
+      for (;;) {
+        feed();
+        const r = await it.next();
+        if (r.done) return true;
+        this.handle(r.value);
+      }
+    } finally {
+      clearTimeout(watchdog);
+      this.abort.signal.removeEventListener('abort', cut);
+    }
   }
 
   /** Waits before the next attempt; a stop or the server's death cuts it short. */

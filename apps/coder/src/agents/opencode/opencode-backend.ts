@@ -14,7 +14,12 @@ export const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** The provider opencode's launch config defines for boocode's endpoint (launch.ts). */
 export const BOOCODE_PROVIDER = 'boocode';
 
+/** opencode sends a heartbeat every 10 s; a stream silent this long is opened again. */
+export const DEFAULT_SILENCE_MS = 30_000;
+
 export interface OpencodeBackendsOptions {
+  /** How long an event stream may stay silent before it is dropped and opened again, ms. */
+  silenceMs?: number;
   /** The URL the SDK client uses for a server's URL; tests put a proxy in between. */
   clientUrl?: (serverUrl: string) => string | Promise<string>;
 }
@@ -90,7 +95,14 @@ export function createOpencodeBackends(options: OpencodeBackendsOptions = {}): O
         },
       });
       sessions.add(session);
-      const loop = new SessionLoop(server, opts.cwd, new SessionMapper(id), session.hooks, live);
+      const loop = new SessionLoop(
+        server,
+        opts.cwd,
+        new SessionMapper(id),
+        session.hooks,
+        live,
+        options.silenceMs ?? DEFAULT_SILENCE_MS,
+      );
       session.attach(loop);
       try {
         await loop.connected;
