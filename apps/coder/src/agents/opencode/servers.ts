@@ -79,7 +79,11 @@ export class ServerPool {
       this.all.add(server);
       // A failed start, or a server that died, is forgotten: the next acquire starts anew.
       server.then(
-        (s) => void s.died.then(() => this.forget(key, created)),
+        (s) =>
+          void s.died.then(() => {
+            this.forget(key, created);
+            this.all.delete(server);
+          }),
         () => {
           this.forget(key, created);
           this.all.delete(server);
@@ -102,6 +106,7 @@ export class ServerPool {
     if (entry && (await entry.server) === server) {
       if (--entry.refs > 0) return;
       this.entries.delete(key);
+      this.all.delete(entry.server);
     }
     await server.stop();
   }
