@@ -26,7 +26,11 @@ describe.skipIf(!opencode)('opencode backend over opencode serve', { timeout: 90
   afterEach(async () => {
     await Promise.all(open.splice(0).map((b) => b.close()));
   });
-  const start = async (cwd: string, sink: RecordingSink, extra: { mode?: string } = {}) => {
+  const start = async (
+    cwd: string,
+    sink: RecordingSink,
+    extra: { mode?: string; model?: string } = {},
+  ) => {
     const b = await world.backends.start({ launch: world.launch, cwd, sink, ...extra });
     open.push(b);
     return b;
@@ -143,6 +147,15 @@ describe.skipIf(!opencode)('opencode backend over opencode serve', { timeout: 90
     await sink.next((e) => e.type === 'message.delta');
     await backend.cancel();
     expect(await turnDone).toEqual({ stopReason: 'cancelled' });
+  });
+
+  it('a turn with a model or a mode opencode does not know fails with its reason', async () => {
+    model.setScript(turn(() => ({ content: ['never'] })));
+    const cwd = await world.repo('unknown');
+    const badModel = await start(cwd, new RecordingSink(), { model: 'nope' });
+    await expect(badModel.prompt('hi')).rejects.toThrow('opencode: Model not found: boocode/nope.');
+    const badMode = await start(cwd, new RecordingSink(), { mode: 'nope' });
+    await expect(badMode.prompt('hi')).rejects.toThrow('opencode: Agent not found: "nope".');
   });
 
   it('runs the turn in the mode asked for (an opencode agent)', async () => {

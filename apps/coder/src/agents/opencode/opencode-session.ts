@@ -58,7 +58,12 @@ export class OpencodeSession implements AgentBackend {
     },
     idle: (messages) => this.idle(messages),
     error: (error) => {
-      if (this.turn) this.turn.error = error ?? { name: 'UnknownError' };
+      const turn = this.turn;
+      // The first error says what went wrong; opencode may add its stack as a second one.
+      if (!turn || turn.error) return;
+      turn.error = error ?? { name: 'UnknownError' };
+      // Refused before it started (an unknown agent...): no idle will follow.
+      if (!turn.busy) turn.reject(turnError(turn.error));
     },
   };
 
@@ -92,13 +97,18 @@ export class OpencodeSession implements AgentBackend {
         { throwOnError: true },
       );
       const stopReason = await Promise.race([
-        sent.then(() => ended),
+        sent.then(
+          () => ended,
+          (err: unknown) =>
+            Promise.reject(new Error(`opencode refused the prompt: ${errorText(err)}`)),
+        ),
         server.died.then((reason) => Promise.reject(new Error(reason))),
       ]);
       this.parts.sink.emit({ type: 'done', stopReason });
       return { stopReason };
     } catch (err) {
-      throw new Error(server.dead ?? `opencode failed during the turn: ${errorText(err)}`);
+      // The server's death explains whatever else failed meanwhile.
+      throw server.dead ? new Error(server.dead) : err;
     } finally {
       this.turn = null;
     }
@@ -142,7 +152,7 @@ export class OpencodeSession implements AgentBackend {
     }
     const error = turn.error ?? lastError(messages);
     if (this.cancelled || error?.name === 'MessageAbortedError') return turn.resolve('cancelled');
-    if (error) return turn.reject(new Error(`opencode: ${error.data?.message ?? error.name}`));
+    if (error) return turn.reject(turnError(error));
     turn.resolve('end_turn');
   }
 
@@ -180,6 +190,10 @@ function answered(messages: MessageInfo[], prompts: number): boolean {
     last?.role === 'assistant' &&
     (last.time.completed !== undefined || last.error !== undefined)
   );
+}
+
+function turnError(error: ErrorInfo): Error {
+  return new Error(`opencode: ${error.data?.message ?? error.name}`);
 }
 
 function lastError(messages: MessageInfo[] | null): ErrorInfo | null {
