@@ -4,6 +4,7 @@ import { startAcpAgent } from './acp/acp-backend.ts';
 import { probeAcp } from './acp/probe.ts';
 import type { AgentDriver, StartAgent } from './backend.ts';
 import { createClaudeSdkBackends, findClaudeSdkBinary } from './claude/backend.ts';
+import { createOpencodeBackends } from './opencode/opencode-backend.ts';
 
 /**
  * Every backend coder drives an agent with, by driver: ACP over stdio, `opencode serve` over
@@ -18,15 +19,22 @@ export interface AgentBackends {
 
 export function agentBackends(opts: { sql: Sql }): AgentBackends {
   const claude = createClaudeSdkBackends({ sql: opts.sql });
+  const opencode = createOpencodeBackends();
   const start: Record<AgentDriver, StartAgent> = {
     acp: startAcpAgent,
-    http: startAcpAgent,
+    http: opencode.start,
     sdk: claude.start,
   };
   return {
     start: (o) => start[o.launch.driver ?? 'acp'](o),
-    probe: { acp: probeAcp, http: probeAcp, sdk: (l, o) => claude.probe(l, o) },
-    dispose: () => claude.dispose(),
+    probe: {
+      acp: probeAcp,
+      http: (l, o) => opencode.probe(l, o),
+      sdk: (l, o) => claude.probe(l, o),
+    },
+    dispose: async () => {
+      await Promise.all([claude.dispose(), opencode.dispose()]);
+    },
   };
 }
 

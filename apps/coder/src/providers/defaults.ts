@@ -29,10 +29,10 @@ export const DEFAULTS: Record<string, Default> = {
   claude: { label: 'Claude Code', driver: 'acp', command: 'claude-code-acp', args: [] },
   opencode: {
     label: 'opencode',
-    driver: 'acp',
+    driver: 'http',
     command: 'opencode',
-    args: ['acp'],
-    argsFor: { http: [] },
+    args: [],
+    argsFor: { acp: ['acp'] },
   },
   goose: { label: 'Goose', driver: 'acp', command: 'goose', args: ['acp'] },
   qwen: { label: 'Qwen Code', driver: 'acp', command: 'qwen', args: ['--acp'] },

@@ -36,12 +36,15 @@ import { testDatabase } from '@boocode/testkit/vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { agentBin } from './acp-helpers.ts';
+import { turn } from './opencode-helpers.ts';
 import { SocketReader, TOKEN } from './harness.ts';
 
 // Agent dispatch end to end through coder's real routes and default wiring (the provider
-// registry's launches, the ACP backend), with the real CLIs against the scripted model servers.
+// registry's launches, the ACP backend, opencode's server), with the real CLIs against the
+// scripted model servers.
 const qwen = agentBin('qwen');
 const claude = agentBin('claude-code-acp');
+const opencode = agentBin('opencode');
 const PRICE = 'price: 10\ncurrency: EUR\n';
 const RAISED = 'price: 12\ncurrency: EUR\n';
 
@@ -145,12 +148,16 @@ function worktreeIn(body: unknown): string {
  * One agent's full round: prompt -> streamed text -> a write asks permission -> answered through
  * the route -> the turn ends -> the change is pending with its diff, the project file untouched.
  */
-async function dispatchRound(provider: string, allowOption: (kinds: string[]) => number) {
+async function dispatchRound(
+  provider: string,
+  allowOption: (kinds: string[]) => number,
+  mode = 'default',
+) {
   const { root, chatId } = await project();
   const started = await api<unknown>('POST', '/api/coder/sessions', {
     chatId,
     provider,
-    mode: 'default',
+    mode,
     prompt: 'please raise the price to 12',
   });
   expect(started.status).toBe(201);
@@ -276,3 +283,50 @@ describe.skipIf(!claude)('dispatch to Claude Code through the routes', () => {
     await dispatchRound('claude', (kinds) => kinds.indexOf('allow_once'));
   });
 });
+
+describe.skipIf(!opencode)(
+  'dispatch to opencode (its HTTP server) through the routes',
+  { timeout: 90_000 },
+  () => {
+    it('streams, asks to write, and queues the allowed edit as a pending diff the project gets only on apply', async () => {
+      const toolCount = (req: ChatRequest) => req.messages.filter((m) => m.role === 'tool').length;
+      openai.setScript(
+        turn((req): Reply => {
+          const file = path.join(worktreeIn(req), 'price.txt');
+          switch (toolCount(req)) {
+            case 0:
+              return {
+                content: ['Reading ', 'the price.'],
+                toolCalls: [{ name: 'read', arguments: JSON.stringify({ filePath: file }) }],
+              };
+            case 1:
+              return {
+                toolCalls: [
+                  { name: 'write', arguments: JSON.stringify({ filePath: file, content: RAISED }) },
+                ],
+              };
+            default:
+              return { content: ['Done.'] };
+          }
+        }),
+      );
+      await dispatchRound('opencode', (kinds) => kinds.indexOf('allow_once'), 'build');
+    });
+
+    it('fails a session in a mode opencode does not have, naming the ones it has', async () => {
+      const { chatId } = await project();
+      const started = await api<unknown>('POST', '/api/coder/sessions', {
+        chatId,
+        provider: 'opencode',
+        mode: 'default',
+        prompt: 'hello',
+      });
+      const { session } = AgentSessionReply.parse(started.body);
+      const ws = await sessionSocket(session.id);
+      const at = await ws.until(isStatus('failed'));
+      const failed = AgentServerFrame.parse(ws.messages[at]);
+      if (failed.type !== 'session') throw new Error('unreachable');
+      expect(failed.session.error).toMatch(/Agent not found: "default".*build/s);
+    });
+  },
+);

@@ -63,17 +63,17 @@ describe('every agent', () => {
       command: '/bin/qwen',
       args: ['--acp'],
     });
-    expect(await launch('opencode')).toMatchObject({ driver: 'acp', args: ['acp'] });
+    expect(await launch('opencode')).toMatchObject({ driver: 'http', args: [] });
   });
 
   test("takes a driver's own default arguments when the file changes only the driver", async () => {
     const acp = await buildLaunch({
-      entry: entry('opencode', { driver: 'http', command: 'opencode' }),
+      entry: entry('opencode', { driver: 'acp', command: 'opencode' }),
       resolved: '/bin/opencode',
       boocodeHome: home,
       endpoint,
     });
-    expect(acp).toMatchObject({ driver: 'http', args: [] });
+    expect(acp).toMatchObject({ driver: 'acp', args: ['acp'] });
   });
 
   test('CLAUDE_SDK_BACKEND puts claude on the SDK and its CLI, whatever the file says', () => {
