@@ -24,7 +24,7 @@ import type {
 } from './backend.ts';
 import { EventLog } from './event-log.ts';
 import { changesEvent, syncWorktree } from './worktree-sync.ts';
-import type { Worktree } from './worktrees.ts';
+import { shortPaths, type Worktree } from './worktrees.ts';
 
 export interface RunContext {
   sql: Sql;
@@ -236,11 +236,18 @@ export class SessionRun {
       emit: (event) => {
         if (this.closing || this.state === 'failed') return;
         if (event.type === 'done') this.heldDone = event.stopReason;
-        else if (!SESSION_EVENTS.has(event.type)) this.events.emit(event);
+        else if (SESSION_EVENTS.has(event.type)) return;
+        else if ((event.type === 'tool.call' || event.type === 'tool.update') && event.title) {
+          this.events.emit({ ...event, title: shortPaths(event.title, this.worktree.cwd) });
+        } else this.events.emit(event);
       },
       requestPermission: async (ask) => {
         if (this.closing || this.cancelled || this.state !== 'running') return { cancelled: true };
-        const p = await insertAgentPermission(this.ctx.sql, { sessionId: this.id, ...ask });
+        const p = await insertAgentPermission(this.ctx.sql, {
+          sessionId: this.id,
+          ...ask,
+          title: shortPaths(ask.title, this.worktree.cwd),
+        });
         return new Promise<PermissionAnswer>((resolve) => {
           this.waiting.set(p.id, resolve);
           this.events.emit({

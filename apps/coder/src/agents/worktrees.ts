@@ -15,6 +15,12 @@ export interface Worktree {
   baseline: string;
 }
 
+/** A title with the worktree's paths made relative: `Write price.txt`, not its absolute path. */
+export function shortPaths(title: string, cwd: string): string {
+  const dir = cwd.replace(/\/+$/, '');
+  return title.replaceAll(`${dir}/`, '').replaceAll(dir, '.');
+}
+
 /** The repository a project's folder is in; a 409 when it is in none or has no commit. */
 async function repositoryOf(projectPath: string): Promise<{ top: string; prefix: string }> {
   let top: string;

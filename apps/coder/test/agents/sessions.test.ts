@@ -64,6 +64,24 @@ describe('starting a session', () => {
     });
   });
 
+  it("names the worktree's files relative to it in tool titles and permission questions", async () => {
+    const { chatId } = await h.project({});
+    h.script.turn = async ({ sink, cwd, ask }) => {
+      const title = `Write ${path.join(cwd, 'src/a.ts')}`;
+      sink.emit({ type: 'tool.call', toolCallId: 't', title, kind: 'edit', status: 'pending' });
+      await ask(title);
+      return 'end_turn';
+    };
+    const s = await start(chatId);
+    const asked = await eventOf(h, s.id, 'permission.request');
+    const events = await eventsOf(h, s.id);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'tool.call', title: 'Write src/a.ts' }),
+    );
+    expect(asked.event).toMatchObject({ title: 'Write src/a.ts' });
+    await h.api('POST', `/api/coder/sessions/${s.id}/cancel`);
+  });
+
   it('writes a token stream as one event, not one per token', async () => {
     const { chatId } = await h.project({});
     h.script.turn = async ({ sink }) => {
