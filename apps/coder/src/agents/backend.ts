@@ -59,6 +59,8 @@ export interface AgentStarted {
   modes: Choice[];
   currentModel: string | null;
   currentMode: string | null;
+  /** How hard it may think (Claude's effort levels), where the agent reports them. */
+  thinkingLevels?: Choice[];
 }
 
 /**

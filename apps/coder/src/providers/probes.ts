@@ -17,7 +17,12 @@ const Finished = z.object({
   at: z.string(),
   error: z.string().nullable(),
   good: z
-    .object({ version: z.string().nullable(), models: z.array(Choice), modes: z.array(Choice) })
+    .object({
+      version: z.string().nullable(),
+      models: z.array(Choice),
+      modes: z.array(Choice),
+      thinkingLevels: z.array(Choice).default([]),
+    })
     .nullable(),
 });
 type Finished = z.infer<typeof Finished>;
@@ -29,6 +34,7 @@ export interface ProbeView {
   version: string | null;
   models: Choice[];
   modes: Choice[];
+  thinkingLevels: Choice[];
 }
 
 /** The tier-2 results: in memory, written through to the cache file; one run per provider. */
@@ -75,6 +81,7 @@ export class ProbeCache {
       version: f?.good?.version ?? null,
       models: f?.good?.models ?? [],
       modes: f?.good?.modes ?? [],
+      thinkingLevels: f?.good?.thinkingLevels ?? [],
     };
   }
 
@@ -116,7 +123,12 @@ export class ProbeCache {
         at: new Date().toISOString(),
         error: result.ok ? null : result.error || 'the probe failed',
         good: result.ok
-          ? { version: result.version || null, models: result.models, modes: result.modes }
+          ? {
+              version: result.version || null,
+              models: result.models,
+              modes: result.modes,
+              thinkingLevels: result.thinkingLevels ?? [],
+            }
           : (before?.good ?? null),
       });
       await this.persist();

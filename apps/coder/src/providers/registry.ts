@@ -185,7 +185,7 @@ export class ProviderRegistry {
       command: e.command ? [e.command, ...e.args].join(' ') : null,
       models: tier2.models,
       modes: tier2.modes,
-      thinkingLevels: [],
+      thinkingLevels: tier2.thinkingLevels,
       probe: tier2.probe,
     };
   }

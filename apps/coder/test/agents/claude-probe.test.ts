@@ -41,6 +41,7 @@ describe.skipIf(!bin)('claude_sdk probe', () => {
     expect(result.modes.map((m) => m.id)).toEqual(
       expect.arrayContaining(['default', 'acceptEdits', 'plan', 'bypassPermissions']),
     );
+    expect(result.thinkingLevels?.map((l) => l.id)).toContain('high');
   });
 
   it('reports why a CLI that cannot start failed', async () => {

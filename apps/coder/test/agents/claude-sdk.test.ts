@@ -62,6 +62,28 @@ describe.skipIf(!bin)('claude_sdk backend', () => {
           }
         : { content: ['(side request)'] };
 
+  it('offers the effort levels as thinking levels, and sends the one picked to the model', async () => {
+    model.setScript(() => ({ content: ['Thought.'] }));
+    const backend = (await backends.start({
+      launch: claudeLaunch(bin!, dirs.home, model),
+      cwd: dirs.repo,
+      thinking: 'low',
+      sink: new RecordingSink(),
+    })) as ClaudeSdkBackend;
+    expect(backend.started.thinkingLevels?.map((l) => l.id)).toEqual([
+      'low',
+      'medium',
+      'high',
+      'xhigh',
+      'max',
+    ]);
+    const before = model.requests.length;
+    await backend.prompt('think about it');
+    const sent = JSON.stringify(model.requests.slice(before));
+    expect(sent).toContain('"effort":"low"');
+    await backend.close();
+  });
+
   it('streams the reply of a prompt exactly once and ends the turn', async () => {
     model.setScript(() => ({ content: ['Hello ', 'from ', 'claude.'] }));
     const sink = new RecordingSink();

@@ -188,6 +188,18 @@ describe('tier 2', () => {
     expect(JSON.parse(cached)).toMatchObject({ probes: { tiny: { at: p.probe.at, error: null } } });
   });
 
+  test("the thinking levels an agent reports are the provider's, and kept in the cache", async () => {
+    const high = { id: 'high', name: 'High' };
+    await app.close();
+    await open((l, o) =>
+      handshake(l, o).then((r) => (r.ok ? { ...r, thinkingLevels: [high] } : r)),
+    );
+    expect((await probe('tiny')).thinkingLevels).toEqual([high]);
+    await app.close();
+    await open();
+    expect(one(await list(), 'tiny').thinkingLevels).toEqual([high]);
+  });
+
   test('the cache outlives the process: a new registry shows the last probe', async () => {
     await probe('tiny');
     await app.close();

@@ -6,7 +6,14 @@ import type { AgentLaunch, AgentSink } from '../backend.ts';
 import { openAcpAgent } from './acp-backend.ts';
 
 export type ProbeResult =
-  | { ok: true; agent: string | null; version: string | null; models: Choice[]; modes: Choice[] }
+  | {
+      ok: true;
+      agent: string | null;
+      version: string | null;
+      models: Choice[];
+      modes: Choice[];
+      thinkingLevels?: Choice[];
+    }
   | { ok: false; error: string };
 
 /** A probe asks nothing: a permission question (there should be none) is declined. */

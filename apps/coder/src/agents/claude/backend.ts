@@ -83,6 +83,7 @@ export function createClaudeSdkBackends(opts: { sql: Sql; idleMs?: number }): Cl
           version: null,
           models: backend.started.models,
           modes: backend.started.modes,
+          thinkingLevels: backend.started.thinkingLevels ?? [],
         };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -85,6 +85,7 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
         modes: this.opts.modes,
         currentModel: this.opts.model ?? null,
         currentMode: this.mode,
+        thinkingLevels: effortLevels(init.models),
       };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -149,6 +150,7 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
       cwd: this.opts.cwd,
       mode: this.mode,
       model: this.opts.model,
+      effort: EFFORTS.find((e) => e === this.opts.thinking),
       resume,
       store: this.opts.store,
       canUseTool: askThroughSink(this.opts.sink),
@@ -199,4 +201,16 @@ export class ClaudeSdkBackend implements AgentBackend, ClaudeSession {
     }, this.opts.idleMs);
     this.idle.unref();
   }
+}
+
+/** Claude's effort levels, weakest first: its thinking levels. */
+const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+
+/** The effort levels any of the models takes, in order. */
+function effortLevels(models: { supportedEffortLevels?: string[] }[]): Choice[] {
+  const offered = new Set(models.flatMap((m) => m.supportedEffortLevels ?? []));
+  return EFFORTS.filter((e) => offered.has(e)).map((e) => ({
+    id: e,
+    name: e === 'xhigh' ? 'Extra high' : e[0]!.toUpperCase() + e.slice(1),
+  }));
 }

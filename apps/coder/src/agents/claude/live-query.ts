@@ -20,6 +20,8 @@ export interface LiveQueryOptions {
   cwd: string;
   mode: PermissionMode;
   model?: string;
+  /** Claude's effort (the pane's thinking level); the model's default when none. */
+  effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max';
   /** Claude's session id to take up again (from the session store). */
   resume?: string;
   store: SessionStore;
@@ -55,6 +57,7 @@ export class LiveQuery {
         permissionMode: opts.mode,
         allowDangerouslySkipPermissions: opts.mode === 'bypassPermissions',
         ...(opts.model ? { model: opts.model } : {}),
+        ...(opts.effort ? { effort: opts.effort } : {}),
         ...(opts.resume ? { resume: opts.resume } : {}),
         includePartialMessages: true,
         sessionStore: this.tracked(opts.store),
