@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ChatList, ProjectList, type Chat, type Project } from '@boocode/protocol';
+import { ChatList, CoderChat, Id, ProjectList, type Chat, type Project } from '@boocode/protocol';
 import type { Api } from './client.ts';
 import { CliError } from './errors.ts';
 
@@ -20,11 +20,13 @@ export async function findProject(api: Api, ref: string): Promise<Project> {
   throw new CliError(`No project "${ref}" (known: ${known}).`);
 }
 
-/** A chat named by its id, the start of its id (6 characters or more) or its exact title. */
+/**
+ * A chat named by its id, the start of its id (6 characters or more) or its exact title. The
+ * list holds plain chats only: a coder pane's chat is found by its whole id.
+ */
 export async function findChat(api: Api, ref: string): Promise<Chat> {
+  if (Id.safeParse(ref).success) return (await api.get(CoderChat, `/api/coder/chats/${ref}`)).chat;
   const { chats } = await api.get(ChatList, '/api/chats');
-  const byId = chats.find((c) => c.id === ref);
-  if (byId) return byId;
   const found = chats.filter((c) => c.title === ref || (ref.length >= 6 && c.id.startsWith(ref)));
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {

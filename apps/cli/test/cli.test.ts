@@ -139,6 +139,20 @@ describe('pending', () => {
     expect(await readFile(path.join(w.project, 'price.txt'), 'utf8')).toBe('price: 10\n');
   });
 
+  test("--chat narrows the list to a coder chat's changes", async () => {
+    const { chat } = (await w.api('POST', '/api/coder/chats', { projectId })) as { chat: Chat };
+    await w.api('POST', `/api/coder/projects/${projectId}/pending`, {
+      path: 'chat-only.txt',
+      content: 'x\n',
+      chatId: chat.id,
+    });
+    const r = await boocode(['pending', 'list', '--chat', chat.id, '--json'], env);
+    expect(r.code).toBe(0);
+    expect(PendingList.parse(JSON.parse(r.stdout)).changes.map((c) => c.path)).toEqual([
+      'chat-only.txt',
+    ]);
+  });
+
   test('without a scope it is a usage error; an unknown project a failure', async () => {
     expect((await boocode(['pending', 'list'], env)).code).toBe(2);
     const r = await boocode(['pending', 'list', '-p', 'nowhere'], env);

@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PendingList, ProjectList } from '@boocode/protocol';
+import { AgentEventList, AgentSessionList, PendingList, ProjectList } from '@boocode/protocol';
 import { lastUserText, type ChatRequest, type Reply } from '@boocode/testkit';
 import { BIN, boocode, providersFile, startWorld, type World } from './harness.ts';
 
@@ -74,6 +74,15 @@ describe.skipIf(!hasQwen)('dispatch to a real agent', () => {
       await w.api('GET', `/api/coder/pending?projectId=${projectId}`),
     );
     expect(changes.map((c) => c.path)).toEqual(['price.txt']);
+
+    const status = await boocode(['agents', 'status', '--json'], { BOOCODE_HOME: w.home });
+    const { sessions } = AgentSessionList.parse(JSON.parse(status.stdout));
+    expect(sessions.map((s) => [s.provider, s.status])).toEqual([['qwen', 'idle']]);
+    const one = await boocode(['agents', 'status', sessions[0]!.id, '--json'], {
+      BOOCODE_HOME: w.home,
+    });
+    const { frames } = AgentEventList.parse(JSON.parse(one.stdout));
+    expect(frames.at(-1)?.event).toEqual({ type: 'done', stopReason: 'end_turn' });
   });
 
   test('the MCP tool dispatch returns the final text, the changed paths and the status', async () => {

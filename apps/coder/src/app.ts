@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }, 30_000).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
   await app.register(coderRoutes, { coder: new CoderService(sql) });
-  await app.register(agentRoutes, { agents });
+  await app.register(agentRoutes, { agents, sql });
   await app.register(providerRoutes, { providers });
   await app.register(projectFileRoutes, { files: new ProjectFiles(sql) });
   return app;

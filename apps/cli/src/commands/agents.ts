@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import {
   AgentEventList,
   AgentSessionList,
-  ChatList,
   type AgentFrame,
   type AgentSession,
 } from '@boocode/protocol';
@@ -74,7 +73,7 @@ export function agentsCommand(program: Command, ctx: Context): void {
 
   agents
     .command('status')
-    .description('one session and its events, or every session of the coder chats')
+    .description('one session and its events, or the newest sessions of every chat')
     .argument('[session]', 'a session id')
     .addOption(jsonOption())
     .action(async (sessionId: string | undefined, opts: { json?: boolean }) => {
@@ -90,13 +89,7 @@ export function agentsCommand(program: Command, ctx: Context): void {
           `tokens ${s.inputTokens} in, ${s.outputTokens} out; ${r.frames.length} event(s)`,
         ]);
       }
-      const { chats } = await api.get(ChatList, '/api/chats');
-      const sessions: AgentSession[] = [];
-      for (const chat of chats.filter((c) => c.kind === 'coder')) {
-        const list = await api.get(AgentSessionList, '/api/coder/sessions', { chatId: chat.id });
-        sessions.push(...list.sessions);
-      }
-      sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const { sessions } = await api.get(AgentSessionList, '/api/coder/sessions');
       show(ctx, opts.json, { sessions }, () =>
         sessions.length ? table(sessions.map(sessionRow)) : ['No agent sessions.'],
       );
