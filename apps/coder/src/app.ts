@@ -9,6 +9,8 @@ import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { coderRoutes } from './routes/coder.ts';
 import { providerRoutes } from './routes/providers.ts';
+import { projectFileRoutes } from './routes/project-files.ts';
+import { ProjectFiles } from './project-files.ts';
 
 export interface AppDeps {
   config: Config;
@@ -77,7 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }, 30_000).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
   await app.register(coderRoutes, { coder: new CoderService(sql) });
-  await app.register(agentRoutes, { agents });
+  await app.register(agentRoutes, { agents, sql });
   await app.register(providerRoutes, { providers });
+  await app.register(projectFileRoutes, { files: new ProjectFiles(sql) });
   return app;
 }

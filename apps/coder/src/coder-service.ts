@@ -114,7 +114,7 @@ export function changesOf(sql: Sql, project: Project): ProjectChanges {
   return changes;
 }
 
-function toPendingChange(c: StoredChange): PendingChange {
+export function toPendingChange(c: StoredChange): PendingChange {
   return {
     id: c.id,
     chatId: c.chatId,

@@ -12,6 +12,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, publicBase, type Config } from './config.ts';
 import { loadModelTable } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
+import { removeRunFile, writeRunFile } from './run-file.ts';
 import { serviceSockets } from './service-address.ts';
 import { serviceSpecs, startServices } from './services.ts';
 
@@ -64,11 +65,13 @@ async function start(config: Config) {
     announce: async () => {
       await services.ready();
       const base = publicBase(config);
+      await writeRunFile(config.home, base);
       const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
       // The one line a user needs, set apart from the services' log lines.
       return `\nboocode is running: open ${url}\n`;
     },
     release: async () => {
+      await removeRunFile(config.home);
       await services.stop();
       await sql.end({ timeout: 5 });
       await cluster?.stop();

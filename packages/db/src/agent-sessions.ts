@@ -114,6 +114,16 @@ export async function getAgentSession(sql: Queryable, id: string): Promise<Agent
   return row ? toSession(row) : null;
 }
 
+/** The newest sessions of every chat, newest first (the CLI's `agents status`). */
+export async function listRecentAgentSessions(
+  sql: Queryable,
+  limit = 200,
+): Promise<AgentSession[]> {
+  const rows = await sql<SessionRow[]>`
+    select * from agent_sessions order by created_at desc, id desc limit ${limit}`;
+  return rows.map(toSession);
+}
+
 /** The sessions of a chat, newest first. */
 export async function listAgentSessions(sql: Queryable, chatId: string): Promise<AgentSession[]> {
   const rows = await sql<SessionRow[]>`

@@ -238,7 +238,8 @@ export const SyncSessionReply = z.object({
 export type SyncSessionReply = z.infer<typeof SyncSessionReply>;
 export const PromptBody = z.object({ text: z.string().trim().min(1).max(100_000) });
 export const AgentSessionParams = z.object({ sessionId: Id });
-export const SessionQuery = z.object({ chatId: Id });
+/** Without chatId: the newest sessions of every chat. */
+export const SessionQuery = z.object({ chatId: Id.optional() });
 export const AgentSessionReply = z.object({ session: AgentSession });
 export const AgentSessionList = z.object({ sessions: z.array(AgentSession) });
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import { listRecentAgentSessions, type Sql } from '@boocode/db';
 import {
   AgentEventList,
   AgentEventsQuery,
@@ -20,9 +21,9 @@ import type { AgentSessions } from '../agents/sessions.ts';
 import { followInbox, followSession } from '../agents/sockets.ts';
 
 /** Agent sessions, their events, permission answers and the inbox, under /api/coder. */
-export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentSessions }> = async (
+export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentSessions; sql: Sql }> = async (
   app,
-  { agents },
+  { agents, sql },
 ) => {
   app.post(
     '/api/coder/sessions',
@@ -33,7 +34,11 @@ export const agentRoutes: FastifyPluginAsyncZod<{ agents: AgentSessions }> = asy
   app.get(
     '/api/coder/sessions',
     { schema: { querystring: SessionQuery, response: { 200: AgentSessionList } } },
-    async (req) => ({ sessions: await agents.list(req.query.chatId) }),
+    async (req) => ({
+      sessions: req.query.chatId
+        ? await agents.list(req.query.chatId)
+        : await listRecentAgentSessions(sql),
+    }),
   );
 
   app.get(

@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { agentsCommand } from './commands/agents.ts';
+import { chatsCommand } from './commands/chats.ts';
+import { inboxCommand } from './commands/inbox.ts';
+import { pendingCommand } from './commands/pending.ts';
+import { CliError, EXIT } from './errors.ts';
+import { defaultContext, type Context } from './output.ts';
+
+/**
+ * The `boocode` command line. Each subcommand talks to the running server; later ones
+ * (install-service, backup, restore) hang off the same program.
+ */
+export function buildProgram(ctx: Context): Command {
+  const program = new Command('boocode')
+    .description(
+      'boocode from a shell. Finds the running server through $BOOCODE_HOME (default ~/.boocode) or BOOCODE_URL and BOOCODE_TOKEN.\nExit codes: 0 ok, 1 failure, 2 usage error, 3 cannot reach boocode or not allowed in.',
+    )
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  chatsCommand(program, ctx);
+  pendingCommand(program, ctx);
+  agentsCommand(program, ctx);
+  inboxCommand(program, ctx);
+  program
+    .command('mcp')
+    .description("serve boocode's tools to another agent over stdio (the Model Context Protocol)")
+    .action(async () => {
+      const { serveMcp } = await import('./mcp-server.ts');
+      await serveMcp(ctx.api);
+    });
+  // Every subcommand exits through the program's handler, with the same codes.
+  const override = (c: Command) => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
+  return program;
+}
+
+/** Runs the program on `argv` and answers the exit code. */
+export async function run(argv: string[], ctx: Context = defaultContext()): Promise<number> {
+  try {
+    await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      const shown = ['commander.helpDisplayed', 'commander.version'].includes(err.code);
+      return shown ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof CliError) {
+      ctx.err(`boocode: ${err.message}\n`);
+      return err.exitCode;
+    }
+    ctx.err(`boocode: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2));
