@@ -2,7 +2,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { FileContent, PendingList, QueueWriteReply, SearchReply } from '@boocode/protocol';
+import {
+  FileContent,
+  InboxList,
+  PendingList,
+  QuestionReply,
+  QueueWriteReply,
+  SearchReply,
+} from '@boocode/protocol';
 import { runAgent } from './agent-run.ts';
 import type { Api } from './client.ts';
 import { findProject } from './resolve.ts';
@@ -16,10 +23,10 @@ const failure = (t: string): CallToolResult => ({ ...text(t), isError: true });
  * Every tool's body: a refusal (bad path, no such project, server down) becomes a tool error
  * with the reason, for the calling agent to read; it never ends the MCP server.
  */
-function tool<A>(fn: (args: A) => Promise<CallToolResult>) {
-  return async (args: A): Promise<CallToolResult> => {
+function tool<A>(fn: (args: A, extra: { signal: AbortSignal }) => Promise<CallToolResult>) {
+  return async (args: A, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
     try {
-      return await fn(args);
+      return await fn(args, extra);
     } catch (err) {
       return failure(err instanceof Error ? err.message : String(err));
     }
@@ -121,15 +128,40 @@ export function buildMcpServer(api: () => Promise<Api>): McpServer {
   server.registerTool(
     'ask_human',
     {
-      description: 'Ask the human a question through the boocode inbox and wait for the answer.',
-      inputSchema: { question: z.string().min(1) },
+      description:
+        'Ask the human a question through the boocode Inbox and wait for the answer (it may take a while: they answer when they see it). Give the project when the question is about one.',
+      inputSchema: { question: z.string().min(1), project: project.optional() },
     },
-    // The inbox holds permission requests only so far; a free-text question kind is to come.
-    tool(async (_a: { question: string }) =>
-      failure(
-        'ask_human is not available yet: the boocode inbox takes permission requests only. Ask in your reply instead.',
-      ),
-    ),
+    tool(async (a: { question: string; project?: string }, extra) => {
+      const c = await api();
+      const projectId = a.project ? (await findProject(c, a.project)).id : undefined;
+      const asker = server.server.getClientVersion()?.name ?? 'an agent';
+      const { question } = await c.post(QuestionReply, '/api/coder/questions', {
+        question: a.question,
+        asker,
+        ...(projectId ? { projectId } : {}),
+      });
+      // The caller gave up (its request cancelled): the question leaves the Inbox.
+      const giveUp = () =>
+        void c
+          .request(QuestionReply, 'DELETE', `/api/coder/questions/${question.id}`)
+          .catch(() => {});
+      extra.signal.addEventListener('abort', giveUp, { once: true });
+      try {
+        // Until the question leaves the Inbox (answered, or given up elsewhere).
+        await c.follow('/api/coder/inbox/ws', {}, InboxList, (m) =>
+          m.items.some((i) => i.kind === 'question' && i.questionId === question.id)
+            ? undefined
+            : true,
+        );
+      } finally {
+        extra.signal.removeEventListener('abort', giveUp);
+      }
+      const settled = (await c.get(QuestionReply, `/api/coder/questions/${question.id}`)).question;
+      return settled.status === 'answered'
+        ? text(settled.answer ?? '')
+        : failure('The question was withdrawn before the human answered it.');
+    }),
   );
 
   server.registerTool(

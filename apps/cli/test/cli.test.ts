@@ -1,7 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ChatList, PendingList, ProjectList, ServerRunFile, type Chat } from '@boocode/protocol';
+import {
+  ChatList,
+  PendingList,
+  ProjectList,
+  QuestionReply,
+  ServerRunFile,
+  type Chat,
+} from '@boocode/protocol';
 import { boocode, startWorld, type World } from './harness.ts';
 
 let w: World;
@@ -178,5 +185,17 @@ describe('agents and inbox', () => {
     expect(JSON.parse(list.stdout)).toEqual({ items: [] });
     const r = await boocode(['inbox', 'answer', '00000000-0000-4000-8000-000000000000', 'x'], env);
     expect(r.code).toBe(1);
+  });
+
+  test('a question in the inbox is listed and answered with text', async () => {
+    const asked = QuestionReply.parse(
+      await w.api('POST', '/api/coder/questions', { question: 'Ship it?', asker: 'claude' }),
+    ).question;
+    const list = await boocode(['inbox', 'list'], env);
+    expect(list.stdout).toContain(`${asked.id}  claude asks: Ship it?`);
+    const r = await boocode(['inbox', 'answer', asked.id, 'Yes, on Monday.'], env);
+    expect(r).toMatchObject({ code: 0, stdout: 'Answered.\n' });
+    const read = await w.api('GET', `/api/coder/questions/${asked.id}`);
+    expect(QuestionReply.parse(read).question.answer).toBe('Yes, on Monday.');
   });
 });

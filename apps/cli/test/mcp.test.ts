@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { InboxList, type InboxItem } from '@boocode/protocol';
 import { BIN, startWorld, type World } from './harness.ts';
 
 let w: World;
@@ -81,10 +82,36 @@ test('an unknown project is a tool error naming the known ones', async () => {
   expect(r).toEqual({ isError: true, text: 'No project "nowhere" (known: shop).' });
 });
 
-test('ask_human says it is not available yet', async () => {
-  const r = await call('ask_human', { question: 'Which colour?' });
-  expect(r.isError).toBe(true);
-  expect(r.text).toContain('not available yet');
+test('ask_human waits in the Inbox, named after its client, and answers what the human wrote', async () => {
+  const asking = call('ask_human', { question: 'Which colour?', project: 'shop' });
+  let waiting: InboxItem | undefined;
+  await expect
+    .poll(async () => {
+      waiting = InboxList.parse(await w.api('GET', '/api/coder/inbox')).items[0];
+      return waiting?.kind;
+    })
+    .toBe('question');
+  if (waiting?.kind !== 'question') throw new Error('unreachable');
+  expect(waiting).toMatchObject({ asker: 'cli-test', question: 'Which colour?' });
+  await w.api('POST', `/api/coder/questions/${waiting.questionId}/answer`, { answer: 'Teal.' });
+  expect(await asking).toEqual({ isError: false, text: 'Teal.' });
+});
+
+test('ask_human given up by its client leaves the Inbox', async () => {
+  const controller = new AbortController();
+  const asking = client
+    .callTool({ name: 'ask_human', arguments: { question: 'Still there?' } }, undefined, {
+      signal: controller.signal,
+    })
+    .catch((err: unknown) => err);
+  await expect
+    .poll(async () => InboxList.parse(await w.api('GET', '/api/coder/inbox')).items.length)
+    .toBe(1);
+  controller.abort();
+  await asking;
+  await expect
+    .poll(async () => InboxList.parse(await w.api('GET', '/api/coder/inbox')).items.length)
+    .toBe(0);
 });
 
 test('dispatch to a provider that is off returns the failure as a tool error', async () => {

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { agentBackends, claudeSdkCommand, type AgentBackends } from './agents/backends.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
+import { questionRoutes } from './routes/questions.ts';
 import { coderRoutes } from './routes/coder.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { projectFileRoutes } from './routes/project-files.ts';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }, 30_000).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
   await app.register(coderRoutes, { coder: new CoderService(sql) });
+  await app.register(questionRoutes, { sql, bus: agents.bus });
   await app.register(agentRoutes, { agents, sql });
   await app.register(providerRoutes, { providers });
   await app.register(projectFileRoutes, { files: new ProjectFiles(sql) });

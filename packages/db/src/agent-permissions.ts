@@ -1,4 +1,5 @@
-import type { InboxItem, PermissionOption } from '@boocode/protocol';
+import type { InboxItem, InboxPermission, PermissionOption } from '@boocode/protocol';
+import { listPendingQuestions } from './questions.ts';
 import type { Queryable } from './sql.ts';
 
 // Agents' permission requests: asked inline and in the inbox, answered once. The options are
@@ -77,8 +78,30 @@ export async function cancelAgentPermissions(sql: Queryable, sessionId: string):
   return rows.map((r) => r.id);
 }
 
-/** Every pending permission request, oldest first, with its session's chat and provider. */
+/**
+ * The Inbox: every pending permission request (with its session's chat and provider) and every
+ * pending question, oldest first.
+ */
 export async function listInbox(sql: Queryable): Promise<InboxItem[]> {
+  const [asked, questions] = await Promise.all([
+    listPermissionRequests(sql),
+    listPendingQuestions(sql),
+  ]);
+  const items: InboxItem[] = [
+    ...asked,
+    ...questions.map((q) => ({
+      kind: 'question' as const,
+      questionId: q.id,
+      asker: q.asker,
+      projectId: q.projectId,
+      question: q.question,
+      createdAt: q.createdAt,
+    })),
+  ];
+  return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+async function listPermissionRequests(sql: Queryable): Promise<InboxPermission[]> {
   const rows = await sql<
     {
       id: string;
@@ -96,6 +119,7 @@ export async function listInbox(sql: Queryable): Promise<InboxItem[]> {
     from agent_permissions p join agent_sessions s on s.id = p.session_id
     where p.status = 'pending' order by p.created_at, p.id`;
   return rows.map((r) => ({
+    kind: 'permission' as const,
     permissionId: r.id,
     sessionId: r.sessionId,
     chatId: r.chatId,

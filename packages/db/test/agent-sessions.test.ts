@@ -114,7 +114,9 @@ describe('agent sessions', () => {
       title: 'Run ls',
       options: [{ id: 'ok', name: 'OK', kind: 'allow_once' }],
     });
-    const mine = (await listInbox(sql)).filter((i) => i.sessionId === s.id);
+    const mine = (await listInbox(sql)).filter(
+      (i) => i.kind === 'permission' && i.sessionId === s.id,
+    );
     expect(mine).toEqual([
       expect.objectContaining({
         permissionId: p.id,
@@ -125,7 +127,9 @@ describe('agent sessions', () => {
       }),
     ]);
     expect(await cancelAgentPermissions(sql, s.id)).toEqual([p.id]);
-    expect((await listInbox(sql)).filter((i) => i.sessionId === s.id)).toEqual([]);
+    expect(
+      (await listInbox(sql)).filter((i) => i.kind === 'permission' && i.sessionId === s.id),
+    ).toEqual([]);
   });
 
   it('recovers: running sessions fail with the reason, idle ones close', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './chat.ts';
+import { Question } from './questions.ts';
 
 /**
  * BooCoder agents: the providers on this machine, agent sessions (one agent process working in
@@ -265,7 +266,9 @@ export const AgentServerFrame = z.union([
 export type AgentServerFrame = z.infer<typeof AgentServerFrame>;
 
 /** A permission request waiting for the user, as the inbox lists it. */
-export const InboxItem = z.object({
+/** What waits in the Inbox: an agent's permission request, or a question asked in free text. */
+export const InboxPermission = z.object({
+  kind: z.literal('permission'),
   permissionId: Id,
   sessionId: Id,
   chatId: Id,
@@ -275,6 +278,15 @@ export const InboxItem = z.object({
   options: z.array(PermissionOption),
   createdAt: z.string(),
 });
+export type InboxPermission = z.infer<typeof InboxPermission>;
+export const InboxQuestion = Question.pick({
+  asker: true,
+  projectId: true,
+  question: true,
+  createdAt: true,
+}).extend({ kind: z.literal('question'), questionId: Id });
+export type InboxQuestion = z.infer<typeof InboxQuestion>;
+export const InboxItem = z.discriminatedUnion('kind', [InboxPermission, InboxQuestion]);
 export type InboxItem = z.infer<typeof InboxItem>;
 export const InboxList = z.object({ items: z.array(InboxItem) });
 export type InboxList = z.infer<typeof InboxList>;

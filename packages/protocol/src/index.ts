@@ -14,5 +14,6 @@ export * from './backoff.ts';
 export * from './health.ts';
 export * from './auth.ts';
 export * from './agent.ts';
+export * from './questions.ts';
 export * from './project-files.ts';
 export * from './server-run.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InboxList } from '@boocode/protocol';
+import { InboxList, QuestionReply } from '@boocode/protocol';
 import { z } from 'zod';
 import { CliError } from '../errors.ts';
 import { jsonOption, show, type Context } from '../output.ts';
@@ -18,9 +18,10 @@ export function inboxCommand(program: Command, ctx: Context): void {
       const list = await api.get(InboxList, '/api/coder/inbox');
       show(ctx, opts.json, list, () =>
         list.items.length
-          ? list.items.map(
-              (i) =>
-                `${i.permissionId}  ${i.provider}  ${i.title}\n  options: ${i.options.map((o) => `${o.id} (${o.name})`).join(', ')}`,
+          ? list.items.map((i) =>
+              i.kind === 'permission'
+                ? `${i.permissionId}  ${i.provider}  ${i.title}\n  options: ${i.options.map((o) => `${o.id} (${o.name})`).join(', ')}`
+                : `${i.questionId}  ${i.asker} asks: ${i.question}\n  answer with any text`,
             )
           : ['Nothing is waiting.'],
       );
@@ -28,18 +29,25 @@ export function inboxCommand(program: Command, ctx: Context): void {
 
   inbox
     .command('answer')
-    .description('answer a waiting question with one of its options')
-    .argument('<id>', 'the question id (boocode inbox list)')
-    .argument('<option>', "an option's id or its name")
-    .action(async (id: string, option: string) => {
+    .description('answer a waiting request with one of its options, or a question with text')
+    .argument('<id>', 'its id (boocode inbox list)')
+    .argument('<answer>', "an option's id or name; for a question, the answer itself")
+    .action(async (id: string, answer: string) => {
       const api = await ctx.api();
       const { items } = await api.get(InboxList, '/api/coder/inbox');
-      const item = items.find((i) => i.permissionId === id);
+      const item = items.find(
+        (i) => (i.kind === 'permission' ? i.permissionId : i.questionId) === id,
+      );
       if (!item) throw new CliError(`Nothing waits under ${id} (answered already, or gone).`);
-      const picked = item.options.find((o) => o.id === option || o.name === option);
+      if (item.kind === 'question') {
+        await api.post(QuestionReply, `/api/coder/questions/${id}/answer`, { answer });
+        ctx.out('Answered.\n');
+        return;
+      }
+      const picked = item.options.find((o) => o.id === answer || o.name === answer);
       if (!picked) {
         throw new CliError(
-          `"${option}" is not an option here: ${item.options.map((o) => o.id).join(', ')}.`,
+          `"${answer}" is not an option here: ${item.options.map((o) => o.id).join(', ')}.`,
         );
       }
       await api.post(z.object({ ok: z.literal(true) }), `/api/coder/permissions/${id}`, {

@@ -36,7 +36,9 @@ describe('permission requests', () => {
     const { permissionId } = asked.event;
     expect(asked.event).toMatchObject({ title: 'Write a.txt', toolCallId: 'call-1' });
     const listed = await inbox.until((m) =>
-      InboxList.parse(m).items.some((i) => i.permissionId === permissionId),
+      InboxList.parse(m).items.some(
+        (i) => i.kind === 'permission' && i.permissionId === permissionId,
+      ),
     );
     expect(InboxList.parse(inbox.messages[listed]).items).toEqual([
       expect.objectContaining({ permissionId, sessionId: s.id, chatId, provider: 'qwen' }),

@@ -171,9 +171,11 @@ async function dispatchRound(
   expect(textOf(ws.frames())).toContain('Reading the price.');
   expect(await readFile(path.join(session.worktreePath, 'price.txt'), 'utf8')).toBe(PRICE);
   const inbox = await api<unknown>('GET', '/api/coder/inbox');
-  expect(InboxList.parse(inbox.body).items.map((i) => i.permissionId)).toEqual([
-    asked.permissionId,
-  ]);
+  expect(
+    InboxList.parse(inbox.body).items.map((i) =>
+      i.kind === 'permission' ? i.permissionId : i.questionId,
+    ),
+  ).toEqual([asked.permissionId]);
 
   const option = asked.options[allowOption(asked.options.map((o) => o.kind))]!;
   const answered = await api('POST', `/api/coder/permissions/${asked.permissionId}`, {

@@ -299,7 +299,9 @@ describe('closing', () => {
     expect(sessions.get(asking.id)).toMatchObject({ status: 'failed', error: RESTART_REASON });
     expect(sessions.get(idle.id)).toMatchObject({ status: 'closed' });
     const inbox = await h.api<InboxList>('GET', '/api/coder/inbox');
-    expect(inbox.body.items.filter((i) => i.sessionId === asking.id)).toEqual([]);
+    expect(
+      inbox.body.items.filter((i) => i.kind === 'permission' && i.sessionId === asking.id),
+    ).toEqual([]);
     expect((await eventsOf(h, asking.id)).slice(-2)).toEqual([
       expect.objectContaining({ type: 'permission.resolved', optionId: null }),
       { type: 'error', message: RESTART_REASON },

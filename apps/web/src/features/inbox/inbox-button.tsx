@@ -7,10 +7,12 @@ import { useProviders } from '../coder/agent-api.ts';
 import { PermissionRequest } from '../coder/agent-permission.tsx';
 import { useProjects } from '../projects/project-api.ts';
 import { inboxLabel } from './inbox-items.ts';
+import { QuestionItem } from './question-item.tsx';
 import { useInbox } from './use-inbox.ts';
 
 /**
- * The Inbox: every agent's permission request waiting for the user, wherever its pane is. The
+ * The Inbox: every agent's permission request and question waiting for the user, wherever its
+ * pane is. The
  * button counts them; a new one is announced with a toast. Each can be answered here, or its
  * coder pane opened.
  */
@@ -27,7 +29,10 @@ export function InboxButton({ open }: { open: (state: PaneState) => void }) {
 
   const announce = useCallback(
     (fresh: InboxItem[]) => {
-      for (const it of fresh) toast(`${providerLabel(it.provider)} asks: ${it.title}`);
+      for (const it of fresh) {
+        const who = it.kind === 'permission' ? providerLabel(it.provider) : it.asker;
+        toast(`${who} asks: ${it.kind === 'permission' ? it.title : it.question}`);
+      }
     },
     [providerLabel],
   );
@@ -69,38 +74,44 @@ export function InboxButton({ open }: { open: (state: PaneState) => void }) {
         <p className="text-muted-foreground text-xs">No agent is waiting for you.</p>
       ) : (
         <ul className="space-y-1">
-          {items.map((it) => (
-            <li key={it.permissionId}>
-              <PermissionRequest
-                permissionId={it.permissionId}
-                title={it.title}
-                options={it.options}
-                detail={
-                  <span className="flex items-center gap-2">
-                    <span className="min-w-0 flex-1 truncate">
-                      {providerLabel(it.provider)} · {projectName(it.projectId)}
+          {items.map((it) =>
+            it.kind === 'question' ? (
+              <li key={it.questionId}>
+                <QuestionItem item={it} project={it.projectId ? projectName(it.projectId) : null} />
+              </li>
+            ) : (
+              <li key={it.permissionId}>
+                <PermissionRequest
+                  permissionId={it.permissionId}
+                  title={it.title}
+                  options={it.options}
+                  detail={
+                    <span className="flex items-center gap-2">
+                      <span className="min-w-0 flex-1 truncate">
+                        {providerLabel(it.provider)} · {projectName(it.projectId)}
+                      </span>
+                      <Button
+                        variant="link"
+                        size="sm"
+                        className="h-auto p-0 text-xs"
+                        onClick={() => {
+                          setShown(false);
+                          open({
+                            kind: 'coder',
+                            chatId: it.chatId,
+                            projectId: it.projectId,
+                            provider: it.provider,
+                          });
+                        }}
+                      >
+                        Open coder pane
+                      </Button>
                     </span>
-                    <Button
-                      variant="link"
-                      size="sm"
-                      className="h-auto p-0 text-xs"
-                      onClick={() => {
-                        setShown(false);
-                        open({
-                          kind: 'coder',
-                          chatId: it.chatId,
-                          projectId: it.projectId,
-                          provider: it.provider,
-                        });
-                      }}
-                    >
-                      Open coder pane
-                    </Button>
-                  </span>
-                }
-              />
-            </li>
-          ))}
+                  }
+                />
+              </li>
+            ),
+          )}
         </ul>
       )}
     </Popover>

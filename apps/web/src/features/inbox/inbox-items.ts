@@ -7,7 +7,12 @@ import type { InboxItem } from '@boocode/protocol';
  */
 export function newInboxItems(seen: ReadonlySet<string> | null, items: InboxItem[]): InboxItem[] {
   if (!seen) return [];
-  return items.filter((it) => !seen.has(it.permissionId));
+  return items.filter((it) => !seen.has(inboxKey(it)));
+}
+
+/** An item's id: its permission request's, or its question's. */
+export function inboxKey(it: InboxItem): string {
+  return it.kind === 'permission' ? it.permissionId : it.questionId;
 }
 
 /** The Inbox button's accessible name: the count when anything waits. */

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { InboxList, type InboxItem } from '@boocode/protocol';
 import { LiveSocket } from '../coder/live-socket.ts';
-import { newInboxItems } from './inbox-items.ts';
+import { inboxKey, newInboxItems } from './inbox-items.ts';
 
 /**
- * The permission requests waiting in every agent session, live from WS /api/coder/inbox/ws (the
+ * The permission requests waiting in every agent session and the questions agents asked, live from WS /api/coder/inbox/ws (the
  * whole list on connect and after each change; it comes back after a drop). `onNew` hears of
  * the requests that were not in the last list. Null until the first list.
  */
@@ -22,7 +22,7 @@ export function useInbox(onNew: (items: InboxItem[]) => void): InboxItem[] | nul
       schema: InboxList,
       onMessage: (list) => {
         const fresh = newInboxItems(seen, list.items);
-        seen = new Set(list.items.map((it) => it.permissionId));
+        seen = new Set(list.items.map(inboxKey));
         setItems(list.items);
         if (fresh.length > 0) onNewRef.current(fresh);
       },

@@ -4,6 +4,7 @@ import { inboxLabel, newInboxItems } from '../../../src/features/inbox/inbox-ite
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const item = (n: number): InboxItem => ({
+  kind: 'permission',
   permissionId: id(n),
   sessionId: id(100),
   chatId: id(200),
@@ -22,6 +23,19 @@ describe('newInboxItems', () => {
   it('announces only the requests that were not in the last list', () => {
     const seen = new Set([id(1), id(2)]);
     expect(newInboxItems(seen, [item(2), item(3)])).toEqual([item(3)]);
+  });
+
+  it('announces a new question as well, by its own id', () => {
+    const question: InboxItem = {
+      kind: 'question',
+      questionId: id(9),
+      asker: 'claude',
+      projectId: null,
+      question: 'Which port?',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(newInboxItems(new Set([id(1)]), [item(1), question])).toEqual([question]);
+    expect(newInboxItems(new Set([id(1), id(9)]), [item(1), question])).toEqual([]);
   });
 
   it('announces nothing when requests only went away', () => {
