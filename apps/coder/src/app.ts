@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Sql } from '@boocode/db';
 import { backendAuth, createServiceApp } from '@boocode/service';
+import { Arenas } from './agents/arenas.ts';
 import { AgentSessions, type AgentDeps } from './agents/sessions.ts';
 import { CoderService } from './coder-service.ts';
 import type { Config } from './config.ts';
 import { agentBackends, claudeSdkCommand, type AgentBackends } from './agents/backends.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
+import { arenaRoutes } from './routes/arenas.ts';
 import { coderRoutes } from './routes/coder.ts';
 import { providerRoutes } from './routes/providers.ts';
 
@@ -55,16 +57,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     onRoute,
   });
-  agents = new AgentSessions({
-    sql,
-    home: config.home,
-    deps: deps.agents ?? {
-      resolveLaunch: (id, opts) => providers.launchFor(id, opts),
-      startAgent: backends.start,
-      describe: (id) => providers.describe(id),
-    },
-    log: app.log,
-  });
+  const agentDeps: AgentDeps = deps.agents ?? {
+    resolveLaunch: (id, opts) => providers.launchFor(id, opts),
+    startAgent: backends.start,
+    describe: (id) => providers.describe(id),
+  };
+  agents = new AgentSessions({ sql, home: config.home, deps: agentDeps, log: app.log });
   const recovered = await agents.recover();
   if (recovered) app.log.info(`${recovered} agent session(s) ended while coder was away`);
   deps.onAgentSessions?.(agents);
@@ -78,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(sweeper));
   await app.register(coderRoutes, { coder: new CoderService(sql) });
   await app.register(agentRoutes, { agents });
+  await app.register(arenaRoutes, { arenas: new Arenas({ sql, agents, deps: agentDeps }) });
   await app.register(providerRoutes, { providers });
   return app;
 }

@@ -16,3 +16,4 @@ export * from './sessions.ts';
 export * from './agent-sessions.ts';
 export * from './agent-permissions.ts';
 export * from './claude-sessions.ts';
+export * from './arenas.ts';

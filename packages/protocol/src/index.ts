@@ -14,3 +14,4 @@ export * from './backoff.ts';
 export * from './health.ts';
 export * from './auth.ts';
 export * from './agent.ts';
+export * from './arena.ts';
