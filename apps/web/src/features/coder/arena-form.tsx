@@ -162,10 +162,10 @@ function PastArenas({ chatId, providers, onOpen }: Props) {
               <button
                 type="button"
                 onClick={() => onOpen(a)}
-                className="hover:bg-accent flex w-full cursor-pointer items-center gap-2 rounded-md px-2 py-1 text-left text-sm"
+                className="hover:bg-accent flex w-full cursor-pointer flex-col items-start rounded-md px-2 py-1 text-left text-sm"
               >
-                <span className="min-w-0 flex-1 truncate">{a.prompt}</span>
-                <span className="text-muted-foreground flex shrink-0 items-center gap-1 text-xs">
+                <span className="block w-full truncate">{a.prompt}</span>
+                <span className="text-muted-foreground flex items-center gap-1 text-xs">
                   {winner ? <Trophy className="size-3" /> : null}
                   {winner
                     ? `Winner: ${entrantName(winner.session, providers)}`
