@@ -84,6 +84,13 @@ export async function pickArena(
   return row ? toArena(row) : null;
 }
 
+/** The session an arena's pick made its winner; null before the pick. */
+export async function arenaWinner(sql: Queryable, id: string): Promise<string | null> {
+  const [row] = await sql<{ winnerSessionId: string | null }[]>`
+    select winner_session_id from arenas where id = ${id}`;
+  return row?.winnerSessionId ?? null;
+}
+
 export async function deleteArena(sql: Queryable, id: string): Promise<boolean> {
   return (await sql`delete from arenas where id = ${id} returning id`).length > 0;
 }

@@ -138,8 +138,10 @@ export class Arenas {
       throw new AppError('conflict', 'This arena already has its winner.');
     }
     const run = agents.live.get(sessionId);
-    if (run) await run.release();
-    else await this.queueIdle(project, winner);
+    if (run) {
+      await run.release();
+      await run.written(); // its `changes` event is stored when the caller hears back
+    } else await this.queueIdle(project, winner);
     for (const s of sessions) {
       if (s.id !== sessionId && s.status !== 'closed') await agents.close(s.id);
     }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import {
+  arenaWinner,
   cancelAgentPermissions,
   insertAgentPermission,
   setAgentResume,
@@ -59,8 +60,8 @@ export class SessionRun {
   private cancelled = false;
   private heldDone: string | null = null;
   private synced: string;
-  /** An arena's entrant: its changes stay in its worktree until it is picked (release). */
-  private held: boolean;
+  /** An arena's entrant (its arena): its changes stay in its worktree until it is picked. */
+  private held: string | null;
   private statusChain: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<string, (answer: PermissionAnswer) => void>();
 
@@ -74,7 +75,7 @@ export class SessionRun {
   ) {
     this.state = session.status;
     this.synced = synced;
-    this.held = session.arenaId != null;
+    this.held = session.arenaId ?? null;
     this.events = new EventLog(ctx.sql, ctx.bus, session.id, (err) =>
       ctx.log.error({ err, sessionId: session.id }, 'agent event not written'),
     );
@@ -165,10 +166,9 @@ export class SessionRun {
 
   /** An arena's winner: what its worktree changed is queued now, and after every turn on. */
   async release(): Promise<void> {
-    this.held = false;
+    this.held = null;
     await this.sync();
     await this.keepResume();
-    await this.events.flush();
   }
 
   /** Resolves when every event and status change so far is in the database. */
@@ -219,7 +219,7 @@ export class SessionRun {
 
   /** Queues what the turn changed in the worktree as pending changes of the session's chat. */
   private async sync(): Promise<void> {
-    if (this.held) return;
+    if (this.held && (await arenaWinner(this.ctx.sql, this.held)) !== this.id) return;
     const changes = ProjectChanges.open(this.ctx.sql, this.project);
     if (!changes) {
       this.ctx.log.warn({ sessionId: this.id }, 'project folder gone; changes not queued');

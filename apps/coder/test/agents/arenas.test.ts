@@ -223,6 +223,37 @@ describe('an arena', () => {
     expect(await readdir(path.join(h.home, 'worktrees')).catch(() => [])).toEqual(before);
   });
 
+  it('a resumable entrant picked after a restart queues its changes, and its next turns too', async () => {
+    const { chatId } = await h.project({ 'price.txt': 'price: 10\n' });
+    h.script.turn = writesPrice;
+    h.script.resumeId = 'backend-session';
+    const arena = await settled(await startArena(chatId, ['12', '13']));
+    await h.restart(); // idle and resumable, they stay idle with no live run
+    h.script.resumeId = undefined;
+    const [winner, loser] = arena.entrants.map((e) => e.session);
+
+    const picked = await h.api('POST', `/api/coder/arenas/${arena.id}/pick`, {
+      sessionId: winner!.id,
+    });
+    expect(picked.status).toBe(200);
+    expect((await pending(chatId)).map((c) => c.hunks.flatMap((x) => x.lines))).toEqual([
+      ['-price: 10', '+price: 12'],
+    ]);
+    expect(existsSync(loser!.worktreePath)).toBe(false);
+
+    h.script.turn = async ({ cwd }) => {
+      await writeFile(path.join(cwd, 'notes.txt'), 'noted\n');
+      return 'end_turn';
+    };
+    const prompted = await h.api<{ session: { lastSeq: number } }>(
+      'POST',
+      `/api/coder/sessions/${winner!.id}/prompt`,
+      { text: 'note it' },
+    );
+    await eventOf(h, winner!.id, 'done', prompted.body.session.lastSeq);
+    expect((await pending(chatId)).map((c) => c.path)).toEqual(['price.txt', 'notes.txt']);
+  });
+
   it('after a restart its running entrants are failed and it stays listed', async () => {
     const { chatId } = await h.project({ 'price.txt': 'price: 10\n' });
     h.script.turn = ({ cancelled }) => cancelled.then(() => 'cancelled');
