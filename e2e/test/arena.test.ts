@@ -120,6 +120,8 @@ describe.skipIf(!hasQwen)('the Arena', () => {
       await col.getByRole('list', { name: 'Files changed' }).getByText('price.txt').waitFor();
     }
     // Nothing is pending before the pick.
+    const queued = () => w.db.sql<{ path: string }[]>`SELECT path FROM pending_changes`;
+    expect(await queued()).toEqual([]);
     expect(await diffOf('price.txt').count()).toBe(0);
 
     const winner = pane.getByRole('region', { name: /^Entrant \d: / }).filter({

@@ -172,6 +172,13 @@ describe.skipIf(!qwen || !opencode)('an arena of qwen and opencode', { timeout: 
         const ws = await sessionSocket(s.id);
         const at = await ws.until((m) => frameOf(m)?.event.type === 'permission.request');
         const asked = frameOf(ws.messages[at])!.event;
+        // Its answer streamed before it asked, as deltas of its own session.
+        const text = ws.messages
+          .slice(0, at)
+          .map((m) => frameOf(m)?.event)
+          .map((e) => (e?.type === 'message.delta' ? e.text : ''))
+          .join('');
+        expect(text).toContain('Reading the price.');
         if (asked.type !== 'permission.request') throw new Error('unreachable');
         const allow = asked.options.find((x) => x.kind === 'allow_once')!;
         await api('POST', `/api/coder/permissions/${asked.permissionId}`, { optionId: allow.id });
