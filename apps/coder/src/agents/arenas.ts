@@ -92,20 +92,14 @@ export class Arenas {
 
   /** A chat's arenas, newest first; an unpicked one's files are left out (null) here. */
   async list(chatId: string): Promise<Arena[]> {
-    const records = await listArenas(this.opts.sql, chatId);
+    const { sql } = this.opts;
+    const records = await listArenas(sql, chatId);
     const sessions = await listArenaSessions(
-      this.opts.sql,
+      sql,
       records.map((r) => r.id),
     );
-    return Promise.all(
-      records.map((r) =>
-        this.arenaOf(
-          r,
-          sessions.filter((s) => s.arenaId === r.id),
-          null,
-        ),
-      ),
-    );
+    const of = (arenaId: string) => sessions.filter((s) => s.arenaId === arenaId);
+    return Promise.all(records.map((r) => this.arenaOf(r, of(r.id), null)));
   }
 
   /**
