@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Sql } from '@boocode/db';
 import { backendAuth, createServiceApp } from '@boocode/service';
+import { Arenas } from './agents/arenas.ts';
 import { AgentSessions, type AgentDeps } from './agents/sessions.ts';
 import { CoderService } from './coder-service.ts';
 import type { Config } from './config.ts';
@@ -8,6 +9,7 @@ import { agentBackends, claudeSdkCommand, type AgentBackends } from './agents/ba
 import { ProviderRegistry } from './providers/registry.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { questionRoutes } from './routes/questions.ts';
+import { arenaRoutes } from './routes/arenas.ts';
 import { coderRoutes } from './routes/coder.ts';
 import { providerRoutes } from './routes/providers.ts';
 import { projectFileRoutes } from './routes/project-files.ts';
@@ -58,16 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     onRoute,
   });
-  agents = new AgentSessions({
-    sql,
-    home: config.home,
-    deps: deps.agents ?? {
-      resolveLaunch: (id, opts) => providers.launchFor(id, opts),
-      startAgent: backends.start,
-      describe: (id) => providers.describe(id),
-    },
-    log: app.log,
-  });
+  const agentDeps: AgentDeps = deps.agents ?? {
+    resolveLaunch: (id, opts) => providers.launchFor(id, opts),
+    startAgent: backends.start,
+    describe: (id) => providers.describe(id),
+  };
+  agents = new AgentSessions({ sql, home: config.home, deps: agentDeps, log: app.log });
   const recovered = await agents.recover();
   if (recovered) app.log.info(`${recovered} agent session(s) ended while coder was away`);
   deps.onAgentSessions?.(agents);
@@ -82,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(coderRoutes, { coder: new CoderService(sql) });
   await app.register(questionRoutes, { sql, bus: agents.bus });
   await app.register(agentRoutes, { agents, sql });
+  await app.register(arenaRoutes, { arenas: new Arenas({ sql, agents, deps: agentDeps }) });
   await app.register(providerRoutes, { providers });
   await app.register(projectFileRoutes, { files: new ProjectFiles(sql) });
   return app;

@@ -23,6 +23,7 @@ interface SessionRow {
   status: AgentStatus;
   error: string | null;
   worktreePath: string;
+  arenaId: string | null;
   inputTokens: string;
   outputTokens: string;
   costMicros: string;
@@ -44,6 +45,7 @@ const toSession = (r: SessionRow): AgentSession => ({
   status: r.status,
   error: r.error,
   worktreePath: r.worktreePath,
+  arenaId: r.arenaId,
   inputTokens: Number(r.inputTokens),
   outputTokens: Number(r.outputTokens),
   costMicros: Number(r.costMicros),
@@ -79,13 +81,16 @@ export async function insertAgentSession(
     model: string | null;
     thinking: string | null;
     worktreePath: string;
+    /** The arena the session is an entrant of. */
+    arenaId?: string | null;
   },
 ): Promise<AgentSession> {
   const [row] = await sql<SessionRow[]>`
     insert into agent_sessions
-      (id, chat_id, project_id, provider, backend, mode, model, thinking, worktree_path)
+      (id, chat_id, project_id, provider, backend, mode, model, thinking, worktree_path, arena_id)
     values (coalesce(${s.id ?? null}::uuid, gen_random_uuid()), ${s.chatId}, ${s.projectId},
-      ${s.provider}, ${s.backend ?? 'acp'}, ${s.mode}, ${s.model}, ${s.thinking}, ${s.worktreePath})
+      ${s.provider}, ${s.backend ?? 'acp'}, ${s.mode}, ${s.model}, ${s.thinking}, ${s.worktreePath},
+      ${s.arenaId ?? null})
     returning *`;
   return toSession(row!);
 }
@@ -128,6 +133,18 @@ export async function listRecentAgentSessions(
 export async function listAgentSessions(sql: Queryable, chatId: string): Promise<AgentSession[]> {
   const rows = await sql<SessionRow[]>`
     select * from agent_sessions where chat_id = ${chatId} order by created_at desc, id desc`;
+  return rows.map(toSession);
+}
+
+/** The entrants of arenas, in the order they were entered. */
+export async function listArenaSessions(
+  sql: Queryable,
+  arenaIds: string[],
+): Promise<AgentSession[]> {
+  if (arenaIds.length === 0) return [];
+  const rows = await sql<SessionRow[]>`
+    select * from agent_sessions where arena_id = any(${arenaIds}::uuid[])
+    order by created_at, id`;
   return rows.map(toSession);
 }
 

@@ -17,3 +17,4 @@ export * from './agent-sessions.ts';
 export * from './agent-permissions.ts';
 export * from './claude-sessions.ts';
 export * from './questions.ts';
+export * from './arenas.ts';

@@ -192,6 +192,8 @@ export const AgentSession = z.object({
   error: z.string().nullable(),
   /** The session's own git worktree of the project. */
   worktreePath: z.string(),
+  /** The arena it is an entrant of: its changes stay in its worktree until it is picked. */
+  arenaId: Id.nullable().optional(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   costMicros: z.number().int().nonnegative(),

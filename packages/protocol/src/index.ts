@@ -17,3 +17,4 @@ export * from './agent.ts';
 export * from './questions.ts';
 export * from './project-files.ts';
 export * from './server-run.ts';
+export * from './arena.ts';

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import {
+  arenaWinner,
   cancelAgentPermissions,
   insertAgentPermission,
   setAgentResume,
@@ -23,6 +24,7 @@ import type {
   StartAgent,
 } from './backend.ts';
 import { EventLog } from './event-log.ts';
+import { reasonOf, waitAtMost } from './run-helpers.ts';
 import { changesEvent, syncWorktree } from './worktree-sync.ts';
 import { shortPaths, type Worktree } from './worktrees.ts';
 
@@ -58,6 +60,8 @@ export class SessionRun {
   private cancelled = false;
   private heldDone: string | null = null;
   private synced: string;
+  /** An arena's entrant (its arena): its changes stay in its worktree until it is picked. */
+  private held: string | null;
   private statusChain: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<string, (answer: PermissionAnswer) => void>();
 
@@ -71,6 +75,7 @@ export class SessionRun {
   ) {
     this.state = session.status;
     this.synced = synced;
+    this.held = session.arenaId ?? null;
     this.events = new EventLog(ctx.sql, ctx.bus, session.id, (err) =>
       ctx.log.error({ err, sessionId: session.id }, 'agent event not written'),
     );
@@ -159,6 +164,13 @@ export class SessionRun {
     resolve?.({ optionId });
   }
 
+  /** An arena's winner: what its worktree changed is queued now, and after every turn on. */
+  async release(): Promise<void> {
+    this.held = null;
+    await this.sync();
+    await this.keepResume();
+  }
+
   /** Resolves when every event and status change so far is in the database. */
   async written(): Promise<void> {
     await this.events.flush();
@@ -207,6 +219,7 @@ export class SessionRun {
 
   /** Queues what the turn changed in the worktree as pending changes of the session's chat. */
   private async sync(): Promise<void> {
+    if (this.held && (await arenaWinner(this.ctx.sql, this.held)) !== this.id) return;
     const changes = ProjectChanges.open(this.ctx.sql, this.project);
     if (!changes) {
       this.ctx.log.warn({ sessionId: this.id }, 'project folder gone; changes not queued');
@@ -284,14 +297,4 @@ export class SessionRun {
       .catch((err: unknown) => this.ctx.log.error({ err }, 'agent status not written'));
     return this.statusChain;
   }
-}
-
-function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
 }

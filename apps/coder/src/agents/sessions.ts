@@ -55,7 +55,8 @@ export { RESTART_REASON } from './session-recovery.ts';
 /** Agent sessions: start, prompt, cancel, close, permissions, and their live bus. */
 export class AgentSessions {
   readonly bus = new AgentBus();
-  private readonly live = new Map<string, SessionRun>();
+  /** The running sessions' runs (an arena releases its winner's changes through it). */
+  readonly live = new Map<string, SessionRun>();
   private readonly ptys = new Map<string, PtyRun>();
   private readonly reviving = new Map<string, Promise<SessionRun>>();
 
@@ -71,7 +72,8 @@ export class AgentSessions {
     return ended;
   }
 
-  async start(body: StartSessionBody): Promise<AgentSession> {
+  /** `arenaId`: the session is an entrant of that arena (its changes are held until picked). */
+  async start(body: StartSessionBody, arenaId?: string): Promise<AgentSession> {
     const { sql, home, deps } = this.opts;
     const chat = await getChat(sql, body.chatId);
     if (!chat) throw notFound('chat');
@@ -101,6 +103,7 @@ export class AgentSessions {
         model: body.model ?? null,
         thinking: body.thinking ?? null,
         worktreePath: worktree.root,
+        arenaId,
       });
     } catch (err) {
       await removeWorktree(project.path, worktree.root);

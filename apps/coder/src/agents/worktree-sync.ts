@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { copyFile, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { WRITE_MAX_BYTES, type ChangeRequest, type ProjectChanges } from '@boocode/files';
@@ -23,7 +24,8 @@ export async function snapshotTree(wt: Worktree): Promise<string> {
     wt.root,
     await gitText(['rev-parse', '--git-path', 'index'], { cwd: wt.root }),
   );
-  const scratch = `${indexPath}.boocode-sync`;
+  // Its own scratch index: an arena's diff may snapshot a worktree while another one runs.
+  const scratch = `${indexPath}.boocode-sync-${randomUUID()}`;
   try {
     // The copy keeps the index's own time: git trusts a cached stat only for files older than
     // the index, and a copy made now would make a same-size edit of this second look unchanged.

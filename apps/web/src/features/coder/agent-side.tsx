@@ -45,8 +45,9 @@ export function AgentSide({ chatId, provider, providers, providerPicker }: Props
   }
 
   const list = sessions.data?.sessions;
-  // A closed session was put away ("New session"): the pane opens on the latest other one.
-  const latest = list?.find((s) => s.status !== 'closed') ?? null;
+  // A closed session was put away ("New session"): the pane opens on the latest other one. An
+  // arena's entrants show in the Arena.
+  const latest = list?.find((s) => s.status !== 'closed' && !s.arenaId) ?? null;
   const chosen = picked === undefined ? latest : picked;
   const session = (chosen && list?.find((s) => s.id === chosen.id)) ?? chosen;
   const { run, report } = useAgentRun(session);

@@ -1,8 +1,8 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { CoderPaneState } from '@boocode/protocol';
-import { Switch } from '@boocode/ui';
-import { FileDiff } from 'lucide-react';
+import { Button, Switch } from '@boocode/ui';
+import { FileDiff, Swords } from 'lucide-react';
 import { Group, Panel } from 'react-resizable-panels';
 import { SplitHandle } from '../../components/split-handle.tsx';
 import { errorMessage } from '../../lib/api.ts';
@@ -18,6 +18,7 @@ import { useProviders } from './agent-api.ts';
 import { OWN_PROVIDER } from './agent-choice.ts';
 import { ProviderPicker } from './agent-pickers.tsx';
 import { AgentSide } from './agent-side.tsx';
+import { ArenaView } from './arena-view.tsx';
 import { PtySide } from './pty-side.tsx';
 import { coderKey, createCoderChat, useCoderChat, useSetAutoApply } from './coder-api.ts';
 import { ReviewPanel } from './review-panel.tsx';
@@ -39,6 +40,7 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
   const providers = useProviders();
   const provider = state.provider ?? OWN_PROVIDER;
   const info = providers.data?.providers.find((p) => p.id === provider);
+  const [arena, setArena] = useState(false);
   const providerPicker = (
     <ProviderPicker
       providers={providers.data?.providers}
@@ -65,12 +67,24 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
             {project.path}
           </span>
         ) : null}
+        <Button
+          variant={arena ? 'secondary' : 'ghost'}
+          size="sm"
+          aria-pressed={arena}
+          title="One prompt to several agents at once, compared side by side"
+          onClick={() => setArena(!arena)}
+        >
+          <Swords />
+          Arena
+        </Button>
         <AutoApply chatId={chatId} />
         <ProvidersButton />
       </PaneHeader>
       <Group orientation="horizontal" className="min-h-0 flex-1">
         <Panel id={`coder-chat${uid}`} defaultSize="45%" minSize="25%" className="flex flex-col">
-          {provider === OWN_PROVIDER ? (
+          {arena ? (
+            <ArenaView chatId={chatId} providers={providers.data?.providers} />
+          ) : provider === OWN_PROVIDER ? (
             <section aria-label="Coder chat" className="flex h-full min-w-0 flex-col">
               <ChatPaneView
                 chatId={chatId}
