@@ -7,7 +7,21 @@ import { describe, healthy, type ServiceAddress } from './service-address.ts';
 
 const appsDir = path.resolve(import.meta.dirname, '../..');
 
-/** A service the server runs as a child: `node --import tsx src/main.ts` in `dir`. */
+/** Set to true in the bundle (scripts/build-services.mjs); undefined when tsx runs the source. */
+declare const __BOOCODE_BUILT__: boolean | undefined;
+const built = typeof __BOOCODE_BUILT__ !== 'undefined' && __BOOCODE_BUILT__;
+
+/**
+ * How a service is run: its bundle by plain node when the server runs built (`pnpm start`),
+ * else its source through tsx (`pnpm dev`, the tests), as the server itself is.
+ */
+export function serviceCommand(dir: string, fromBundle = built): string[] {
+  return fromBundle
+    ? ['--enable-source-maps', path.join(dir, 'dist/main.js')]
+    : ['--import', 'tsx', path.join(dir, 'src/main.ts')];
+}
+
+/** A service the server runs as a child, from `dir` (see {@link serviceCommand}). */
 export interface ServiceSpec {
   name: string;
   dir: string;
@@ -100,7 +114,7 @@ export function startServices(
 
   const run = (spec: ServiceSpec, waits: Backoff) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(spec.dir, 'src/main.ts')], {
+    const child = spawn(process.execPath, serviceCommand(spec.dir), {
       cwd: spec.dir,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
