@@ -18,9 +18,15 @@ import { isPostgres, processTree, type TreeProcess } from './start/proc-tree.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = 5;
-/** Idle: the tree has stayed the same (no probe running) for this long. */
-const QUIET_MS = 3000;
-const QUIET_LIMIT_MS = 90_000;
+/**
+ * Idle: at least IDLE_AFTER_MS after the URL (V8's memory reducer gives back what the start
+ * took in the first ~15-25 s, in steps with lulls between), then the same processes (the
+ * agents' start-up probes over) and their RSS within 2 MB for QUIET_MS.
+ */
+const IDLE_AFTER_MS = 30_000;
+const QUIET_MS = 5000;
+const QUIET_MB = 2;
+const QUIET_LIMIT_MS = 120_000;
 
 interface Run {
   startMs: number;
@@ -73,22 +79,30 @@ async function runOnce(
   }
 }
 
-/** The tree once its set of processes has not changed for QUIET_MS (probes done). */
+const ours = (t: TreeProcess[]) => t.filter((p) => !isPostgres(p));
+const rss = (t: TreeProcess[]) => ours(t).reduce((s, p) => s + p.rssMb, 0);
+/** Shared pages (node's own code) counted once: what the tree really holds. */
+const pss = (t: TreeProcess[]) => ours(t).reduce((s, p) => s + p.pssMb, 0);
+
+/** The tree once idle (see QUIET_MS), or as it is after QUIET_LIMIT_MS. */
 async function idleTree(pid: number): Promise<TreeProcess[]> {
-  const key = (t: TreeProcess[]) => t.map((p) => p.pid).join(',');
-  let last = processTree(pid);
-  let since = performance.now();
-  const deadline = since + QUIET_LIMIT_MS;
-  while (performance.now() - since < QUIET_MS && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    const now = processTree(pid);
-    if (key(now) !== key(last)) since = performance.now();
-    last = now;
+  const pids = (t: TreeProcess[]) => t.map((p) => p.pid).join(',');
+  const t0 = performance.now();
+  const deadline = t0 + QUIET_LIMIT_MS;
+  let window: { at: number; tree: TreeProcess[] }[] = [];
+  for (;;) {
+    const now = { at: performance.now(), tree: processTree(pid) };
+    if (window.length && pids(window[0]!.tree) !== pids(now.tree)) window = [];
+    window.push(now);
+    const sizes = window.map((w) => rss(w.tree));
+    const steady = Math.max(...sizes) - Math.min(...sizes) <= QUIET_MB;
+    if (!steady) window = [now];
+    const quiet = now.at - window[0]!.at >= QUIET_MS && now.at - t0 >= IDLE_AFTER_MS;
+    if (quiet || now.at > deadline) return now.tree;
+    await new Promise((r) => setTimeout(r, 500));
   }
-  return last;
 }
 
-const rss = (t: TreeProcess[]) => t.filter((p) => !isPostgres(p)).reduce((s, p) => s + p.rssMb, 0);
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
@@ -117,8 +131,11 @@ export async function start(_env: BenchEnv): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       // Fastify from the server's dependencies; its process as the baseline.
       const helloCmd = [process.execPath, '--input-type=module', '-e', HELLO];
-      hello.push(await runOnce(helloCmd, path.join(root, 'apps/server'), {}, /hello listening/));
-      warm.push(await runOnce(startCmd, root, env, url, i === ROUNDS - 1));
+      const last = i === ROUNDS - 1;
+      hello.push(
+        await runOnce(helloCmd, path.join(root, 'apps/server'), {}, /hello listening/, last),
+      );
+      warm.push(await runOnce(startCmd, root, env, url, last));
     }
     const pnpmPath = process.env.npm_execpath;
     const viaPnpm =
@@ -130,7 +147,7 @@ export async function start(_env: BenchEnv): Promise<void> {
     const helloMs = median(hello.map((r) => r.startMs));
     const idle = warm.at(-1)!.tree;
     const idleMb = rss(idle);
-    const helloMb = median(hello.map((r) => rss(r.tree)));
+    const helloMb = rss(hello.at(-1)!.tree);
     console.log(`start: \`node scripts/start.mjs\`, median of ${ROUNDS} warm starts`);
     console.log(`  first start (makes the database): ${ms(cold.startMs)}`);
     console.log(`  warm start to the printed URL:    ${ms(startMs)} (goal <= 3000 ms)`);
@@ -139,6 +156,7 @@ export async function start(_env: BenchEnv): Promise<void> {
     console.log(`  idle RSS, PostgreSQL excluded:    ${mb(idleMb)} (goal <= 250 MB)`);
     for (const p of idle.filter((x) => !isPostgres(x)))
       console.log(`    ${mb(p.rssMb).padStart(7)}  ${p.command.slice(0, 90)}`);
+    console.log(`  the same as PSS (shared pages counted once): ${mb(pss(idle))}`);
     console.log(`  bare Fastify hello RSS:           ${mb(helloMb)}`);
     console.log(`  ratio: ${(idleMb / helloMb).toFixed(2)}`);
     if (viaPnpm) {

@@ -110,7 +110,24 @@ export function startServices(
   let stopping = false;
   const running = new Map<string, ChildProcess>();
   const timers = new Set<NodeJS.Timeout>();
-  const say = (name: string, line: string) => out.write(`[${name}] ${line}\n`);
+  /** Who waits for a service's next line of output: a service says it runs once it listens. */
+  const waiting = new Map<string, Set<() => void>>();
+  const say = (name: string, line: string) => {
+    out.write(`[${name}] ${line}\n`);
+    for (const wake of waiting.get(name) ?? []) wake();
+  };
+  const nextLineOrAfter = (name: string, ms: number) =>
+    new Promise<void>((resolve) => {
+      const wakers = waiting.get(name) ?? new Set();
+      waiting.set(name, wakers);
+      const wake = () => {
+        clearTimeout(t);
+        wakers.delete(wake);
+        resolve();
+      };
+      const t = setTimeout(wake, ms).unref();
+      wakers.add(wake);
+    });
 
   const run = (spec: ServiceSpec, waits: Backoff) => {
     const startedAt = Date.now();
@@ -153,8 +170,11 @@ export function startServices(
       await Promise.all(
         specs.map(async (spec) => {
           while (!stopping && Date.now() < deadline) {
+            // Asked again when it prints (its start line comes once it listens), else in 250 ms;
+            // waiting from before the check, so that a line printed during it is not missed.
+            const woken = nextLineOrAfter(spec.name, 250);
             if (await healthy(spec.address, 1000)) return;
-            await new Promise((r) => setTimeout(r, 100));
+            await woken;
           }
           if (!stopping)
             say(spec.name, `not answering at ${describe(spec.address)} yet; going on without it`);

@@ -4,37 +4,49 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface TreeProcess {
   pid: number;
   rssMb: number;
+  /** Its proportional share: pages shared with others (node's own code) divided among them. */
+  pssMb: number;
   command: string;
 }
 
-function read(pid: string): { ppid: number; rssMb: number; command: string } | null {
+/** The parent of `pid`, or null when it is gone (Linux: /proc/<pid>/stat). */
+function parentOf(pid: string): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command, which may itself hold spaces and parentheses.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { ppid, rssMb: rssKb / 1024, command };
+    // The fields after the command, which may itself hold spaces and parentheses.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
-    return null; // gone meanwhile, or a kernel thread
+    return null;
   }
 }
 
-/** `root` and every process below it, now (Linux: /proc). */
+function measure(pid: number): TreeProcess | null {
+  try {
+    const kb = (text: string, field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const rssKb = kb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+    const pssKb = kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { pid, rssMb: rssKb / 1024, pssMb: pssKb / 1024, command };
+  } catch {
+    return null; // gone meanwhile
+  }
+}
+
+/** `root` and every process below it, now. */
 export function processTree(root: number): TreeProcess[] {
-  const all = new Map<number, { ppid: number; rssMb: number; command: string }>();
+  const children = new Map<number, number[]>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
-    const p = read(pid);
-    if (p) all.set(Number(pid), p);
+    const parent = parentOf(pid);
+    if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), Number(pid)]);
   }
   const out: TreeProcess[] = [];
   const walk = (pid: number) => {
-    const p = all.get(pid);
+    const p = measure(pid);
     if (!p) return;
-    out.push({ pid, rssMb: p.rssMb, command: p.command });
-    for (const [child, c] of all) if (c.ppid === pid) walk(child);
+    out.push(p);
+    for (const child of children.get(pid) ?? []) walk(child);
   };
   walk(root);
   return out;
