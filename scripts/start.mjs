@@ -10,7 +10,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 await import('./prepare.mjs');
 // esbuild is a dependency: it exists only once prepare has installed them.
 const { bundleOf, ensureBuilt } = await import('./build-services.mjs');
-await ensureBuilt();
+try {
+  await ensureBuilt();
+} catch (err) {
+  // esbuild has printed where; this says what failed.
+  process.stderr.write(`boocode: could not build the services: ${err.message.split('\n')[0]}\n`);
+  process.exit(1);
+}
 
 process.setSourceMapsEnabled(true);
 process.chdir(path.join(root, 'apps/server'));
