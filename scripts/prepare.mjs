@@ -1,8 +1,8 @@
 // Makes a checkout ready to run: system packages (Debian, as root), the locked
 // dependencies, and a fresh build of the web app. Plain Node: it runs before
 // node_modules exists. Usage: node scripts/prepare.mjs [--system=run|test]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +31,17 @@ const needs = {
   },
 };
 const mode = process.argv.find((a) => a.startsWith('--system='))?.slice(9) ?? 'run';
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+// An executable on PATH, as `command -v` finds it, without a shell per command (a warm start
+// runs this check every time).
+const has = (cmd) =>
+  (process.env.PATH ?? '').split(':').some((dir) => {
+    try {
+      accessSync(path.join(dir || '.', cmd), constants.X_OK);
+      return statSync(path.join(dir || '.', cmd)).isFile();
+    } catch {
+      return false;
+    }
+  });
 const missing = Object.entries(needs[mode] ?? {}).filter(([cmd]) => !has(cmd));
 if (missing.length) {
   const pkgs = [...new Set(missing.map(([, p]) => p))];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbedded, type EmbeddedCluster } from '@boocode/db';
 import {
+  buildServicesIfStale,
   createTestDatabase,
   freePort,
   startServerProcess,
@@ -22,6 +23,7 @@ export interface BenchEnv {
 
 /** One embedded PostgreSQL for the whole bench run, in a temp dir. */
 export async function startBenchEnv(): Promise<BenchEnv> {
+  buildServicesIfStale();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-'));
   const cluster = await startEmbedded({ dataDir: path.join(dir, 'pg'), port: await freePort() });
   return {
@@ -35,22 +37,29 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   };
 }
 
-/** The real server process, as `pnpm start` runs it, with a home of its own (`home`). */
+/**
+ * The real server process, from its bundle as `pnpm start` runs it (built by `startBenchEnv`),
+ * with a home of its own (`home`).
+ */
 export async function startServer(
   env: Record<string, string>,
 ): Promise<ServerProcess & { home: string }> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'boocode-bench-home-'));
   // The services the server starts get ports and a tmux socket of their own.
   const tmuxSocket = `bench-${path.basename(home)}`;
-  const server = await startServerProcess(path.join(root, 'apps/server'), {
-    BOOCODE_HOME: home,
-    PORT: String(await freePort()),
-    BOOTERM_PORT: String(await freePort()),
-    CODER_PORT: String(await freePort()),
-    BOOTERM_TMUX_SOCKET: tmuxSocket,
-    BOOTERM_SHELL: '/bin/bash --noprofile --norc',
-    ...env,
-  });
+  const server = await startServerProcess(
+    path.join(root, 'apps/server'),
+    {
+      BOOCODE_HOME: home,
+      PORT: String(await freePort()),
+      BOOTERM_PORT: String(await freePort()),
+      CODER_PORT: String(await freePort()),
+      BOOTERM_TMUX_SOCKET: tmuxSocket,
+      BOOTERM_SHELL: '/bin/bash --noprofile --norc',
+      ...env,
+    },
+    'bundle',
+  );
   return {
     ...server,
     home,

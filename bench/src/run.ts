@@ -2,6 +2,7 @@ import { startBenchEnv } from './env.ts';
 import { chatRelay } from './chat-relay.ts';
 import { longChat } from './long-chat.ts';
 import { pathGuardFuzz } from './path-guard-fuzz.ts';
+import { start } from './start.ts';
 import { terminal } from './terminal.ts';
 
 const only = process.argv[2];
@@ -9,6 +10,7 @@ const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) =
   'chat-relay': chatRelay,
   'long-chat': longChat,
   'path-guard-fuzz': pathGuardFuzz,
+  start,
   terminal,
 };
 

@@ -17,9 +17,12 @@ import { testDatabase } from '@boocode/testkit/vitest';
 
 const appDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
 
-/** Runs the real server (apps/server/src/main.ts) serving the built web app. */
+/**
+ * Runs the real server as `pnpm start` does: its bundle (apps/server/dist/main.js, built by
+ * the global setup), serving the built web app.
+ */
 export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  return startServerProcess(appDir, env);
+  return startServerProcess(appDir, env, 'bundle');
 }
 
 export interface World {

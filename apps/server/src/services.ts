@@ -7,7 +7,21 @@ import { describe, healthy, type ServiceAddress } from './service-address.ts';
 
 const appsDir = path.resolve(import.meta.dirname, '../..');
 
-/** A service the server runs as a child: `node --import tsx src/main.ts` in `dir`. */
+/** Set to true in the bundle (scripts/build-services.mjs); undefined when tsx runs the source. */
+declare const __BOOCODE_BUILT__: boolean | undefined;
+const built = typeof __BOOCODE_BUILT__ !== 'undefined' && __BOOCODE_BUILT__;
+
+/**
+ * How a service is run: its bundle by plain node when the server runs built (`pnpm start`),
+ * else its source through tsx (`pnpm dev`, the tests), as the server itself is.
+ */
+export function serviceCommand(dir: string, fromBundle = built): string[] {
+  return fromBundle
+    ? ['--enable-source-maps', path.join(dir, 'dist/main.js')]
+    : ['--import', 'tsx', path.join(dir, 'src/main.ts')];
+}
+
+/** A service the server runs as a child, from `dir` (see {@link serviceCommand}). */
 export interface ServiceSpec {
   name: string;
   dir: string;
@@ -96,11 +110,28 @@ export function startServices(
   let stopping = false;
   const running = new Map<string, ChildProcess>();
   const timers = new Set<NodeJS.Timeout>();
-  const say = (name: string, line: string) => out.write(`[${name}] ${line}\n`);
+  /** Who waits for a service's next line of output: a service says it runs once it listens. */
+  const waiting = new Map<string, Set<() => void>>();
+  const say = (name: string, line: string) => {
+    out.write(`[${name}] ${line}\n`);
+    for (const wake of waiting.get(name) ?? []) wake();
+  };
+  const nextLineOrAfter = (name: string, ms: number) =>
+    new Promise<void>((resolve) => {
+      const wakers = waiting.get(name) ?? new Set();
+      waiting.set(name, wakers);
+      const wake = () => {
+        clearTimeout(t);
+        wakers.delete(wake);
+        resolve();
+      };
+      const t = setTimeout(wake, ms).unref();
+      wakers.add(wake);
+    });
 
   const run = (spec: ServiceSpec, waits: Backoff) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(spec.dir, 'src/main.ts')], {
+    const child = spawn(process.execPath, serviceCommand(spec.dir), {
       cwd: spec.dir,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -139,8 +170,11 @@ export function startServices(
       await Promise.all(
         specs.map(async (spec) => {
           while (!stopping && Date.now() < deadline) {
+            // Asked again when it prints (its start line comes once it listens), else in 250 ms;
+            // waiting from before the check, so that a line printed during it is not missed.
+            const woken = nextLineOrAfter(spec.name, 250);
             if (await healthy(spec.address, 1000)) return;
-            await new Promise((r) => setTimeout(r, 100));
+            await woken;
           }
           if (!stopping)
             say(spec.name, `not answering at ${describe(spec.address)} yet; going on without it`);

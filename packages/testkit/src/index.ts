@@ -2,6 +2,7 @@ export * from './model-server.ts';
 export * from './ports.ts';
 export * from './test-db.ts';
 export * from './server-process.ts';
+export { buildServicesIfStale } from './build-global-setup.ts';
 export * from './chromium.ts';
 export * from './git-repo.ts';
 export * from './mcp-scripts.ts';

@@ -15,15 +15,21 @@ export interface ServerProcess {
 }
 
 /**
- * Runs a service's real entry point (`src/main.ts` of an app, through tsx) as
- * `pnpm start` does, and resolves with the URL it prints. A run that fails half-way
- * does not leave the process behind.
+ * Runs a service's real entry point and resolves with the URL it prints: `src/main.ts` of
+ * an app through tsx, or with `run: 'bundle'` its build (`dist/main.js`, made by
+ * scripts/build-services.mjs), as `pnpm start` does. A run that fails half-way does not
+ * leave the process behind.
  */
 export async function startServerProcess(
   appDir: string,
   env: Record<string, string>,
+  run: 'source' | 'bundle' = 'source',
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(appDir, 'src/main.ts')], {
+  const entry =
+    run === 'bundle'
+      ? ['--enable-source-maps', path.join(appDir, 'dist/main.js')]
+      : ['--import', 'tsx', path.join(appDir, 'src/main.ts')];
+  const child = spawn(process.execPath, entry, {
     cwd: appDir,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

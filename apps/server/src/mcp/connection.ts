@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {
   CallToolResult,
@@ -14,6 +14,7 @@ import {
   type McpServerState,
   type McpServerStatus,
 } from '@boocode/protocol';
+import { loadMcpSdk } from './sdk.ts';
 import { describeStartFailure, isStdio, openTransport } from './transport.ts';
 
 /** A server that stayed up this long counts as healthy again: its next failure waits 1 s. */
@@ -164,7 +165,9 @@ export class McpConnection {
     await this.teardown(false);
     if (gen !== this.generation) return;
 
-    const client = new Client(
+    const sdk = await loadMcpSdk();
+    if (gen !== this.generation) return;
+    const client = new sdk.Client(
       { name: 'boocode', version: '0.0.0' },
       {
         capabilities: {},
@@ -176,7 +179,7 @@ export class McpConnection {
     client.onclose = () => this.lost(gen);
     client.onerror = (err) => this.opts.log.debug({ err, server: this.name }, 'mcp transport');
     try {
-      const transport = openTransport(this.config, (text) => {
+      const transport = openTransport(sdk, this.config, (text) => {
         if (gen !== this.generation) return;
         this.stderr = (this.stderr + text).slice(-STDERR_TAIL_CHARS);
       });
@@ -196,7 +199,7 @@ export class McpConnection {
       if (this.staleTools) void this.refresh(gen);
     } catch (err) {
       if (gen !== this.generation) return;
-      await this.fail(gen, describeStartFailure(err, this.config, this.startTimeoutMs));
+      await this.fail(gen, describeStartFailure(sdk, err, this.config, this.startTimeoutMs));
     }
   }
 
@@ -271,8 +274,9 @@ export class McpConnection {
     this.client = null;
     this.transport = null;
     if (!client) return;
-    if (polite && transport instanceof StreamableHTTPClientTransport) {
-      await transport.terminateSession().catch(() => {});
+    // An HTTP server is told the session ends (a stdio one: its process group goes below).
+    if (polite && transport && !isStdio(this.config)) {
+      await (transport as StreamableHTTPClientTransport).terminateSession().catch(() => {});
     }
     // Closes the transport too; a stdio one takes its process group with it.
     await client.close().catch(() => {});

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { chatMcpDisabled, type Sql } from '@boocode/db';
-import {
-  ErrorCode,
-  McpError,
-  type CallToolResult,
-  type CompatibilityCallToolResult,
+import type {
+  CallToolResult,
+  CompatibilityCallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolSpec } from '../chat/model-client.ts';
 import {
@@ -15,6 +13,7 @@ import {
   type ToolSource,
 } from '../chat/toolbox.ts';
 import type { McpManager, ReadyServer } from './manager.ts';
+import { loadMcpSdk } from './sdk.ts';
 
 /** Base64 characters of images one result may keep for the page (about 1.5 MB of image). */
 const MAX_IMAGE_CHARS = 2 * 1024 * 1024;
@@ -95,6 +94,8 @@ export function mcpToolbox(mcp: McpManager, servers: ReadyServer[]): Toolbox | n
         return resultText(result);
       } catch (err) {
         if (signal.aborted) return { ok: false, text: 'The call was stopped.' };
+        // Loaded already: the call went through one of its clients.
+        const { McpError, ErrorCode } = await loadMcpSdk();
         if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
           return {
             ok: false,

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '@boocode/protocol';
+import type { McpSdk } from './sdk.ts';
 
 /**
  * Runs a stdio server as the leader of its own process group (and session), so that
@@ -15,28 +13,31 @@ const SETSID = ['/usr/bin/setsid', '/bin/setsid'].find((p) => existsSync(p)) ?? 
 /**
  * The SDK's stdio transport, with the server leading its own process group: closing it
  * (ours, or the SDK's own after a failed start) kills the whole group, not just the child.
+ * Made once the SDK is loaded (see sdk.ts).
  */
-class GroupStdioTransport extends StdioClientTransport {
-  private group: number | null = null;
+const groupStdio = (Base: McpSdk['StdioClientTransport']) =>
+  class GroupStdioTransport extends Base {
+    private group: number | null = null;
 
-  override async start(): Promise<void> {
-    await super.start();
-    if (SETSID) this.group = this.pid;
-  }
+    override async start(): Promise<void> {
+      await super.start();
+      if (SETSID) this.group = this.pid;
+    }
 
-  private closing: Promise<void> | null = null;
+    private closing: Promise<void> | null = null;
 
-  /** Every caller waits for the one close to end (the SDK closes on a failed start too). */
-  override close(): Promise<void> {
-    this.closing ??= (async () => {
-      const group = this.group;
-      if (group) killGroup(group, 'SIGTERM');
-      await super.close();
-      if (group) killGroup(group, 'SIGKILL');
-    })();
-    return this.closing;
-  }
-}
+    /** Every caller waits for the one close to end (the SDK closes on a failed start too). */
+    override close(): Promise<void> {
+      this.closing ??= (async () => {
+        const group = this.group;
+        if (group) killGroup(group, 'SIGTERM');
+        await super.close();
+        if (group) killGroup(group, 'SIGKILL');
+      })();
+      return this.closing;
+    }
+  };
+let GroupStdio: ReturnType<typeof groupStdio> | null = null;
 
 export const isStdio = (c: McpServerConfig): c is Extract<McpServerConfig, { command: string }> =>
   'command' in c;
@@ -45,14 +46,19 @@ export const isStdio = (c: McpServerConfig): c is Extract<McpServerConfig, { com
  * The transport of one start of a server: streamable HTTP, or stdio with the server leading
  * its own process group. `onStderr` gets what a stdio server writes on stderr.
  */
-export function openTransport(c: McpServerConfig, onStderr: (text: string) => void): Transport {
+export function openTransport(
+  sdk: McpSdk,
+  c: McpServerConfig,
+  onStderr: (text: string) => void,
+): Transport {
   if (!isStdio(c)) {
-    return new StreamableHTTPClientTransport(new URL(c.url), {
+    return new sdk.StreamableHTTPClientTransport(new URL(c.url), {
       requestInit: { headers: c.headers ?? {} },
     });
   }
   const args = c.args ?? [];
-  const transport = new GroupStdioTransport({
+  GroupStdio ??= groupStdio(sdk.StdioClientTransport);
+  const transport = new GroupStdio({
     command: SETSID ?? c.command,
     args: SETSID ? [c.command, ...args] : args,
     env: c.env,
@@ -65,6 +71,7 @@ export function openTransport(c: McpServerConfig, onStderr: (text: string) => vo
 
 /** What the user is shown when a start failed. */
 export function describeStartFailure(
+  { McpError, ErrorCode }: McpSdk,
   err: unknown,
   config: McpServerConfig,
   startTimeoutMs: number,
