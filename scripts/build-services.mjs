@@ -8,7 +8,7 @@
 //   --if-stale: build only the apps whose sources are newer than their bundle (the
 //   check `pnpm start` runs: a walk over mtimes, a few ms; no esbuild loaded).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -113,12 +113,19 @@ export async function buildServices(apps = APPS) {
   const { build, stop } = await import('esbuild');
   // esbuild's service process would stay resident in `pnpm start`'s process: stopped after.
   await Promise.all(
-    apps.map((app) => {
+    apps.map(async (app) => {
       const outDir = path.join(root, 'apps', app, 'dist');
+      await rm(outDir, { recursive: true, force: true }); // no chunk of an older build left
       return build({
         absWorkingDir: path.join(root, 'apps', app),
         entryPoints: [path.join(root, 'apps', app, 'src/main.ts')],
-        outfile: bundleOf(app),
+        // Split at dynamic imports: a module loaded on demand (coder's Claude and opencode
+        // backends, with their SDKs) is its own chunk, beside main.js (the paths the plugins
+        // write are relative to this folder), loaded when first imported.
+        outdir: outDir,
+        splitting: true,
+        entryNames: '[name]',
+        chunkNames: '[name]-[hash]',
         bundle: true,
         platform: 'node',
         format: 'esm',

@@ -3,8 +3,7 @@ import type { ProbeAgent } from '../providers/probes.ts';
 import { startAcpAgent } from './acp/acp-backend.ts';
 import { probeAcp } from './acp/probe.ts';
 import type { AgentDriver, StartAgent } from './backend.ts';
-import { createClaudeSdkBackends, findClaudeSdkBinary } from './claude/backend.ts';
-import { createOpencodeBackends } from './opencode/opencode-backend.ts';
+import { findClaudeSdkBinary } from './claude/binary.ts';
 
 /**
  * Every backend coder drives an agent with, by driver: ACP over stdio, `opencode serve` over
@@ -17,9 +16,20 @@ export interface AgentBackends {
   dispose(): Promise<void>;
 }
 
+interface DriverBackends {
+  start: StartAgent;
+  probe: ProbeAgent;
+  dispose(): Promise<void>;
+}
+
 export function agentBackends(opts: { sql: Sql }): AgentBackends {
-  const claude = createClaudeSdkBackends({ sql: opts.sql });
-  const opencode = createOpencodeBackends();
+  // Their SDKs load with the first session or probe that needs them, not at coder's start.
+  const claude = lazy(async () =>
+    (await import('./claude/backend.ts')).createClaudeSdkBackends({ sql: opts.sql }),
+  );
+  const opencode = lazy(async () =>
+    (await import('./opencode/opencode-backend.ts')).createOpencodeBackends(),
+  );
   const start: Record<AgentDriver, StartAgent> = {
     acp: startAcpAgent,
     http: opencode.start,
@@ -27,13 +37,22 @@ export function agentBackends(opts: { sql: Sql }): AgentBackends {
   };
   return {
     start: (o) => start[o.launch.driver ?? 'acp'](o),
-    probe: {
-      acp: probeAcp,
-      http: (l, o) => opencode.probe(l, o),
-      sdk: (l, o) => claude.probe(l, o),
-    },
+    probe: { acp: probeAcp, http: opencode.probe, sdk: claude.probe },
     dispose: async () => {
       await Promise.all([claude.dispose(), opencode.dispose()]);
+    },
+  };
+}
+
+/** A driver's backends, made (their module and SDK loaded) when first used. */
+function lazy(load: () => Promise<DriverBackends>): DriverBackends {
+  let made: Promise<DriverBackends> | null = null;
+  const get = () => (made ??= load());
+  return {
+    start: async (o) => (await get()).start(o),
+    probe: async (launch, o) => (await get()).probe(launch, o),
+    dispose: async () => {
+      if (made) await (await made).dispose();
     },
   };
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PermissionMode } from '@anthropic-ai/claude-agent-sdk';
@@ -103,24 +101,4 @@ const quietSink: AgentSink = {
   requestPermission: () => Promise.resolve({ cancelled: true }),
 };
 
-/**
- * The SDK's native CLI (its optional platform package, `claude`), for the registry's tier-1
- * check and the launch's command; null when this platform's package is not installed.
- */
-export function findClaudeSdkBinary(): string | null {
-  try {
-    const sdk = createRequire(import.meta.url).resolve('@anthropic-ai/claude-agent-sdk');
-    const fromSdk = createRequire(sdk);
-    const libc = process.platform === 'linux' && isMusl() ? '-musl' : '';
-    const pkg = `@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}${libc}`;
-    const bin = path.join(path.dirname(fromSdk.resolve(`${pkg}/package.json`)), 'claude');
-    return existsSync(bin) ? bin : null;
-  } catch {
-    return null;
-  }
-}
-
-function isMusl(): boolean {
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } };
-  return !report?.header?.glibcVersionRuntime;
-}
+export { findClaudeSdkBinary } from './binary.ts';

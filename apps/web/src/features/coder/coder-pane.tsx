@@ -80,8 +80,14 @@ export function CoderPane({ state, update, setTitle }: PaneProps<CoderPaneState>
         <AutoApply chatId={chatId} />
         <ProvidersButton />
       </PaneHeader>
-      <Group orientation="horizontal" className="min-h-0 flex-1">
-        <Panel id={`coder-chat${uid}`} defaultSize="45%" minSize="25%" className="flex flex-col">
+      {/* The Arena's columns want the room: it opens wide, the review beside it narrow. */}
+      <Group key={arena ? 'arena' : 'run'} orientation="horizontal" className="min-h-0 flex-1">
+        <Panel
+          id={`coder-chat${uid}`}
+          defaultSize={arena ? '72%' : '45%'}
+          minSize="25%"
+          className="flex flex-col"
+        >
           {arena ? (
             <ArenaView chatId={chatId} providers={providers.data?.providers} />
           ) : provider === OWN_PROVIDER ? (
