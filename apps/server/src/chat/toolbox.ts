@@ -16,6 +16,8 @@ export interface Toolbox {
   specs: ToolSpec[];
   /** What the model is told about these tools, in the system prompt. */
   system: string;
+  /** Tools whose calls in one reply run at the same time (dispatch); the rest run in order. */
+  parallel?: ReadonlySet<string>;
   run(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
 }
 
@@ -40,8 +42,11 @@ export function combineToolboxes(boxes: (Toolbox | null)[]): Toolbox | null {
         owner.set(spec.name, box);
         specs.push(spec);
       }
+  const parallel = new Set<string>();
+  for (const [name, box] of owner) if (box.parallel?.has(name)) parallel.add(name);
   return {
     specs,
+    parallel,
     system: present
       .map((b) => b.system)
       .filter(Boolean)
