@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   AgentServerFrame,
   AgentSessionReply,
@@ -106,3 +106,28 @@ export function followAgentTurn(
     },
   );
 }
+
+/** The arguments of Boomerang's `dispatch` tool, as the model gives them. */
+export const DispatchArgs = z.object({
+  provider: z.string().min(1).describe('The agent provider, such as "claude", "opencode", "qwen".'),
+  prompt: z.string().min(1).describe('A self-contained task: the agent sees nothing else.'),
+  mode: z.string().optional().describe("The agent's mode, when not its default."),
+  model: z.string().optional().describe("The agent's model, when not its default."),
+});
+export type DispatchArgs = z.infer<typeof DispatchArgs>;
+
+/**
+ * What Boomerang's `dispatch` tool answers the model (as JSON, its tool result's text), always: a
+ * failed start, a crash, an unknown or disabled provider are a `failed` result, a stopped parent a
+ * `cancelled` one.
+ */
+export const DispatchResult = z.object({
+  status: z.enum(['done', 'failed', 'cancelled']),
+  /** The agent's final text, capped. */
+  summary: z.string(),
+  changedPaths: z.array(z.string()),
+  /** Null when no session was started. */
+  sessionId: z.string().nullable(),
+  error: z.string().optional(),
+});
+export type DispatchResult = z.infer<typeof DispatchResult>;

@@ -1,27 +1,16 @@
 import { z } from 'zod';
-import { runAgentTask, type AgentSession } from '@boocode/protocol';
+import {
+  DispatchArgs,
+  runAgentTask,
+  type AgentSession,
+  type DispatchResult,
+  type ToolCallPart,
+} from '@boocode/protocol';
 import type { CoderClient } from '../coder-client.ts';
 import { parseArguments, type ToolResult, type ToolSource } from './toolbox.ts';
 
 /** The agent's final text in a dispatch result: more is cut, with a note. */
 export const MAX_SUMMARY_CHARS = 8000;
-
-export const DispatchArgs = z.object({
-  provider: z.string().min(1).describe('The agent provider, such as "claude", "opencode", "qwen".'),
-  prompt: z.string().min(1).describe('A self-contained task: the agent sees nothing else.'),
-  mode: z.string().optional().describe("The agent's mode, when not its default."),
-  model: z.string().optional().describe("The agent's model, when not its default."),
-});
-
-/** What `dispatch` answers the model, always: a failed start or a crash is a `failed` result. */
-export const DispatchResult = z.object({
-  status: z.enum(['done', 'failed', 'cancelled']),
-  summary: z.string(),
-  changedPaths: z.array(z.string()),
-  sessionId: z.string().nullable(),
-  error: z.string().optional(),
-});
-export type DispatchResult = z.infer<typeof DispatchResult>;
 
 const dispatchSpec = {
   name: 'dispatch',
@@ -44,14 +33,15 @@ export function dispatchToolSource(coder: CoderClient): ToolSource {
       parallel: new Set(['dispatch']),
       system:
         'You can hand tasks to other coding agents with dispatch (provider, prompt); give each a self-contained prompt, and dispatch independent tasks in the same reply so they run in parallel. Each answers a JSON result; a failed one says why.',
-      async run(call, signal) {
+      async run(call, signal, update) {
         const parsed = parseArguments(call);
         if (!parsed.ok) return parsed;
         const args = DispatchArgs.safeParse(parsed.args);
         if (!args.success) {
           return { ok: false, text: `Invalid arguments: ${z.prettifyError(args.error)}` };
         }
-        return asToolResult(await dispatch(coder, { ...args.data, projectId }, signal));
+        const task = { ...args.data, projectId };
+        return asToolResult(await dispatch(coder, task, signal, (s) => update?.({ subtask: s })));
       },
     };
   };
@@ -60,8 +50,9 @@ export function dispatchToolSource(coder: CoderClient): ToolSource {
 /** One subtask from start to its result; never throws. */
 export async function dispatch(
   coder: CoderClient,
-  task: z.infer<typeof DispatchArgs> & { projectId: string },
+  task: DispatchArgs & { projectId: string },
   signal: AbortSignal,
+  onStarted: (s: NonNullable<ToolCallPart['subtask']>) => void = () => {},
 ): Promise<DispatchResult> {
   let session: AgentSession | null = null;
   const cancelled = (): DispatchResult => ({
@@ -82,6 +73,12 @@ export async function dispatch(
     const r = await runAgentTask(coder.withSignal(signal), task, {
       onStarted: (s) => {
         session = s;
+        onStarted({
+          sessionId: s.id,
+          chatId: s.chatId,
+          projectId: s.projectId,
+          provider: s.provider,
+        });
         if (signal.aborted) onAbort();
       },
     });

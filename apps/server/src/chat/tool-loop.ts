@@ -1,4 +1,4 @@
-import type { Part } from '@boocode/protocol';
+import type { ToolCallPart } from '@boocode/protocol';
 import type { ChatTurn } from './model-client.ts';
 import type { ReplyRun } from './reply-run.ts';
 import type { Toolbox } from './toolbox.ts';
@@ -65,17 +65,15 @@ export async function toolLoop(
           state: 'running',
         }),
       );
-      const outs = await Promise.all(batch.map((call) => tools.run(call, signal)));
+      const callPart = (k: number) => run.parts[at[k]!] as ToolCallPart;
+      const outs = await Promise.all(
+        batch.map((call, k) =>
+          tools.run(call, signal, (patch) => run.setPart(at[k]!, { ...callPart(k), ...patch })),
+        ),
+      );
       batch.forEach((call, k) => {
         const out = outs[k]!;
-        const done: Part = {
-          type: 'tool_call',
-          callId: call.id,
-          name: call.name,
-          args: call.arguments,
-          state: out.ok ? 'done' : 'error',
-        };
-        run.setPart(at[k]!, done);
+        run.setPart(at[k]!, { ...callPart(k), state: out.ok ? 'done' : 'error' });
         run.addPart({
           type: 'tool_result',
           callId: call.id,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChat } from '@boocode/db';
-import type { ChatSnapshot, Part, Project } from '@boocode/protocol';
+import { DispatchResult, type ChatSnapshot, type Part, type Project } from '@boocode/protocol';
 import {
   fakeAcpAgent,
   freePort,
@@ -16,7 +16,6 @@ import {
   type ChatRequest,
   type Reply,
 } from '@boocode/testkit';
-import { DispatchResult } from '../../src/chat/dispatch-tool.ts';
 import { startHarness, TOKEN, WsClient, type Harness } from '../helpers.ts';
 
 // Boomerang: the coder chat's own loop hands tasks to agents with `dispatch`. The real server (in
@@ -161,6 +160,14 @@ describe.skipIf(!hasQwen)('dispatch in a coder chat (Boomerang)', () => {
     const [a, b] = results(parts);
     expect(a).toMatchObject({ status: 'done', summary: 'Sub A is done.', changedPaths: [] });
     expect(a!.sessionId).toEqual(expect.any(String));
+    // The task tree: the call's part names the subtask's session, its own chat on the project.
+    const [callA, callB] = parts.filter((p) => p.type === 'tool_call');
+    expect(callA).toMatchObject({
+      state: 'done',
+      subtask: { sessionId: a!.sessionId, projectId: project.id, provider: 'qwen' },
+    });
+    expect(callB).toMatchObject({ state: 'error' });
+    expect(callB).not.toHaveProperty('subtask');
     expect(b).toMatchObject({ status: 'failed', sessionId: null });
     expect(b!.error).toMatch(/nope/);
     expect(finalText(parts)).toMatchObject({ text: 'All 2 subtasks reported.' });
