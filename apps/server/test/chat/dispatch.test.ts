@@ -147,17 +147,17 @@ const results = (parts: Part[]) =>
 const finalText = (parts: Part[]) => parts.findLast((p) => p.type === 'text');
 
 describe.skipIf(!hasQwen)('dispatch in a coder chat (Boomerang)', () => {
-  it('two dispatches in one reply run side by side; a done and an unknown provider both come back, and the reply goes on', async () => {
-    const parts = await ask('dispatch: qwen SUBTASK-A say hi | nope SUBTASK-B anything');
-    // Both calls were running before either result came.
+  it('dispatches in one reply run side by side; a done one, an unknown and a disabled provider all come back, and the reply goes on', async () => {
+    const parts = await ask(
+      'dispatch: qwen SUBTASK-A say hi | nope SUBTASK-B anything | claude SUBTASK-D anything',
+    );
+    // Every call was running before any result came.
     expect(parts.map((p) => p.type)).toEqual([
-      'tool_call',
-      'tool_call',
-      'tool_result',
-      'tool_result',
+      ...Array<string>(3).fill('tool_call'),
+      ...Array<string>(3).fill('tool_result'),
       'text',
     ]);
-    const [a, b] = results(parts);
+    const [a, b, d] = results(parts);
     expect(a).toMatchObject({ status: 'done', summary: 'Sub A is done.', changedPaths: [] });
     expect(a!.sessionId).toEqual(expect.any(String));
     // The task tree: the call's part names the subtask's session, its own chat on the project.
@@ -170,7 +170,9 @@ describe.skipIf(!hasQwen)('dispatch in a coder chat (Boomerang)', () => {
     expect(callB).not.toHaveProperty('subtask');
     expect(b).toMatchObject({ status: 'failed', sessionId: null });
     expect(b!.error).toMatch(/nope/);
-    expect(finalText(parts)).toMatchObject({ text: 'All 2 subtasks reported.' });
+    expect(d).toMatchObject({ status: 'failed', sessionId: null });
+    expect(d!.error).toBeTruthy();
+    expect(finalText(parts)).toMatchObject({ text: 'All 3 subtasks reported.' });
   });
 
   it('a subtask whose agent crashes returns a failed result, and the parent finishes', async () => {
