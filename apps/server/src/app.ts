@@ -11,6 +11,8 @@ import { ModelClient } from './chat/model-client.ts';
 import type { Prices } from './chat/pricing.ts';
 import { readToolbox } from './chat/read-toolbox.ts';
 import { writeToolSource } from './chat/write-tools.ts';
+import { dispatchToolSource } from './chat/dispatch-tool.ts';
+import { CoderClient, coderAuth } from './coder-client.ts';
 import { AgentRegistry } from './agents.ts';
 import { skillToolSource } from './skills.ts';
 import { libraryRoutes } from './routes/library.ts';
@@ -117,6 +119,11 @@ export async function buildApp({
   });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
   const agents = new AgentRegistry(config.home);
+  // Boomerang's dispatch reaches coder directly, vouched for as the proxy does.
+  const coder = new CoderClient(
+    services.coder,
+    coderAuth(config, serviceToken, () => currentToken),
+  );
   chats = new ChatService({
     sql,
     models,
@@ -127,6 +134,7 @@ export async function buildApp({
       writeToolSource(sql),
       skillToolSource(config.home),
       mcpToolSource(mcp, sql),
+      dispatchToolSource(coder),
     ],
     agents,
     contextWindow: async (model) =>

@@ -12,6 +12,8 @@ export const ToolCallPart = z.object({
   name: z.string(),
   args: z.string(),
   state: z.enum(['running', 'done', 'error']),
+  /** Boomerang: the agent session a `dispatch` call started, once it exists (for the task tree). */
+  subtask: z.object({ sessionId: Id, chatId: Id, projectId: Id, provider: z.string() }).optional(),
 });
 /**
  * Where a chat was compacted: the messages before `keptFrom` (and any earlier summary) are

@@ -18,3 +18,4 @@ export * from './questions.ts';
 export * from './project-files.ts';
 export * from './server-run.ts';
 export * from './arena.ts';
+export * from './agent-turn.ts';

@@ -1,4 +1,4 @@
-import type { Part } from '@boocode/protocol';
+import type { ToolCallPart } from '@boocode/protocol';
 import type { ChatTurn } from './model-client.ts';
 import type { ReplyRun } from './reply-run.ts';
 import type { Toolbox } from './toolbox.ts';
@@ -47,33 +47,43 @@ export async function toolLoop(
         function: { name: c.name, arguments: c.arguments },
       })),
     });
-    for (const call of result.toolCalls) {
+    // Calls run in order, except that a run of calls to parallel tools (dispatch) runs at once.
+    const calls = result.toolCalls;
+    for (let i = 0; i < calls.length;) {
       if (signal.aborted) throw signal.reason;
-      const at = run.addPart({
-        type: 'tool_call',
-        callId: call.id,
-        name: call.name,
-        args: call.arguments,
-        state: 'running',
+      let j = i + 1;
+      if (tools.parallel?.has(calls[i]!.name))
+        while (j < calls.length && tools.parallel.has(calls[j]!.name)) j++;
+      const batch = calls.slice(i, j);
+      i = j;
+      const at = batch.map((call) =>
+        run.addPart({
+          type: 'tool_call',
+          callId: call.id,
+          name: call.name,
+          args: call.arguments,
+          state: 'running',
+        }),
+      );
+      const callPart = (k: number) => run.parts[at[k]!] as ToolCallPart;
+      const outs = await Promise.all(
+        batch.map((call, k) =>
+          tools.run(call, signal, (patch) => run.setPart(at[k]!, { ...callPart(k), ...patch })),
+        ),
+      );
+      batch.forEach((call, k) => {
+        const out = outs[k]!;
+        run.setPart(at[k]!, { ...callPart(k), state: out.ok ? 'done' : 'error' });
+        run.addPart({
+          type: 'tool_result',
+          callId: call.id,
+          name: call.name,
+          ok: out.ok,
+          text: out.text,
+          ...(out.images ? { images: out.images } : {}),
+        });
+        convo.push({ role: 'tool', tool_call_id: call.id, content: out.text });
       });
-      const out = await tools.run(call, signal);
-      const done: Part = {
-        type: 'tool_call',
-        callId: call.id,
-        name: call.name,
-        args: call.arguments,
-        state: out.ok ? 'done' : 'error',
-      };
-      run.setPart(at, done);
-      run.addPart({
-        type: 'tool_result',
-        callId: call.id,
-        name: call.name,
-        ok: out.ok,
-        text: out.text,
-        ...(out.images ? { images: out.images } : {}),
-      });
-      convo.push({ role: 'tool', tool_call_id: call.id, content: out.text });
     }
   }
 }

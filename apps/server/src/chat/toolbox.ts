@@ -1,4 +1,4 @@
-import type { Chat, Project } from '@boocode/protocol';
+import type { Chat, Project, ToolCallPart } from '@boocode/protocol';
 import type { ToolCall, ToolSpec } from './model-client.ts';
 
 /** What one tool call gives back to the model: more is cut, with a note. */
@@ -16,8 +16,14 @@ export interface Toolbox {
   specs: ToolSpec[];
   /** What the model is told about these tools, in the system prompt. */
   system: string;
-  run(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
+  /** Tools whose calls in one reply run at the same time (dispatch); the rest run in order. */
+  parallel?: ReadonlySet<string>;
+  /** `update` adds to the call's part while it runs (dispatch: the subtask it started). */
+  run(call: ToolCall, signal: AbortSignal, update?: ToolCallUpdate): Promise<ToolResult>;
 }
+
+/** What a running tool may add to its call's part. */
+export type ToolCallUpdate = (patch: Pick<ToolCallPart, 'subtask'>) => void;
 
 /** What a chat's tools are built from: its row and its roots (its own project first, then its grants). */
 export interface ToolContext {
@@ -40,16 +46,19 @@ export function combineToolboxes(boxes: (Toolbox | null)[]): Toolbox | null {
         owner.set(spec.name, box);
         specs.push(spec);
       }
+  const parallel = new Set<string>();
+  for (const [name, box] of owner) if (box.parallel?.has(name)) parallel.add(name);
   return {
     specs,
+    parallel,
     system: present
       .map((b) => b.system)
       .filter(Boolean)
       .join('\n\n'),
-    run(call, signal) {
+    run(call, signal, update) {
       const box = owner.get(call.name);
       if (!box) return Promise.resolve({ ok: false, text: `There is no tool named ${call.name}.` });
-      return box.run(call, signal);
+      return box.run(call, signal, update);
     },
   };
 }

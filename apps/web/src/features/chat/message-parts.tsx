@@ -4,6 +4,7 @@ import { unreachable } from '@boocode/protocol';
 import { Alert } from '@boocode/ui';
 import { ChevronRight } from 'lucide-react';
 import { Markdown } from './markdown.tsx';
+import { SubtaskRow } from './subtask-row.tsx';
 import { ToolCall } from './tool-call.tsx';
 
 /** The parts of an assistant reply, in order; a tool's result shows inside its call. */
@@ -52,6 +53,8 @@ function PartView({ part, streaming, cut, results, calls }: PartViewProps) {
         </Alert>
       );
     case 'tool_call':
+      if (part.name === 'dispatch')
+        return <SubtaskRow call={part} result={results.get(part.callId) ?? null} />;
       return <ToolCall call={part} result={results.get(part.callId) ?? null} />;
     case 'tool_result':
       // Shown inside its call; a result whose call is missing still gets a block of its own.
