@@ -3,6 +3,7 @@ import { agentsCommand } from './commands/agents.ts';
 import { chatsCommand } from './commands/chats.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { pendingCommand } from './commands/pending.ts';
+import { BOOCODE_VERSION } from '@boocode/protocol';
 import { CliError, EXIT } from './errors.ts';
 import { defaultContext, type Context } from './output.ts';
 
@@ -15,6 +16,8 @@ export function buildProgram(ctx: Context): Command {
     .description(
       'boocode from a shell. Finds the running server through $BOOCODE_HOME (default ~/.boocode) or BOOCODE_URL and BOOCODE_TOKEN.\nExit codes: 0 ok, 1 failure, 2 usage error, 3 cannot reach boocode or not allowed in.',
     )
+    .version(BOOCODE_VERSION, '-V, --version', "print boocode's version")
+    .configureOutput({ writeOut: (t) => ctx.out(t), writeErr: (t) => ctx.err(t) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   chatsCommand(program, ctx);
