@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase } from '@boocode/testkit';
-import { testDatabase } from '@boocode/testkit/vitest';
+import { emptyDatabase as emptyTestDatabase, testDatabase } from '@boocode/testkit/vitest';
 import {
   codeSchemaVersion,
-  createSql,
   databaseSchemaVersion,
   migrate,
   SchemaTooNewError,
@@ -12,7 +10,7 @@ import {
 } from '../src/index.ts';
 
 let db: TestDatabase;
-const empties: { sql: Sql; drop: () => Promise<void> }[] = [];
+const empties: TestDatabase[] = [];
 beforeAll(async () => {
   db = await testDatabase();
 });
@@ -23,20 +21,9 @@ afterAll(async () => {
 
 /** A database with nothing in it, not even schema_migrations. */
 async function emptyDatabase(): Promise<Sql> {
-  const adminUrl = inject('pgUrl' as never) as string;
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = createSql(adminUrl, { max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  const sql = createSql(adminUrl.replace(/\/[^/]*$/, `/${name}`));
-  empties.push({
-    sql,
-    drop: async () => {
-      await sql.end({ timeout: 5 });
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  });
-  return sql;
+  const e = await emptyTestDatabase();
+  empties.push(e);
+  return e.sql;
 }
 
 describe('migrate', () => {

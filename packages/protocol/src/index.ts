@@ -13,6 +13,7 @@ export * from './change-set.ts';
 export * from './backoff.ts';
 export * from './health.ts';
 export * from './version.ts';
+export * from './backup.ts';
 export * from './auth.ts';
 export * from './agent.ts';
 export * from './questions.ts';
