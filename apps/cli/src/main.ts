@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { agentsCommand } from './commands/agents.ts';
+import { backupCommands } from './commands/backup.ts';
 import { chatsCommand } from './commands/chats.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { pendingCommand } from './commands/pending.ts';
@@ -9,7 +10,7 @@ import { defaultContext, type Context } from './output.ts';
 
 /**
  * The `boocode` command line. Each subcommand talks to the running server; later ones
- * (install-service, backup, restore) hang off the same program.
+ * (install-service) hang off the same program; backup and restore reach the database itself.
  */
 export function buildProgram(ctx: Context): Command {
   const program = new Command('boocode')
@@ -24,6 +25,7 @@ export function buildProgram(ctx: Context): Command {
   pendingCommand(program, ctx);
   agentsCommand(program, ctx);
   inboxCommand(program, ctx);
+  backupCommands(program, ctx);
   program
     .command('mcp')
     .description("serve boocode's tools to another agent over stdio (the Model Context Protocol)")

@@ -86,6 +86,8 @@ describe('usage', () => {
       ['inbox', 'list'],
       ['inbox', 'answer'],
       ['mcp'],
+      ['backup'],
+      ['restore'],
     ];
     for (const c of commands) {
       const r = await boocode([...c, '--help'], env);
