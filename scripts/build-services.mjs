@@ -41,6 +41,7 @@ export function staleApps(apps = APPS) {
       newest(path.join(root, 'packages', p, 'package.json')),
     ]),
     newest(path.join(root, 'pnpm-lock.yaml')),
+    newest(path.join(root, 'package.json')), // its version is bundled in (BOOCODE_VERSION)
     newest(fileURLToPath(import.meta.url)),
   );
   return apps.filter((app) => {

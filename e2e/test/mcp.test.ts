@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { BOOCODE_VERSION } from '@boocode/protocol';
 import { mcpTestServers, type ChatRequest, type Reply } from '@boocode/testkit';
 import { startWorld, type World } from './harness.ts';
 
@@ -39,6 +40,7 @@ describe('MCP servers in the browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await dialog.getByRole('heading', { name: 'MCP servers' }).waitFor();
     await dialog.getByText('No MCP servers yet.').waitFor();
+    await dialog.getByText(`About: boocode ${BOOCODE_VERSION}`).waitFor();
     await addStdioServer(page, 'everything', process.execPath, [everythingJs, 'stdio']);
 
     // The status moves on without a reload: connecting, then ready with what the server said.

@@ -1,6 +1,7 @@
 import { openSession } from '@boocode/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_API } from '@boocode/service';
+import { BOOCODE_VERSION } from '@boocode/protocol';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openTerminal, startBooterm, TOKEN, type Booterm } from './helpers.ts';
@@ -52,7 +53,7 @@ describe('booterm auth', () => {
 
   it('answers health without auth', async () => {
     const res = await fetch(`${b.base}/api/health`);
-    expect(await res.json()).toEqual({ ok: true, service: 'booterm' });
+    expect(await res.json()).toEqual({ ok: true, service: 'booterm', version: BOOCODE_VERSION });
   });
 
   it('refuses a terminal socket without auth (401)', async () => {

@@ -1,26 +1,31 @@
 import { Command, CommanderError } from 'commander';
 import { agentsCommand } from './commands/agents.ts';
+import { backupCommands } from './commands/backup.ts';
 import { chatsCommand } from './commands/chats.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { pendingCommand } from './commands/pending.ts';
+import { BOOCODE_VERSION } from '@boocode/protocol';
 import { CliError, EXIT } from './errors.ts';
 import { defaultContext, type Context } from './output.ts';
 
 /**
  * The `boocode` command line. Each subcommand talks to the running server; later ones
- * (install-service, backup, restore) hang off the same program.
+ * (install-service) hang off the same program; backup and restore reach the database itself.
  */
 export function buildProgram(ctx: Context): Command {
   const program = new Command('boocode')
     .description(
       'boocode from a shell. Finds the running server through $BOOCODE_HOME (default ~/.boocode) or BOOCODE_URL and BOOCODE_TOKEN.\nExit codes: 0 ok, 1 failure, 2 usage error, 3 cannot reach boocode or not allowed in.',
     )
+    .version(BOOCODE_VERSION, '-V, --version', "print boocode's version")
+    .configureOutput({ writeOut: (t) => ctx.out(t), writeErr: (t) => ctx.err(t) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   chatsCommand(program, ctx);
   pendingCommand(program, ctx);
   agentsCommand(program, ctx);
   inboxCommand(program, ctx);
+  backupCommands(program, ctx);
   program
     .command('mcp')
     .description("serve boocode's tools to another agent over stdio (the Model Context Protocol)")

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  BOOCODE_VERSION,
   ChatList,
   PendingList,
   ProjectList,
@@ -64,6 +65,12 @@ describe('usage', () => {
     expect((await boocode(['agents', 'run', 'qwen', 'hi'], env)).code).toBe(2); // no --project
   });
 
+  test("--version prints boocode's version (the root package.json's) and exits 0", async () => {
+    const r = await boocode(['--version'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${BOOCODE_VERSION}\n`);
+  });
+
   test('every command has --help, which exits 0', async () => {
     const commands = [
       [],
@@ -79,6 +86,8 @@ describe('usage', () => {
       ['inbox', 'list'],
       ['inbox', 'answer'],
       ['mcp'],
+      ['backup'],
+      ['restore'],
     ];
     for (const c of commands) {
       const r = await boocode([...c, '--help'], env);

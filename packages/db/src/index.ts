@@ -1,5 +1,6 @@
 export * from './sql.ts';
 export * from './migrate.ts';
+export * from './dump.ts';
 export * from './embedded.ts';
 export * from './connect.ts';
 export * from './chats.ts';

@@ -12,6 +12,8 @@ export * from './artifact.ts';
 export * from './change-set.ts';
 export * from './backoff.ts';
 export * from './health.ts';
+export * from './version.ts';
+export * from './backup.ts';
 export * from './auth.ts';
 export * from './agent.ts';
 export * from './questions.ts';

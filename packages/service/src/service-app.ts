@@ -12,7 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { HealthResponse, type ServiceName } from '@boocode/protocol';
+import { BOOCODE_VERSION, HealthResponse, type ServiceName } from '@boocode/protocol';
 import { authPlugin, type AuthOptions } from './auth-plugin.ts';
 import { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
 
@@ -99,7 +99,11 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Service
   app.get(
     '/api/health',
     { schema: { response: { 200: HealthResponse } } },
-    async (): Promise<HealthResponse> => ({ ok: true, service: opts.name }),
+    async (): Promise<HealthResponse> => ({
+      ok: true,
+      service: opts.name,
+      version: BOOCODE_VERSION,
+    }),
   );
   return app;
 }

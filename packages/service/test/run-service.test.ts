@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BOOCODE_VERSION } from '@boocode/protocol';
 
 const fixture = path.join(import.meta.dirname, 'fixtures/demo-service.ts');
 const children: ChildProcess[] = [];
@@ -68,7 +69,7 @@ describe('runService', () => {
         res.on('end', () => resolve(s));
       }).on('error', reject);
     });
-    expect(JSON.parse(body)).toEqual({ ok: true, service: 'coder' });
+    expect(JSON.parse(body)).toEqual({ ok: true, service: 'coder', version: BOOCODE_VERSION });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toContain('SIGTERM: shutting down (nothing keeps running)');

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '@boocode/protocol';
+import { AppError, BOOCODE_VERSION } from '@boocode/protocol';
 import { createServiceApp, type AuthOptions, type ServiceApp } from '../src/index.ts';
 
 const TOKEN = 't'.repeat(32);
@@ -41,7 +41,7 @@ describe('createServiceApp', () => {
     const a = await build();
     const res = await a.inject({ url: '/api/health', headers: host });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true, service: 'booterm' });
+    expect(res.json()).toEqual({ ok: true, service: 'booterm', version: BOOCODE_VERSION });
   });
 
   it('refuses an API route without the token (401), takes it with', async () => {

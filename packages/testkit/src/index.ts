@@ -1,6 +1,7 @@
 export * from './model-server.ts';
 export * from './ports.ts';
 export * from './test-db.ts';
+export * from './backup-rows.ts';
 export * from './server-process.ts';
 export { buildServicesIfStale } from './build-global-setup.ts';
 export * from './chromium.ts';

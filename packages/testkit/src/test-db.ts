@@ -12,12 +12,18 @@ export interface TestDatabase {
  * so that each test file starts from nothing.
  */
 export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
+  const db = await createEmptyDatabase(adminUrl);
+  await migrate(db.sql);
+  return db;
+}
+
+/** A fresh database with nothing in it, not even `schema_migrations`. */
+export async function createEmptyDatabase(adminUrl: string): Promise<TestDatabase> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = createSql(adminUrl, { max: 1 });
   await admin.unsafe(`create database ${name}`);
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   const sql = createSql(url);
-  await migrate(sql);
   return {
     url,
     sql,

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { startModelServer, type ModelServer, type TestDatabase } from '@boocode/testkit';
 import { testDatabase } from '@boocode/testkit/vitest';
 import { PUBLIC_API } from '@boocode/service';
+import { BOOCODE_VERSION } from '@boocode/protocol';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startHarness, TOKEN, WsClient, type Harness } from '../helpers.ts';
@@ -99,7 +100,7 @@ describe('auth', () => {
 
   it('answers health without auth, saying nothing private', async () => {
     const res = await fetch(`${h.base}/api/health`);
-    expect(await res.json()).toEqual({ ok: true, service: 'server' });
+    expect(await res.json()).toEqual({ ok: true, service: 'server', version: BOOCODE_VERSION });
   });
 
   it('refuses a WebSocket without auth (401)', async () => {

@@ -3,6 +3,7 @@ import { Button, Dialog } from '@boocode/ui';
 import { Settings } from 'lucide-react';
 import { SessionsSection } from '../auth/sessions-section.tsx';
 import { McpServersSection } from '../mcp/mcp-servers-section.tsx';
+import { AboutLine } from './about-line.tsx';
 
 /** The sidebar's "Settings" button and the dialog it opens. */
 export function SettingsButton() {
@@ -28,6 +29,7 @@ export function SettingsButton() {
         <div className="space-y-6">
           <McpServersSection />
           <SessionsSection />
+          <AboutLine />
         </div>
       </Dialog>
     </>
