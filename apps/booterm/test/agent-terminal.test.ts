@@ -40,10 +40,11 @@ afterAll(async () => {
 async function agentSession(
   status: AgentStatus,
   launch: Partial<PtyLaunchFile> | null = {},
+  chat = chatId,
 ): Promise<{ id: string; worktree: string }> {
   const worktree = await realpath(await mkdtemp(path.join(os.tmpdir(), 'booterm-worktree-')));
   const s = await insertAgentSession(b.db.sql, {
-    chatId,
+    chatId: chat,
     projectId,
     provider: 'shell',
     mode: null,
@@ -148,18 +149,7 @@ describe('a terminal of an agent session', () => {
       projectId,
       kind: 'coder',
     });
-    const worktree = await realpath(await mkdtemp(path.join(os.tmpdir(), 'booterm-worktree-')));
-    const s = await insertAgentSession(b.db.sql, {
-      chatId: otherChat,
-      projectId,
-      provider: 'shell',
-      mode: null,
-      model: null,
-      thinking: null,
-      worktreePath: worktree,
-    });
-    await setAgentStatus(b.db.sql, s.id, 'running');
-    await writeLaunch(s.id, { cwd: worktree });
+    const s = await agentSession('running', {}, otherChat);
     const t = await b.create({ agentSessionId: s.id });
     expect(await tmux('has-session', '-t', `=${t.id}`)).toBe('');
     await deleteChat(b.db.sql, otherChat);
