@@ -1,34 +1,23 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createChat, upsertProject } from '@boocode/db';
+import { ArenaReply, PendingList, type AgentSession } from '@boocode/protocol';
 import {
-  AgentServerFrame,
-  ArenaReply,
-  PendingList,
-  type AgentFrame,
-  type AgentSession,
-} from '@boocode/protocol';
-import {
-  freePort,
   lastUserText,
-  makeGitRepo,
   startModelServer,
   type ChatRequest,
   type ModelServer,
   type Reply,
-  type TestDatabase,
 } from '@boocode/testkit';
-import { testDatabase } from '@boocode/testkit/vitest';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import { agentBin } from './acp-helpers.ts';
-import { SocketReader, TOKEN } from './harness.ts';
+import {
+  frameOf,
+  isStatus,
+  startRoutesWorld,
+  worktreeIn,
+  type RoutesWorld,
+} from './routes-world.ts';
 
 // The Arena end to end through coder's routes and default wiring: qwen (ACP) and opencode (its
 // HTTP server) for real, side by side, against one scripted OpenAI model server.
@@ -36,68 +25,19 @@ const qwen = agentBin('qwen');
 const opencode = agentBin('opencode');
 const PRICE = 'price: 10\ncurrency: EUR\n';
 
-let db: TestDatabase;
 let openai: ModelServer;
-let home: string;
-let app: FastifyInstance;
-let base: string;
-const sockets: WebSocket[] = [];
+let w: RoutesWorld;
 
 beforeAll(async () => {
-  db = await testDatabase();
   openai = await startModelServer();
-  home = await realpath(await mkdtemp(path.join(os.tmpdir(), 'boocode-arena-')));
-  const port = await freePort();
-  const config = loadConfig({
-    BOOCODE_HOME: home,
-    CODER_PORT: String(port),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    LLM_BASE_URL: openai.url,
-  });
-  app = await buildApp({ config, sql: db.sql, token: TOKEN });
-  await app.listen({ port, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${port}`;
+  w = await startRoutesWorld({ LLM_BASE_URL: openai.url });
 });
 afterAll(async () => {
-  for (const ws of sockets) ws.close();
-  await app?.close();
+  await w?.close();
   await openai?.close();
-  await db?.drop();
-  await rm(home, { recursive: true, force: true });
 });
 
-async function api<T>(method: 'GET' | 'POST', url: string, body?: unknown) {
-  const res = await app.inject({
-    method,
-    url,
-    headers: { origin: base, host: base.slice(7), authorization: `Bearer ${TOKEN}` },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-  return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : null) as T };
-}
-
-async function sessionSocket(sessionId: string): Promise<SocketReader> {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/coder/sessions/${sessionId}/ws`, {
-    headers: { authorization: `Bearer ${TOKEN}` },
-    origin: base,
-  });
-  sockets.push(ws);
-  const reader = new SocketReader(ws);
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return reader;
-}
-
-const frameOf = (m: unknown): AgentFrame | null => {
-  const f = AgentServerFrame.parse(m);
-  return f.type === 'frame' ? f.frame : null;
-};
-const isStatus = (status: string) => (m: unknown) => {
-  const f = AgentServerFrame.parse(m);
-  return f.type === 'session' && f.session.status === status;
-};
+const api = <T>(method: 'GET' | 'POST', url: string, body?: unknown) => w.api<T>(method, url, body);
 
 const toolNames = (req: ChatRequest): string[] =>
   Array.isArray(req.tools)
@@ -116,10 +56,7 @@ function script(req: ChatRequest): Reply {
   if (!lastUserText(req).includes('raise the price') || (!isQwen && !isOpencode)) {
     return { content: ['{}'] };
   }
-  const file = path.join(
-    /\/[^"\s\\]*\/worktrees\/[0-9a-f-]{36}/.exec(JSON.stringify(req))![0],
-    'price.txt',
-  );
+  const file = path.join(worktreeIn(req), 'price.txt');
   const price = isQwen ? 12 : 15;
   const tools = req.messages.filter((m) => m.role === 'tool').length;
   const [read, write, key] = isQwen
@@ -140,21 +77,11 @@ function script(req: ChatRequest): Reply {
 
 describe.skipIf(!qwen || !opencode)('an arena of qwen and opencode', { timeout: 120_000 }, () => {
   it("streams both side by side, queues nothing until the pick, then exactly the winner's change", async () => {
-    const root = await makeGitRepo(path.join(home, 'projects', 'shop'), { 'price.txt': PRICE });
-    execFileSync('git', ['add', '-A'], { cwd: root });
-    const id = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
-    execFileSync('git', [...id, 'commit', '-qm', 'first'], { cwd: root });
-    const { project } = await upsertProject(db.sql, { name: 'shop', path: root });
-    const chat = await createChat(db.sql, {
-      title: 'coder',
-      model: null,
-      projectId: project.id,
-      kind: 'coder',
-    });
+    const { root, chatId } = await w.project({ 'price.txt': PRICE });
     openai.setScript(script);
 
     const started = await api<unknown>('POST', '/api/coder/arenas', {
-      chatId: chat.id,
+      chatId,
       prompt: 'please raise the price',
       entrants: [
         { provider: 'qwen', mode: 'default' },
@@ -169,7 +96,7 @@ describe.skipIf(!qwen || !opencode)('an arena of qwen and opencode', { timeout: 
     // Each asks to write; allowed through the route, each ends its turn idle.
     await Promise.all(
       [q, o].map(async (s) => {
-        const ws = await sessionSocket(s.id);
+        const ws = await w.sessionSocket(s.id);
         const at = await ws.until((m) => frameOf(m)?.event.type === 'permission.request');
         const asked = frameOf(ws.messages[at])!.event;
         // Its answer streamed before it asked, as deltas of its own session.
@@ -197,7 +124,7 @@ describe.skipIf(!qwen || !opencode)('an arena of qwen and opencode', { timeout: 
       ]);
       expect(e.durationMs).not.toBeNull();
     }
-    const pendingUrl = `/api/coder/pending?chatId=${chat.id}`;
+    const pendingUrl = `/api/coder/pending?chatId=${chatId}`;
     expect(PendingList.parse((await api('GET', pendingUrl)).body).changes).toEqual([]);
 
     const picked = await api<unknown>('POST', `/api/coder/arenas/${arena.id}/pick`, {

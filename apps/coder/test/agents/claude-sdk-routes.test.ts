@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChat, upsertProject } from '@boocode/db';
 import {
   AgentEventList,
   AgentSessionReply,
@@ -13,21 +9,15 @@ import {
   type AgentSession,
 } from '@boocode/protocol';
 import {
-  freePort,
   hasToolResult,
-  makeGitRepo,
   startAnthropicServer,
   type AnthropicServer,
   type MessagesRequest,
   type Reply,
-  type TestDatabase,
 } from '@boocode/testkit';
-import { testDatabase } from '@boocode/testkit/vitest';
-import { buildApp } from '../../src/app.ts';
-import type { AgentSessions } from '../../src/agents/sessions.ts';
-import { loadConfig } from '../../src/config.ts';
 import { claudeSdkBin } from './claude-helpers.ts';
-import { statusOf, TOKEN } from './harness.ts';
+import { statusOf } from './harness.ts';
+import { startRoutesWorld, type RoutesWorld } from './routes-world.ts';
 
 // Claude on the Agent SDK (CLAUDE_SDK_BACKEND=1) end to end through coder's routes and default
 // wiring: the registry's launch of the SDK's CLI, the scripted Anthropic server, a restart of
@@ -36,50 +26,23 @@ const bin = claudeSdkBin();
 const PRICE = 'price: 10\n';
 const RAISED = 'price: 12\n';
 
-let db: TestDatabase;
 let anthropic: AnthropicServer;
-let home: string;
-let app: FastifyInstance;
-let agents: AgentSessions;
-let base: string;
+let w: RoutesWorld;
 
-async function startCoder(): Promise<void> {
-  const port = await freePort();
-  const config = loadConfig({
-    BOOCODE_HOME: home,
-    CODER_PORT: String(port),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+beforeAll(async () => {
+  anthropic = await startAnthropicServer();
+  w = await startRoutesWorld({
     ANTHROPIC_BASE_URL: anthropic.url,
     ANTHROPIC_API_KEY: 'sk-test',
     CLAUDE_SDK_BACKEND: '1',
   });
-  app = await buildApp({ config, sql: db.sql, token: TOKEN, onAgentSessions: (a) => (agents = a) });
-  await app.listen({ port, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${port}`;
-}
-
-beforeAll(async () => {
-  db = await testDatabase();
-  anthropic = await startAnthropicServer();
-  home = await realpath(await mkdtemp(path.join(os.tmpdir(), 'boocode-claude-routes-')));
-  await startCoder();
 });
 afterAll(async () => {
-  await app?.close();
+  await w?.close();
   await anthropic?.close();
-  await db?.drop();
-  await rm(home, { recursive: true, force: true });
 });
 
-async function api<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
-  const res = await app.inject({
-    method,
-    url,
-    headers: { origin: base, host: base.slice(7), authorization: `Bearer ${TOKEN}` },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-  return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : null) as T };
-}
+const api = <T>(method: 'GET' | 'POST', url: string, body?: unknown) => w.api<T>(method, url, body);
 
 async function events(sessionId: string): Promise<AgentEvent[]> {
   const list = await api('GET', `/api/coder/sessions/${sessionId}/events?afterSeq=0`);
@@ -90,18 +53,7 @@ const conversation = (req: MessagesRequest) => JSON.stringify(req.messages);
 
 describe.skipIf(!bin)('Claude on the Agent SDK through the routes', { timeout: 90_000 }, () => {
   it('runs a turn whose edit is pending, and after coder restarts takes the same conversation up', async () => {
-    const root = await makeGitRepo(path.join(home, 'projects', 'shop'), { 'price.txt': PRICE });
-    execFileSync('git', ['add', '-A'], { cwd: root });
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'first'], {
-      cwd: root,
-    });
-    const { project } = await upsertProject(db.sql, { name: 'shop', path: root });
-    const chat = await createChat(db.sql, {
-      title: 'coder',
-      model: null,
-      projectId: project.id,
-      kind: 'coder',
-    });
+    const { root, chatId } = await w.project({ 'price.txt': PRICE });
     anthropic.setScript((req): Reply => {
       const said = conversation(req);
       if (said.includes('what did you change')) {
@@ -122,7 +74,7 @@ describe.skipIf(!bin)('Claude on the Agent SDK through the routes', { timeout: 9
     });
 
     const started = await api<unknown>('POST', '/api/coder/sessions', {
-      chatId: chat.id,
+      chatId,
       provider: 'claude',
       mode: 'acceptEdits',
       prompt: 'please raise the price to 12',
@@ -130,23 +82,22 @@ describe.skipIf(!bin)('Claude on the Agent SDK through the routes', { timeout: 9
     expect(started.status).toBe(201);
     const { session } = AgentSessionReply.parse(started.body);
     expect(session.backend).toBe('claude_sdk');
-    const idle: AgentSession = await statusOf({ agents, db }, session.id, 'idle');
+    const idle: AgentSession = await statusOf(w, session.id, 'idle');
     expect(idle.resumable).toBe(true);
     expect(await events(session.id)).toContainEqual({ type: 'changes', paths: ['price.txt'] });
     const pending = PendingList.parse(
-      (await api('GET', `/api/coder/pending?chatId=${chat.id}`)).body,
+      (await api('GET', `/api/coder/pending?chatId=${chatId}`)).body,
     );
     expect(pending.changes.map((c) => c.path)).toEqual(['price.txt']);
     expect(await readFile(path.join(root, 'price.txt'), 'utf8')).toBe(PRICE);
 
-    await app.close();
-    await startCoder();
+    await w.restart();
 
     const again = await api<unknown>('POST', `/api/coder/sessions/${session.id}/prompt`, {
       text: 'what did you change?',
     });
     expect(again.status).toBe(200);
-    await statusOf({ agents, db }, session.id, 'idle');
+    await statusOf(w, session.id, 'idle');
     const after = await events(session.id);
     const reply = after
       .slice(after.findLastIndex((e) => e.type === 'prompt'))

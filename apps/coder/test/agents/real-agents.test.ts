@@ -1,12 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createChat, upsertProject } from '@boocode/db';
 import {
   AgentEventList,
   ApplyResult,
@@ -14,15 +9,11 @@ import {
   AgentSessionReply,
   InboxList,
   PendingList,
-  type AgentEvent,
-  type AgentFrame,
 } from '@boocode/protocol';
 import {
-  freePort,
   hasToolResult,
   lastUserText,
   lastUserTextOf,
-  makeGitRepo,
   startAnthropicServer,
   startModelServer,
   type AnthropicServer,
@@ -30,14 +21,18 @@ import {
   type MessagesRequest,
   type ModelServer,
   type Reply,
-  type TestDatabase,
 } from '@boocode/testkit';
-import { testDatabase } from '@boocode/testkit/vitest';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import { agentBin } from './acp-helpers.ts';
 import { turn } from './opencode-helpers.ts';
-import { SocketReader, TOKEN } from './harness.ts';
+import {
+  frameOf,
+  isEvent,
+  isStatus,
+  startRoutesWorld,
+  textOf,
+  worktreeIn,
+  type RoutesWorld,
+} from './routes-world.ts';
 
 // Agent dispatch end to end through coder's real routes and default wiring (the provider
 // registry's launches, the ACP backend, opencode's server), with the real CLIs against the
@@ -48,101 +43,27 @@ const opencode = agentBin('opencode');
 const PRICE = 'price: 10\ncurrency: EUR\n';
 const RAISED = 'price: 12\ncurrency: EUR\n';
 
-let db: TestDatabase;
 let openai: ModelServer;
 let anthropic: AnthropicServer;
-let home: string;
-let app: FastifyInstance;
-let base: string;
-const sockets: WebSocket[] = [];
+let w: RoutesWorld;
 
 beforeAll(async () => {
-  db = await testDatabase();
   openai = await startModelServer();
   anthropic = await startAnthropicServer();
-  home = await realpath(await mkdtemp(path.join(os.tmpdir(), 'boocode-real-agents-')));
-  const port = await freePort();
-  const config = loadConfig({
-    BOOCODE_HOME: home,
-    CODER_PORT: String(port),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  w = await startRoutesWorld({
     LLM_BASE_URL: openai.url,
     ANTHROPIC_BASE_URL: anthropic.url,
     ANTHROPIC_API_KEY: 'sk-test',
   });
-  app = await buildApp({ config, sql: db.sql, token: TOKEN });
-  await app.listen({ port, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {
-  for (const ws of sockets) ws.close();
-  await app?.close();
+  await w?.close();
   await openai?.close();
   await anthropic?.close();
-  await db?.drop();
-  await rm(home, { recursive: true, force: true });
 });
 
-async function api<T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
-  const res = await app.inject({
-    method,
-    url,
-    headers: { origin: base, host: base.slice(7), authorization: `Bearer ${TOKEN}` },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-  return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : null) as T };
-}
-
-/** A coder chat over a committed repository holding price.txt. */
-async function project(): Promise<{ root: string; chatId: string }> {
-  const root = await makeGitRepo(path.join(home, 'projects', String(Math.random())), {
-    'price.txt': PRICE,
-  });
-  execFileSync('git', ['add', '-A'], { cwd: root });
-  const id = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
-  execFileSync('git', [...id, 'commit', '-qm', 'first'], { cwd: root });
-  const { project } = await upsertProject(db.sql, { name: 'shop', path: root });
-  const chat = await createChat(db.sql, {
-    title: 'coder',
-    model: null,
-    projectId: project.id,
-    kind: 'coder',
-  });
-  return { root, chatId: chat.id };
-}
-
-async function sessionSocket(sessionId: string): Promise<SocketReader> {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/coder/sessions/${sessionId}/ws`, {
-    headers: { authorization: `Bearer ${TOKEN}` },
-    origin: base,
-  });
-  sockets.push(ws);
-  const reader = new SocketReader(ws);
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return reader;
-}
-
-const frameOf = (m: unknown): AgentFrame | null => {
-  const f = AgentServerFrame.parse(m);
-  return f.type === 'frame' ? f.frame : null;
-};
-const isEvent = (type: AgentEvent['type']) => (m: unknown) => frameOf(m)?.event.type === type;
-const isStatus = (status: string) => (m: unknown) => {
-  const f = AgentServerFrame.parse(m);
-  return f.type === 'session' && f.session.status === status;
-};
-const textOf = (frames: AgentFrame[]) =>
-  frames.map((f) => (f.event.type === 'message.delta' ? f.event.text : '')).join('');
-
-/** The absolute worktree folder the agent was started in, as it tells the model. */
-function worktreeIn(body: unknown): string {
-  const found = /\/[^"\s\\]*\/worktrees\/[0-9a-f-]{36}/.exec(JSON.stringify(body));
-  if (!found) throw new Error('no worktree path in the model request');
-  return found[0];
-}
+const api = <T>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+  w.api<T>(method, url, body);
 
 /**
  * One agent's full round: prompt -> streamed text -> a write asks permission -> answered through
@@ -153,7 +74,7 @@ async function dispatchRound(
   allowOption: (kinds: string[]) => number,
   mode = 'default',
 ) {
-  const { root, chatId } = await project();
+  const { root, chatId } = await w.project({ 'price.txt': PRICE });
   const started = await api<unknown>('POST', '/api/coder/sessions', {
     chatId,
     provider,
@@ -162,7 +83,7 @@ async function dispatchRound(
   });
   expect(started.status).toBe(201);
   const { session } = AgentSessionReply.parse(started.body);
-  const ws = await sessionSocket(session.id);
+  const ws = await w.sessionSocket(session.id);
 
   const askedAt = await ws.until(isEvent('permission.request'));
   const asked = frameOf(ws.messages[askedAt])!.event;
@@ -316,7 +237,7 @@ describe.skipIf(!opencode)(
     });
 
     it('fails a session in a mode opencode does not have, naming the ones it has', async () => {
-      const { chatId } = await project();
+      const { chatId } = await w.project({ 'price.txt': PRICE });
       const started = await api<unknown>('POST', '/api/coder/sessions', {
         chatId,
         provider: 'opencode',
@@ -324,7 +245,7 @@ describe.skipIf(!opencode)(
         prompt: 'hello',
       });
       const { session } = AgentSessionReply.parse(started.body);
-      const ws = await sessionSocket(session.id);
+      const ws = await w.sessionSocket(session.id);
       const at = await ws.until(isStatus('failed'));
       const failed = AgentServerFrame.parse(ws.messages[at]);
       if (failed.type !== 'session') throw new Error('unreachable');
