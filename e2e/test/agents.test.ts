@@ -16,6 +16,7 @@ import {
   type Reply,
 } from '@boocode/testkit';
 import { startWorld, type World } from './harness.ts';
+import { priceRound, worktreeIn } from './qwen-price.ts';
 
 // Agent dispatch in the browser: the real server, coder and qwen (apps/coder's dependency) against
 // the scripted model server, and the fake ACP agent for the crash. One world, one project, one
@@ -35,11 +36,6 @@ let context: BrowserContext;
 let page: Page;
 let pane: Locator;
 
-/** The absolute worktree folder qwen works in, as it tells the model. */
-function worktreeIn(req: ChatRequest): string | null {
-  return /\/[^"\s\\]*\/worktrees\/[0-9a-f-]{36}/.exec(JSON.stringify(req))?.[0] ?? null;
-}
-
 /**
  * "raise the price to N": read price.txt, then write "price: N" (qwen writes only a file read in
  * the session), then say so. "count slowly": a long, slow reply. Anything else is one of qwen's
@@ -51,22 +47,7 @@ function script(req: ChatRequest): Reply {
   const wanted = /raise the price to (\d+)/.exec(text)?.[1];
   const worktree = worktreeIn(req);
   if (!wanted || !worktree) return { content: ['{}'] };
-  const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
-  const tools = req.messages.slice(lastUser).filter((m) => m.role === 'tool').length;
-  const file_path = path.join(worktree, 'price.txt');
-  if (tools === 0) {
-    return {
-      content: ['Reading ', 'the price.'],
-      toolCalls: [{ name: 'read_file', arguments: JSON.stringify({ file_path }) }],
-    };
-  }
-  if (tools === 1) {
-    const content = `price: ${wanted}\n`;
-    return {
-      toolCalls: [{ name: 'write_file', arguments: JSON.stringify({ file_path, content }) }],
-    };
-  }
-  return { content: [`Done: the price is ${wanted}.`] };
+  return priceRound(req, worktree, Number(wanted));
 }
 
 beforeAll(async () => {

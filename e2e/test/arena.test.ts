@@ -8,6 +8,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastUserText, makeGitRepo, type ChatRequest, type Reply } from '@boocode/testkit';
 import { startWorld, type World } from './harness.ts';
+import { priceRound, worktreeIn } from './qwen-price.ts';
 
 // The Arena in the browser: the real server, coder and two qwen entrants (apps/coder's
 // dependency) against the scripted model server, side by side in one coder pane.
@@ -32,25 +33,10 @@ const prices = new Map<string, number>();
  * the session), then say so. Anything else is one of qwen's side requests.
  */
 function script(req: ChatRequest): Reply {
-  const worktree = /\/[^"\s\\]*\/worktrees\/[0-9a-f-]{36}/.exec(JSON.stringify(req))?.[0];
+  const worktree = worktreeIn(req);
   if (!lastUserText(req).includes('raise the price') || !worktree) return { content: ['{}'] };
   if (!prices.has(worktree)) prices.set(worktree, 21 + prices.size);
-  const price = prices.get(worktree)!;
-  const tools = req.messages.filter((m) => m.role === 'tool').length;
-  const file_path = path.join(worktree, 'price.txt');
-  if (tools === 0) {
-    return {
-      content: ['Reading ', 'the price.'],
-      toolCalls: [{ name: 'read_file', arguments: JSON.stringify({ file_path }) }],
-    };
-  }
-  if (tools === 1) {
-    const content = `price: ${price}\n`;
-    return {
-      toolCalls: [{ name: 'write_file', arguments: JSON.stringify({ file_path, content }) }],
-    };
-  }
-  return { content: [`Done: the price is ${price}.`] };
+  return priceRound(req, worktree, prices.get(worktree)!);
 }
 
 beforeAll(async () => {
