@@ -121,6 +121,20 @@ export class WsClient {
     return new Promise((resolve) => this.waiters.push({ pred, resolve }));
   }
 
+  /**
+   * Resolves once the message's text so far contains `text`. Deltas that arrive in one burst
+   * go out as one, so a token is looked for in the whole text, never in a single delta.
+   */
+  async waitForText(messageId: string, text: string): Promise<void> {
+    let sofar = '';
+    await this.waitFor((f) => {
+      if (f.type !== 'chat.part.delta' || f.messageId !== messageId || f.part !== 'text')
+        return false;
+      sofar += f.text;
+      return sofar.includes(text);
+    });
+  }
+
   waitForFinish(messageId: string): Promise<ServerFrame> {
     return this.waitFor((f) => f.type === 'chat.message.finished' && f.messageId === messageId);
   }

@@ -110,7 +110,7 @@ describe('a restart in the middle of a reply', () => {
     const { messageId } = (
       await h.api<{ messageId: string }>('POST', `/api/chats/${chat.id}/messages`, { content: 'x' })
     ).body;
-    await ws.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't10 ');
+    await ws.waitForText(messageId, 't10 ');
     const closing = h.close();
     expect(await ws.waitForFinish(messageId)).toMatchObject({ status: 'interrupted' });
     await closing;

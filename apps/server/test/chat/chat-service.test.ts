@@ -77,7 +77,7 @@ describe('chat replies', () => {
     const first = await WsClient.open(h);
     first.subscribe(chat.id, 0);
     const id = await send(chat.id, 'long');
-    await first.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't500 ');
+    await first.waitForText(id, 't500 ');
     first.close();
     const lastSeq = first.events(chat.id).at(-1)!.seq;
     const before = textOf(first.events(chat.id), id);
@@ -99,7 +99,7 @@ describe('chat replies', () => {
     const watcher = await WsClient.open(h);
     watcher.subscribe(chat.id, 0);
     const id = await send(chat.id, 'go');
-    await watcher.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't200 ');
+    await watcher.waitForText(id, 't200 ');
     const snap = await snapshot(chat.id);
     expect(snap.running).toBe(true);
     const ws = await WsClient.open(h);
@@ -117,7 +117,7 @@ describe('chat replies', () => {
     const ws = await WsClient.open(h);
     ws.subscribe(chat.id, 0);
     const id = await send(chat.id, 'go');
-    await ws.waitFor((f) => f.type === 'chat.part.delta' && f.text === 't20 ');
+    await ws.waitForText(id, 't20 ');
     const aborted = h.model.nextAbort();
     expect((await h.api('POST', `/api/chats/${chat.id}/stop`)).status).toBe(204);
     await aborted;
