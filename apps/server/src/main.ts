@@ -6,6 +6,7 @@ import {
   migrate,
   startEmbedded,
   type EmbeddedCluster,
+  type PostmasterEvent,
 } from '@boocode/db';
 import { loadOrCreateToken, runService } from '@boocode/service';
 import { buildApp } from './app.ts';
@@ -22,10 +23,16 @@ async function start(config: Config) {
   await mkdir(config.home, { recursive: true, mode: 0o700 });
   const { prices, contextWindows } = await loadModelTable(config.home, config.modelPrices);
 
+  // The app's logger comes later: until then a dying postmaster is only restarted.
+  let log: (e: PostmasterEvent) => void = () => {};
   let cluster: EmbeddedCluster | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    cluster = await startEmbedded({ dataDir: path.join(config.home, 'pg'), port: config.pgPort });
+    cluster = await startEmbedded({
+      dataDir: path.join(config.home, 'pg'),
+      port: config.pgPort,
+      onEvent: (e) => log(e),
+    });
     databaseUrl = cluster.url;
   }
   const sql = createSql(databaseUrl);
@@ -56,6 +63,12 @@ async function start(config: Config) {
     serviceToken: fileToken,
     services: addresses,
   });
+  log = (e) => {
+    if (e.type === 'exited')
+      app.log.warn(`PostgreSQL stopped (${e.signal ?? `exit ${e.code}`}); starting it again`);
+    else if (e.type === 'restarted') app.log.warn(`PostgreSQL is running again (pid ${e.pid})`);
+    else app.log.warn(`PostgreSQL did not start (${e.error}); next try in ${e.retryInMs} ms`);
+  };
   if (interrupted)
     app.log.info(`${interrupted} reply(s) cut by the last stop are kept, marked interrupted`);
 

@@ -99,7 +99,10 @@ export class WsClient {
     this.closed = new Promise((resolve) => ws.on('close', (code) => resolve({ code })));
   }
 
-  static open(h: Harness, headers: Record<string, string> = {}): Promise<WsClient> {
+  static open(
+    h: Pick<Harness, 'base' | 'origin'>,
+    headers: Record<string, string> = {},
+  ): Promise<WsClient> {
     const ws = new WebSocket(`${h.base.replace('http', 'ws')}/api/ws`, {
       headers: { authorization: `Bearer ${TOKEN}`, origin: h.origin, ...headers },
     });

@@ -1,18 +1,25 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chown, lstat, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import {
   packagedBinaries,
   postgresUser,
   systemBinaries,
   systemClusterDir,
-  type PgBinaries,
   type PgUser,
 } from './pg-binaries.ts';
+import {
+  clearStalePostmaster,
+  pgEnv,
+  Postmaster,
+  type ClusterRun,
+  type PostmasterEvent,
+} from './postmaster.ts';
+
+export type { PostmasterEvent } from './postmaster.ts';
 
 export interface EmbeddedOptions {
   /** The cluster's data directory. */
@@ -20,6 +27,8 @@ export interface EmbeddedOptions {
   port: number;
   /** Receives PostgreSQL's log lines; quiet by default. */
   onLog?: (line: string) => void;
+  /** Told when the postmaster exits unasked and as it is started again. */
+  onEvent?: (event: PostmasterEvent) => void;
 }
 
 export interface EmbeddedCluster {
@@ -28,6 +37,8 @@ export interface EmbeddedCluster {
   urlFor(database: string): string;
   /** Where the cluster's files are: `dataDir`, or as root the directory it links to. */
   clusterDir: string;
+  /** The postmaster's pid; null while it is being started again after it died. */
+  pid(): number | null;
   stop(): Promise<void>;
 }
 
@@ -41,6 +52,7 @@ const isRoot = process.getuid?.() === 0;
  * missing) and lives, with a copy of the binaries, under the root-owned /var/lib/boocode,
  * `dataDir` being a symlink to it: no mode of the user's directories is loosened for it.
  * A cluster left running by a crashed boocode is shut down first; a stale pid file is removed.
+ * A postmaster that dies while boocode runs is started again (`Postmaster`).
  */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
   const dataDir = path.resolve(opts.dataDir);
@@ -62,19 +74,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedClus
     await initCluster({ bins, clusterDir, password, user });
   }
   await clearStalePostmaster(clusterDir);
-  const proc = await startPostgres({ bins, clusterDir, port: opts.port, user, onLog });
+  const postmaster = await Postmaster.start({
+    bins,
+    clusterDir,
+    port: opts.port,
+    user,
+    onLog,
+    onEvent: opts.onEvent ?? (() => {}),
+  });
   const urlFor = (db: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${db}`;
   return {
     url: urlFor('postgres'),
     urlFor,
     clusterDir,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = once(proc, 'exit');
-      proc.kill('SIGINT'); // fast shutdown: open transactions are rolled back
-      await exited;
-    },
+    pid: () => postmaster.pid,
+    stop: () => postmaster.stop(),
   };
 }
 
@@ -93,22 +108,6 @@ async function linkDataDir(dataDir: string, clusterDir: string): Promise<void> {
     });
   }
   await symlink(clusterDir, dataDir);
-}
-
-/** What PostgreSQL's processes see of our environment: none of our secrets, English messages. */
-function pgEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { LC_MESSAGES: 'C' };
-  for (const k of ['PATH', 'LANG', 'LC_CTYPE', 'LC_COLLATE', 'TZ']) {
-    if (process.env[k] !== undefined) env[k] = process.env[k];
-  }
-  return env;
-}
-
-interface ClusterRun {
-  bins: PgBinaries;
-  clusterDir: string;
-  /** Who runs PostgreSQL when we are root. */
-  user: PgUser | null;
 }
 
 async function initCluster(c: ClusterRun & { password: string }): Promise<void> {
@@ -144,46 +143,6 @@ async function initCluster(c: ClusterRun & { password: string }): Promise<void> 
   }
 }
 
-type Postmaster = ChildProcessByStdio<null, null, Readable>;
-
-/** Starts the postmaster; resolves once it accepts connections. */
-function startPostgres(
-  c: ClusterRun & { port: number; onLog: (line: string) => void },
-): Promise<Postmaster> {
-  const args = ['-D', c.clusterDir, '-p', String(c.port), '-c', 'listen_addresses=127.0.0.1'];
-  args.push('-c', 'unix_socket_directories=', '-c', 'max_connections=200');
-  const child = spawn(c.bins.postgres, args, {
-    ...c.user,
-    cwd: c.clusterDir,
-    env: pgEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let tail = '';
-    let ready = false;
-    const fail = (why: string) =>
-      reject(
-        new Error(`PostgreSQL did not start on port ${c.port} (data in ${c.clusterDir}): ${why}`),
-      );
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      c.onLog(chunk);
-      if (ready) return;
-      tail = (tail + chunk).slice(-4000);
-      if (tail.includes('database system is ready to accept connections')) {
-        ready = true;
-        resolve(child);
-      }
-    });
-    child.on('error', (err) => fail(err.message));
-    child.on('exit', () => {
-      if (ready) return;
-      const last = tail.trim().split('\n').slice(-3).join(' ');
-      fail(last || 'it exited early; is the port in use?');
-    });
-  });
-}
-
 async function readOrCreateSecret(file: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
@@ -191,44 +150,5 @@ async function readOrCreateSecret(file: string): Promise<string> {
     const secret = randomBytes(24).toString('base64url');
     await writeFile(file, `${secret}\n`, { mode: 0o600 });
     return secret;
-  }
-}
-
-/**
- * After a crash the postmaster may still run (we are its parent no more) or its
- * pid file may be left behind. A live postmaster of this data dir is asked to
- * shut down fast; a pid file naming no postmaster is removed.
- */
-async function clearStalePostmaster(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  let pid: number;
-  try {
-    pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (Number.isInteger(pid) && pid > 0 && isPostmasterOf(pid, dataDir)) {
-    process.kill(pid, 'SIGINT');
-    for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    if (isAlive(pid)) throw new Error(`an old PostgreSQL (pid ${pid}) on ${dataDir} will not stop`);
-  }
-  await rm(pidFile, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isPostmasterOf(pid: number, dataDir: string): boolean {
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('postgres') && cmdline.includes(dataDir);
-  } catch {
-    return false;
   }
 }

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@boocode/testkit';
-import { createSql, startEmbedded, type EmbeddedCluster } from '../src/index.ts';
+import {
+  createSql,
+  startEmbedded,
+  type EmbeddedCluster,
+  type PostmasterEvent,
+} from '../src/index.ts';
 import { SYSTEM_DIR } from '../src/pg-binaries.ts';
 
 const dirs: string[] = [];
@@ -73,6 +78,38 @@ describe('embedded PostgreSQL', () => {
     const b = await start(dataDir, port);
     expect(await query(b.url, (sql) => sql`select 1 as one`)).toEqual([{ one: 1 }]);
     await b.stop();
+  });
+
+  it('starts its postmaster again after it is killed, and a client goes on on its next query', async () => {
+    const dataDir = await tempDataDir();
+    const events: PostmasterEvent[] = [];
+    let restarted: (pid: number) => void = () => {};
+    const back = new Promise<number>((r) => (restarted = r));
+    const c = await startEmbedded({
+      dataDir,
+      port: await freePort(),
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'restarted') restarted(e.pid);
+      },
+    });
+    if (c.clusterDir !== dataDir) dirs.push(c.clusterDir);
+    const sql = createSql(c.url, { max: 1 });
+    try {
+      await sql`create table kept (v text)`;
+      await sql`insert into kept values ('before the kill')`;
+      const first = c.pid()!;
+      process.kill(first, 'SIGKILL');
+      const second = await back;
+      expect(second).not.toBe(first);
+      expect(c.pid()).toBe(second);
+      expect(events[0]).toEqual({ type: 'exited', code: null, signal: 'SIGKILL' });
+      expect(await sql`select v from kept`).toEqual([{ v: 'before the kill' }]);
+    } finally {
+      await sql.end();
+      await c.stop();
+    }
+    expect(c.pid()).toBe(null);
   });
 });
 

@@ -13,6 +13,8 @@ export const errorStatus = {
   model_error: 502,
   /** booterm or coder, behind the server, is not answering. */
   upstream_unavailable: 502,
+  /** PostgreSQL is not answering (its postmaster died and is being started again, or it is down). */
+  database_unavailable: 503,
   internal: 500,
 } as const;
 

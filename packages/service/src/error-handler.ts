@@ -23,6 +23,11 @@ export function registerErrorHandler(app: FastifyInstance, opts: ErrorHandlerOpt
         .code(400)
         .send({ code: 'bad_request', message: `${where}${first?.message ?? 'invalid request'}` });
     }
+    if (isDatabaseDown(err)) {
+      req.log.warn({ err }, 'the database is not answering');
+      const down = databaseUnavailable();
+      return reply.code(down.status).send({ code: down.code, message: down.message });
+    }
     const status = err.statusCode ?? 500;
     if (status < 500) {
       const code = status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : 'bad_request';
@@ -42,4 +47,34 @@ export function registerErrorHandler(app: FastifyInstance, opts: ErrorHandlerOpt
       .code(404)
       .send({ code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
   });
+}
+
+/**
+ * What postgres.js throws when it cannot reach the server (refused, reset, closed, timed out)
+ * and PostgreSQL's own "shutting down / starting up / connection failure" classes (57P0x, 08xxx).
+ */
+const DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/** The error a user reads while PostgreSQL is down: what happened, and that it passes. */
+export function databaseUnavailable(): AppError {
+  return new AppError(
+    'database_unavailable',
+    'The database is not answering (it may be restarting). Try again in a moment.',
+  );
+}
+
+export function isDatabaseDown(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (DOWN_CODES.has(code) || code.startsWith('08'));
 }

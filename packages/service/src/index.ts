@@ -1,7 +1,12 @@
 export { authPlugin, COOKIE, gateSettings, PUBLIC_API, type AuthOptions } from './auth-plugin.ts';
 export { followToken, loadOrCreateToken, rotateToken, tokensEqual } from './token.ts';
 export { openSession, sessionChecker } from './sessions.ts';
-export { registerErrorHandler, type ErrorHandlerOptions } from './error-handler.ts';
+export {
+  databaseUnavailable,
+  isDatabaseDown,
+  registerErrorHandler,
+  type ErrorHandlerOptions,
+} from './error-handler.ts';
 export * from './config.ts';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.ts';
 export {

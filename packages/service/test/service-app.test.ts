@@ -1,7 +1,9 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSql } from '@boocode/db';
 import { AppError, BOOCODE_VERSION } from '@boocode/protocol';
+import { freePort } from '@boocode/testkit';
 import { createServiceApp, type AuthOptions, type ServiceApp } from '../src/index.ts';
 
 const TOKEN = 't'.repeat(32);
@@ -64,6 +66,26 @@ describe('createServiceApp', () => {
     });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ code: 'not_found', message: 'No such thing.' });
+  });
+
+  it('answers 503 database_unavailable while PostgreSQL does not answer, not a bare 500', async () => {
+    const a = await build();
+    // Nothing listens on this port: postgres.js fails to connect as it does while a killed
+    // postmaster is started again.
+    const sql = createSql(`postgres://postgres:x@127.0.0.1:${await freePort()}/postgres`, {
+      max: 1,
+    });
+    a.get('/api/rows', async () => sql`select 1`);
+    try {
+      const res = await a.inject({
+        url: '/api/rows',
+        headers: { ...host, authorization: `Bearer ${TOKEN}` },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 'database_unavailable' });
+    } finally {
+      await sql.end();
+    }
   });
 
   it('closes while a refused WebSocket upgrade is left open by its client', async () => {

@@ -18,6 +18,7 @@
  */
 import {
   AppError,
+  Backoff,
   type MessageStatus,
   type ModelCall,
   type Part,
@@ -145,10 +146,12 @@ export class ReplyRun {
       costMicros: totalCost(calls),
     });
     this.dirty = true;
-    // The last write must land: retry a failed one a few times before giving up.
-    for (let attempt = 0; this.dirty && attempt < 5; attempt++) {
+    // The last write must land: a failed one is retried for ~15 s (200 ms doubling to 5 s),
+    // long enough for a killed PostgreSQL to be started again.
+    const backoff = new Backoff({ initialMs: 200, maxMs: 5000 });
+    for (let attempt = 0; this.dirty && attempt < 8; attempt++) {
       await this.flushing;
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+      if (attempt > 0) await new Promise((r) => setTimeout(r, backoff.next()));
       await this.flush();
     }
     return true;

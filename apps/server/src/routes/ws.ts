@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AppError, ClientFrame, type ServerFrame } from '@boocode/protocol';
+import { databaseUnavailable, isDatabaseDown } from '@boocode/service';
 import type { Bus } from '../chat/bus.ts';
 import type { ChatService } from '../chat/chat-service.ts';
 
@@ -78,8 +79,13 @@ export const wsRoutes: FastifyPluginAsync<WsOptions> = async (
         }
       } catch (err) {
         pending.delete(chatId);
-        const e = err instanceof AppError ? err : new AppError('internal', 'Subscription failed.');
-        if (!(err instanceof AppError)) req.log.error({ err }, 'subscribe failed');
+        const e =
+          err instanceof AppError
+            ? err
+            : isDatabaseDown(err)
+              ? databaseUnavailable()
+              : new AppError('internal', 'Subscription failed.');
+        if (e.code === 'internal') req.log.error({ err }, 'subscribe failed');
         send({ type: 'error', code: e.code, message: e.message });
       }
     };
