@@ -79,12 +79,14 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** The scripted model server in a child process, every reply `tokens` long. */
+/** The scripted model server in a child process, every reply `tokens` long, `delayMs` apart. */
 export async function startModelServerProcess(
   tokens: number,
+  delayMs = 0,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const cli = path.join(root, 'packages/testkit/src/model-server-cli.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, `--tokens=${tokens}`], {
+  const args = ['--import', 'tsx', cli, `--tokens=${tokens}`, `--delay-ms=${delayMs}`];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   reap(child);

@@ -2,6 +2,7 @@ import { startBenchEnv } from './env.ts';
 import { chatRelay } from './chat-relay.ts';
 import { longChat } from './long-chat.ts';
 import { pathGuardFuzz } from './path-guard-fuzz.ts';
+import { soak } from './soak.ts';
 import { start } from './start.ts';
 import { terminal } from './terminal.ts';
 
@@ -12,6 +13,7 @@ const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) =
   'path-guard-fuzz': pathGuardFuzz,
   start,
   terminal,
+  soak,
 };
 
 const env = await startBenchEnv();

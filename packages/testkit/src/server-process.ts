@@ -24,12 +24,14 @@ export async function startServerProcess(
   appDir: string,
   env: Record<string, string>,
   run: 'source' | 'bundle' = 'source',
+  /** Flags for this node only (NODE_OPTIONS would reach the services it starts too). */
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   const entry =
     run === 'bundle'
       ? ['--enable-source-maps', path.join(appDir, 'dist/main.js')]
       : ['--import', 'tsx', path.join(appDir, 'src/main.ts')];
-  const child = spawn(process.execPath, entry, {
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: appDir,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
