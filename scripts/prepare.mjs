@@ -27,6 +27,8 @@ const needs = {
     tmux: 'tmux',
     chromium: 'chromium',
     sshd: 'openssh-server',
+    // install-service's units are checked with systemd-analyze verify.
+    'systemd-analyze': 'systemd',
     ...build,
   },
 };
