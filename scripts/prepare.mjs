@@ -27,6 +27,10 @@ const needs = {
     tmux: 'tmux',
     chromium: 'chromium',
     sshd: 'openssh-server',
+    // install-service's units are checked with systemd-analyze verify.
+    'systemd-analyze': 'systemd',
+    // Not caddy and nginx (the proxy tests, skipped without them): their packages start the
+    // system's own server on port 80. .ci/run installs them with that held off.
     ...build,
   },
 };

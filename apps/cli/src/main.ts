@@ -4,13 +4,14 @@ import { backupCommands } from './commands/backup.ts';
 import { chatsCommand } from './commands/chats.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { pendingCommand } from './commands/pending.ts';
+import { serviceCommand } from './commands/service.ts';
 import { BOOCODE_VERSION } from '@boocode/protocol';
 import { CliError, EXIT } from './errors.ts';
 import { defaultContext, type Context } from './output.ts';
 
 /**
- * The `boocode` command line. Each subcommand talks to the running server; later ones
- * (install-service) hang off the same program; backup and restore reach the database itself.
+ * The `boocode` command line. Each subcommand talks to the running server; backup and restore
+ * reach the database itself; install-service only writes files.
  */
 export function buildProgram(ctx: Context): Command {
   const program = new Command('boocode')
@@ -26,6 +27,7 @@ export function buildProgram(ctx: Context): Command {
   agentsCommand(program, ctx);
   inboxCommand(program, ctx);
   backupCommands(program, ctx);
+  serviceCommand(program, ctx);
   program
     .command('mcp')
     .description("serve boocode's tools to another agent over stdio (the Model Context Protocol)")

@@ -18,6 +18,11 @@ export interface Reply {
    */
   fail?: 'http500' | 'malformed' | 'cut';
   cutAfter?: number;
+  /**
+   * Sends the first `after` content deltas, then waits for `until` before the rest: a test
+   * sees what arrived while the model still holds the rest, without a timer.
+   */
+  hold?: { after: number; until: Promise<unknown> };
 }
 
 export interface ChatRequest {
@@ -208,8 +213,11 @@ async function answer(
     yield 'data: [DONE]\n\n';
   }
 
+  // Frame 0 is the role; then the reasoning deltas; then the content deltas.
+  const holdAt = reply.hold ? 1 + reasoning.length + reply.hold.after : -1;
   let i = 0;
   for (const frame of frames()) {
+    if (i === holdAt) await reply.hold!.until;
     if (res.destroyed) return;
     if (reply.fail === 'cut' && i === (reply.cutAfter ?? 2)) {
       res.socket?.destroySoon();

@@ -47,6 +47,29 @@ describe('scripted model server', () => {
     });
   });
 
+  it('a hold sends the first content deltas and keeps the rest until it is released', async () => {
+    let release!: () => void;
+    const until = new Promise<void>((r) => (release = r));
+    server.setScript([{ content: ['a ', 'b ', 'c'], hold: { after: 2, until } }]);
+    const stream = await client.chat.completions.create({
+      model: 'scripted-small',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    const it = stream[Symbol.asyncIterator]();
+    let text = '';
+    while (text !== 'a b ') text += (await it.next()).value?.choices[0]?.delta.content ?? '';
+    // Held: the next chunk is not there yet (unheld, it would already be read and waiting).
+    let next = false;
+    const pending = it.next().then((r) => ((next = true), r));
+    await new Promise((r) => setImmediate(r));
+    expect(next).toBe(false);
+    release();
+    text += (await pending).value?.choices[0]?.delta.content ?? '';
+    expect(text).toBe('a b c');
+    for (let r = await it.next(); !r.done; r = await it.next());
+  });
+
   it('echoes the last user message when not streaming', async () => {
     server.setScript((req) => ({ content: [`echo:${JSON.stringify(req.messages.at(-1))}`] }));
     const res = await client.chat.completions.create({
