@@ -27,6 +27,8 @@ const needs = {
     tmux: 'tmux',
     chromium: 'chromium',
     sshd: 'openssh-server',
+    // compose.yaml's tests: `docker-compose config`.
+    'docker-compose': 'docker-compose',
     ...build,
   },
 };
