@@ -131,7 +131,9 @@ stored=$(pm exec "$name" cat /data/token)
 [[ $stored == "$token" ]] || fail "the token in /data differs from the printed one"
 tools=$(pm exec "$name" sh -c 'for c in git rg tmux ssh tini; do command -v $c >/dev/null || echo $c; done')
 [[ -z $tools ]] || fail "missing in the image: $tools"
-say "git, rg, tmux, ssh, tini on PATH; runs as $(pm exec "$name" id -un) (uid $(pm exec "$name" id -u))"
+version=$(pm exec "$name" boocode --version)
+[[ $version == "$(node -p "require('./package.json').version")" ]] || fail "boocode --version in the image: $version"
+say "git, rg, tmux, ssh, tini on PATH; boocode --version: $version; runs as $(pm exec "$name" id -un) (uid $(pm exec "$name" id -u))"
 
 podman stop -t 20 "$name" >/dev/null
 code=$(podman inspect "$name" --format '{{.State.ExitCode}}')
