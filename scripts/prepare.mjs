@@ -29,6 +29,8 @@ const needs = {
     sshd: 'openssh-server',
     // install-service's units are checked with systemd-analyze verify.
     'systemd-analyze': 'systemd',
+    // compose.yaml's tests: `docker-compose config`.
+    'docker-compose': 'docker-compose',
     // Not caddy and nginx (the proxy tests, skipped without them): their packages start the
     // system's own server on port 80. .ci/run installs them with that held off.
     ...build,
