@@ -19,3 +19,4 @@ export * from './agent-permissions.ts';
 export * from './claude-sessions.ts';
 export * from './questions.ts';
 export * from './arenas.ts';
+export * from './graph-index.ts';

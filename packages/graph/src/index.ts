@@ -1,0 +1,3 @@
+export * from './languages.ts';
+export * from './parser.ts';
+export * from './extract.ts';
