@@ -60,6 +60,9 @@ export async function deleteGraphFiles(
   await sql`delete from graph_files where project_id = ${projectId} and path = any(${paths})`;
 }
 
+/** postgres.js sends a JS boolean array as one boolean: booleans go as text, cast back. */
+const bool = (b: boolean) => (b ? 't' : 'f');
+
 /**
  * Writes a file's graph in place of the one it had, in one transaction: the file's row is
  * kept (or made), its symbols, references and imports replaced. Columns go as arrays through
@@ -97,7 +100,7 @@ export async function writeGraphFile(
       await tx`insert into graph_refs (file_id, name, line, col, is_call, via_member, caller_ord)
         select ${id}, * from unnest(
           ${r.map((x) => x.name)}::text[], ${r.map((x) => x.line)}::int[], ${r.map((x) => x.col)}::int[],
-          ${r.map((x) => x.call)}::bool[], ${r.map((x) => x.member)}::bool[],
+          ${r.map((x) => bool(x.call))}::text[]::bool[], ${r.map((x) => bool(x.member))}::text[]::bool[],
           ${r.map((x) => x.callerOrd)}::int[])`;
     // An array of arrays does not go through unnest: each import's names go joined by \x01.
     const m = rows.imports;
@@ -105,7 +108,7 @@ export async function writeGraphFile(
       await tx`insert into graph_imports (file_id, module, names, line, dynamic)
         select ${id}, u.module, string_to_array(u.names, chr(1)), u.line, u.dynamic from unnest(
           ${m.map((x) => x.module)}::text[], ${m.map((x) => x.names.join('\x01'))}::text[],
-          ${m.map((x) => x.line)}::int[], ${m.map((x) => x.dynamic)}::bool[])
+          ${m.map((x) => x.line)}::int[], ${m.map((x) => bool(x.dynamic))}::text[]::bool[])
           as u(module, names, line, dynamic)`;
   });
 }

@@ -20,3 +20,4 @@ export * from './claude-sessions.ts';
 export * from './questions.ts';
 export * from './arenas.ts';
 export * from './graph-index.ts';
+export * from './graph-queries.ts';
