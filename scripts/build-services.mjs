@@ -16,7 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const APPS = ['server', 'booterm', 'coder'];
 /** What each bundle is made of, besides its app's src/: the packages it bundles in. */
-const PACKAGES = ['db', 'files', 'protocol', 'service'];
+const PACKAGES = ['db', 'files', 'graph', 'protocol', 'service'];
+/** Entries a bundle has besides its main.js: the server's code-graph parser thread. */
+const EXTRA_ENTRIES = { server: [path.join(root, 'packages/graph/src/parse-worker.ts')] };
 
 /** The bundle `pnpm start` runs for an app. */
 export const bundleOf = (app) => path.join(root, 'apps', app, 'dist/main.js');
@@ -119,7 +121,7 @@ export async function buildServices(apps = APPS) {
       await rm(outDir, { recursive: true, force: true }); // no chunk of an older build left
       return build({
         absWorkingDir: path.join(root, 'apps', app),
-        entryPoints: [path.join(root, 'apps', app, 'src/main.ts')],
+        entryPoints: [path.join(root, 'apps', app, 'src/main.ts'), ...(EXTRA_ENTRIES[app] ?? [])],
         // Split at dynamic imports: a module loaded on demand (coder's Claude and opencode
         // backends, with their SDKs) is its own chunk, beside main.js (the paths the plugins
         // write are relative to this folder), loaded when first imported.

@@ -1,5 +1,6 @@
 import { startBenchEnv } from './env.ts';
 import { chatRelay } from './chat-relay.ts';
+import { codeGraph } from './code-graph.ts';
 import { longChat } from './long-chat.ts';
 import { pathGuardFuzz } from './path-guard-fuzz.ts';
 import { soak } from './soak.ts';
@@ -9,6 +10,7 @@ import { terminal } from './terminal.ts';
 const only = process.argv[2];
 const benches: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>) => Promise<void>> = {
   'chat-relay': chatRelay,
+  'code-graph': codeGraph,
   'long-chat': longChat,
   'path-guard-fuzz': pathGuardFuzz,
   start,

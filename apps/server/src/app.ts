@@ -5,11 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import type { BackoffPolicy, Chat, ServerFrame } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
 import { createServiceApp, gateSettings, sessionChecker } from '@boocode/service';
+import { GraphIndexer } from '@boocode/graph';
 import { createBus } from './chat/bus.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ModelClient } from './chat/model-client.ts';
 import type { Prices } from './chat/pricing.ts';
 import { readToolbox } from './chat/read-toolbox.ts';
+import { graphToolSource } from './chat/graph-toolbox.ts';
 import { writeToolSource } from './chat/write-tools.ts';
 import { dispatchToolSource } from './chat/dispatch-tool.ts';
 import { CoderClient, coderAuth } from './coder-client.ts';
@@ -27,6 +29,7 @@ import type { ServiceAddress } from './service-address.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { modelRoutes } from './routes/models.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { graphRoutes } from './routes/graph.ts';
 import { wsRoutes } from './routes/ws.ts';
 import { upstreamProxy } from './upstream-proxy.ts';
 import { SessionSockets } from './session-sockets.ts';
@@ -53,12 +56,15 @@ export interface AppDeps {
    * their loopback ports (BOOTERM_PORT, CODER_PORT), as when each was started on its own.
    */
   services?: { booterm: ServiceAddress; coder: ServiceAddress };
+  /** The code graph's parser thread (the bundle's own); the sources' by default. */
+  graphWorkerUrl?: URL;
 }
 
 export interface App {
   app: FastifyInstance;
   chats: ChatService;
   mcp: McpManager;
+  graph: GraphIndexer;
 }
 
 /** Builds the server without listening (tests use `inject` or listen on port 0). */
@@ -76,6 +82,7 @@ export async function buildApp({
     booterm: { url: `http://127.0.0.1:${config.bootermPort}` },
     coder: { url: `http://127.0.0.1:${config.coderPort}` },
   },
+  graphWorkerUrl,
 }: AppDeps): Promise<App> {
   let chats: ChatService | null = null;
   // Replaced by a rotation (Settings); every check reads it as it is now.
@@ -117,6 +124,12 @@ export async function buildApp({
     onChange: (list) => broadcast.publish('all', { type: 'mcp.changed', ...list }),
     backoff: mcpBackoff,
   });
+  const graph = new GraphIndexer({
+    sql,
+    workerUrl: graphWorkerUrl,
+    onProgress: (p) => broadcast.publish('all', { type: 'graph.progress', ...p }),
+    onError: (err, projectId) => app.log.warn({ err, projectId }, 'code graph'),
+  });
   const models = new ModelClient(config.llmBaseUrl, config.llmApiKey);
   const agents = new AgentRegistry(config.home);
   // Boomerang's dispatch reaches coder directly, vouched for as the proxy does.
@@ -131,6 +144,7 @@ export async function buildApp({
     log: app.log,
     toolSources: [
       readToolbox,
+      graphToolSource(sql, graph),
       writeToolSource(sql),
       skillToolSource(config.home),
       mcpToolSource(mcp, sql),
@@ -147,6 +161,7 @@ export async function buildApp({
 
   // MCP servers (their process groups) go when the app does.
   app.addHook('onClose', async () => mcp.close());
+  app.addHook('onClose', async () => graph.close());
   addAppCsp(app);
   const sockets = new SessionSockets();
   sockets.track(app);
@@ -162,7 +177,8 @@ export async function buildApp({
   await app.register(modelRoutes, { models });
   await app.register(chatRoutes, { sql, chats, agents, onChatsChanged });
   await app.register(libraryRoutes, { sql, home: config.home, agents });
-  await app.register(projectRoutes, { sql });
+  await app.register(projectRoutes, { sql, graph });
+  await app.register(graphRoutes, { sql, indexer: graph });
   await app.register(mcpRoutes, { mcp, sql });
   await app.register(workspaceRoutes, { sql });
   await app.register(wsRoutes, { chats, broadcast, slowConsumerBytes });
@@ -193,5 +209,5 @@ export async function buildApp({
     });
   // Reads mcp.json and starts the servers without waiting for them; a bad file is reported.
   await mcp.start();
-  return { app, chats, mcp };
+  return { app, chats, mcp, graph };
 }

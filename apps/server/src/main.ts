@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createSql,
+  listProjects,
   markStreamingInterrupted,
   migrate,
   startEmbedded,
@@ -16,6 +17,9 @@ import { registerProject } from './projects.ts';
 import { removeRunFile, writeRunFile } from './run-file.ts';
 import { serviceSockets } from './service-address.ts';
 import { serviceSpecs, startServices } from './services.ts';
+
+declare const __BOOCODE_BUILT__: boolean | undefined;
+const built = typeof __BOOCODE_BUILT__ !== 'undefined' && __BOOCODE_BUILT__;
 
 await runService({ name: 'boocode', loadConfig, start });
 
@@ -54,7 +58,7 @@ async function start(config: Config) {
   const addresses = await serviceSockets(config.home);
   const services = startServices(serviceSpecs(config, databaseUrl, addresses));
   const token = config.authMode === 'token' ? fileToken : '';
-  const { app } = await buildApp({
+  const { app, graph } = await buildApp({
     config,
     sql,
     token,
@@ -62,6 +66,9 @@ async function start(config: Config) {
     contextWindows,
     serviceToken: fileToken,
     services: addresses,
+    // The bundle's parser thread is its own entry, dist/parse-worker.js (build-services.mjs
+    // makes import.meta.url name this source file, in src/).
+    graphWorkerUrl: built ? new URL('../dist/parse-worker.js', import.meta.url) : undefined,
   });
   log = (e) => {
     if (e.type === 'exited')
@@ -80,6 +87,12 @@ async function start(config: Config) {
       const base = publicBase(config);
       await writeRunFile(config.home, base);
       const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
+      // The code graph of every project, one after the other, once the line below is out.
+      setImmediate(() => {
+        void (async () => {
+          for (const p of await listProjects(sql)) await graph.track(p);
+        })().catch((err: unknown) => app.log.warn({ err }, 'code graph: start'));
+      });
       // The one line a user needs, set apart from the services' log lines.
       return `\nboocode is running: open ${url}\n`;
     },

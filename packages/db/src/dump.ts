@@ -7,9 +7,17 @@ import type { Queryable, Sql } from './sql.ts';
 
 /**
  * Tables whose rows a backup leaves out: the browsers signed in (`sessions`) belong to the
- * token, which a backup does not hold either; after a restore you sign in again.
+ * token, which a backup does not hold either; after a restore you sign in again. The code
+ * graph (`graph_*`) is made again from the projects' files by the next start.
  */
-export const TABLES_NOT_DUMPED = new Set(['schema_migrations', 'sessions']);
+export const TABLES_NOT_DUMPED = new Set([
+  'schema_migrations',
+  'sessions',
+  'graph_files',
+  'graph_symbols',
+  'graph_refs',
+  'graph_imports',
+]);
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const fileOf = (dir: string, table: string) => path.join(dir, `${table}.copy`);

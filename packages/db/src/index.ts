@@ -19,3 +19,5 @@ export * from './agent-permissions.ts';
 export * from './claude-sessions.ts';
 export * from './questions.ts';
 export * from './arenas.ts';
+export * from './graph-index.ts';
+export * from './graph-queries.ts';

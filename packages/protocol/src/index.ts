@@ -21,3 +21,4 @@ export * from './project-files.ts';
 export * from './server-run.ts';
 export * from './arena.ts';
 export * from './agent-turn.ts';
+export * from './graph.ts';

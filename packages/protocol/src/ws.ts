@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Chat, CostMicros, Id, Message, MessageStatus, ModelCall, Part, Usage } from './chat.ts';
+import { GraphProgress } from './graph.ts';
 import { McpServerList } from './mcp.ts';
 
 /** Frames the browser sends on /api/ws. */
@@ -66,6 +67,8 @@ export const ServerFrame = z.union([
   z.object({ type: z.literal('chats.changed'), chat: Chat.nullable(), deletedId: Id.nullable() }),
   /** An MCP server's status or the server list changed: the whole list, as GET returns it. */
   z.object({ type: z.literal('mcp.changed'), ...McpServerList.shape }),
+  /** A project's code graph is being built or refreshed, or has finished. */
+  z.object({ type: z.literal('graph.progress'), ...GraphProgress.shape }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -22,7 +22,16 @@ import {
 } from '@boocode/db';
 import { registerProject } from '../projects.ts';
 
-export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { sql }) => {
+/** What keeps each project's code graph: told when a project comes and goes. */
+export interface ProjectWatchers {
+  track(project: Project): Promise<void>;
+  forget(projectId: string): void;
+}
+
+export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql; graph?: ProjectWatchers }> = async (
+  app,
+  { sql, graph },
+) => {
   app.get('/api/projects', { schema: { response: { 200: ProjectList } } }, async () => ({
     projects: await listProjects(sql),
   }));
@@ -33,6 +42,8 @@ export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
     async (req, reply) => {
       const { project, created } = await registerProject(sql, req.body.path);
       if (!created) throw new AppError('conflict', `Already registered as "${project.name}".`);
+      // Indexed in the background; errors are the indexer's to report.
+      void graph?.track(project);
       return reply.code(201).send(project);
     },
   );
@@ -44,6 +55,7 @@ export const projectRoutes: FastifyPluginAsyncZod<{ sql: Sql }> = async (app, { 
       if (!(await deleteProject(sql, req.params.projectId))) {
         throw notFound('project');
       }
+      graph?.forget(req.params.projectId);
       return reply.code(204).send();
     },
   );

@@ -100,7 +100,16 @@ describe('read tools in a chat', () => {
 
     const first = h.model.requests[0]!;
     const tools = (first.tools as { function: { name: string } }[]).map((t) => t.function.name);
-    expect(tools).toEqual(['read_file', 'list_dir', 'search', 'find_files']);
+    expect(tools).toEqual([
+      'read_file',
+      'list_dir',
+      'search',
+      'find_files',
+      'find_symbol',
+      'find_references',
+      'call_graph',
+      'outline',
+    ]);
     expect(String(first.messages[0]!.content)).toContain('"repo"');
     // The second request carries the call and its result back to the model.
     const second = h.model.requests[1]!;

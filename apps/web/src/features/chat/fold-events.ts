@@ -20,6 +20,7 @@ export function asChatEvent(frame: ServerFrame): ChatEvent | null {
     case 'chat.resync':
     case 'chats.changed':
     case 'mcp.changed':
+    case 'graph.progress':
     case 'error':
       return null;
     default:
