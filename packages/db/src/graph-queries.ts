@@ -212,3 +212,25 @@ export async function graphNameAt(
     order by s.ord limit 1`;
   return sym?.name ?? null;
 }
+
+/**
+ * Indexed files whose path holds every word of `q` (case-insensitive): those whose file name
+ * starts with the last word first, then shorter paths. One more than `limit` tells truncation.
+ */
+export async function findGraphFiles(
+  sql: Queryable,
+  projectId: string,
+  q: string,
+  limit: number,
+): Promise<{ path: string; language: string }[]> {
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean).map(likeEscape);
+  const likes = words.map((w) => `%${w}%`);
+  const last = words.at(-1) ?? '';
+  return sql<{ path: string; language: string }[]>`
+    select path, language from graph_files
+    where project_id = ${projectId}
+      and lower(path) like all(${likes}::text[])
+    order by (lower(regexp_replace(path, '^.*/', '')) like ${`${last}%`}) desc,
+      length(path), path
+    limit ${limit}`;
+}

@@ -178,3 +178,18 @@ export const GraphCallsQuery = z
 export const GraphDefinitionQuery = z
   .object({ path: RelPath, line: QueryLine, column: QueryLine })
   .strict();
+
+/** An indexed file, for "Go to file". */
+export const GraphFile = z.object({ path: z.string(), language: GraphLanguage });
+export type GraphFile = z.infer<typeof GraphFile>;
+
+export const GraphFileList = z.object({ files: z.array(GraphFile), ...Answer });
+export type GraphFileList = z.infer<typeof GraphFileList>;
+
+export const GraphFilesQuery = z
+  .object({
+    /** A fragment of the path; empty lists the first files. */
+    q: z.string().trim().max(4096).default(''),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();

@@ -14,6 +14,8 @@ import {
   GraphCallsQuery,
   GraphDefinition,
   GraphDefinitionQuery,
+  GraphFileList,
+  GraphFilesQuery,
   GraphOutline,
   GraphOutlineQuery,
   GraphParams,
@@ -22,10 +24,11 @@ import {
   GraphStatus,
   GraphSymbolList,
   GraphSymbolsQuery,
+  GraphLanguage,
   notFound,
   type Project,
 } from '@boocode/protocol';
-import { getProject, graphCounts, type Sql } from '@boocode/db';
+import { findGraphFiles, getProject, graphCounts, type Sql } from '@boocode/db';
 import { freshen } from '../graph-scope.ts';
 
 /**
@@ -154,6 +157,26 @@ export const graphRoutes: FastifyPluginAsyncZod<{ sql: Sql; indexer: GraphIndexe
         column: req.query.column,
       });
       return { ...r, notes: [...notes, ...r.notes] };
+    },
+  );
+
+  app.get(
+    `${base}/files`,
+    {
+      schema: {
+        params: GraphParams,
+        querystring: GraphFilesQuery,
+        response: { 200: GraphFileList },
+      },
+    },
+    async (req) => {
+      const { project, notes } = await fresh(req.params.projectId);
+      const limit = req.query.limit ?? 50;
+      const rows = await findGraphFiles(sql, project.id, req.query.q, limit + 1);
+      const files = rows
+        .slice(0, limit)
+        .map((r) => ({ path: r.path, language: GraphLanguage.parse(r.language) }));
+      return { files, notes, truncated: rows.length > limit };
     },
   );
 };

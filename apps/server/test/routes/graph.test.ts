@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   GraphCalls,
   GraphDefinition,
+  GraphFileList,
   GraphOutline,
   GraphReferenceList,
   GraphStatus,
@@ -83,6 +84,18 @@ describe('code graph REST', () => {
     expect(d.definitions.map((x) => `${x.path}:${x.line}`)).toEqual(['src/shapes.ts:1']);
   });
 
+  it('lists the indexed files whose path holds every word, file names that start with it first', async () => {
+    const all = (await api<GraphFileList>('/files')).body;
+    expect(all.files.map((f) => f.path).sort()).toEqual(['src/main.ts', 'src/shapes.ts']);
+    const m = (await api<GraphFileList>('/files?q=SRC%20ma')).body;
+    expect(m.files).toEqual([{ path: 'src/main.ts', language: 'typescript' }]);
+    const one = (await api<GraphFileList>('/files?q=s&limit=1')).body;
+    expect(one.files.map((f) => f.path)).toEqual(['src/shapes.ts']);
+    expect(one.truncated).toBe(true);
+    const none = (await api<GraphFileList>('/files?q=100%25_')).body;
+    expect(none.files).toEqual([]);
+  });
+
   it('reflects a file changed on disk in the next answer', async () => {
     const mark = ws.frames.length - 1;
     await writeFile(
@@ -106,6 +119,7 @@ describe('code graph REST', () => {
       '/outline?path=../../etc/passwd',
       '/outline?path=.',
       '/references?name=x&nope=1',
+      '/files?limit=0',
     ];
     for (const q of cases) {
       const res = await api<{ code: string; message: string }>(q);
