@@ -52,10 +52,23 @@ export const CoderPaneState = z.object({
 });
 export type CoderPaneState = z.infer<typeof CoderPaneState>;
 
+/**
+ * A code pane: a file of a project in the viewer, beside its outline and the code graph's
+ * answers. `path` is relative to the project (null: no file chosen yet), `line` 1-based.
+ */
+export const CodePaneState = z.object({
+  kind: z.literal('code'),
+  projectId: Id,
+  path: z.string().min(1).max(4096).nullable(),
+  line: z.number().int().positive().optional(),
+});
+export type CodePaneState = z.infer<typeof CodePaneState>;
+
 export const PaneState = z.discriminatedUnion('kind', [
   ChatPaneState,
   TerminalPaneState,
   CoderPaneState,
+  CodePaneState,
 ]);
 export type PaneState = z.infer<typeof PaneState>;
 export type PaneKind = PaneState['kind'];

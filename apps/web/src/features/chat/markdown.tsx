@@ -4,6 +4,7 @@ import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown'
 import remarkGfm from 'remark-gfm';
 import remend from 'remend';
 import { fenceClosedAt } from '../artifacts/artifact.ts';
+import { MessageLink } from '../code/code-link-anchor.tsx';
 import { CodeBlock } from './code-block.tsx';
 import { splitBlocks } from './split-blocks.ts';
 
@@ -74,13 +75,8 @@ function Img({ node: _node, src, alt, ...props }: JSX.IntrinsicElements['img'] &
 const components: Components = {
   pre: Pre,
   img: Img,
-  a({ node: _node, href, children, ...props }) {
-    return (
-      <a href={href} target="_blank" rel="noopener noreferrer" {...props}>
-        {children}
-      </a>
-    );
-  },
+  // A code graph link opens a code pane at its line; any other link opens a new tab.
+  a: ({ node: _node, ...props }) => <MessageLink {...props} />,
   table({ node: _node, ...props }) {
     return (
       <div className="table-wrap">

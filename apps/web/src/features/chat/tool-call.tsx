@@ -2,6 +2,7 @@ import type { ToolCallPart, ToolResultPart } from '@boocode/protocol';
 import { Spinner, cn } from '@boocode/ui';
 import { ChevronRight } from 'lucide-react';
 import { formatTokens } from '../../lib/money.ts';
+import { LinkedText } from '../code/code-link-anchor.tsx';
 
 /** Argument names that say best what a call is about, most telling first. */
 const TELLING = ['pattern', 'query', 'path', 'file', 'command', 'url', 'glob', 'name'];
@@ -83,7 +84,7 @@ export function ToolCall({ call, result }: Props) {
               result.ok ? 'border-border/60' : 'border-destructive/40 text-destructive-text',
             )}
           >
-            {result.text || '(no output)'}
+            {result.text ? <LinkedText text={result.text} /> : '(no output)'}
           </pre>
         ) : null}
         {result?.images?.length ? (

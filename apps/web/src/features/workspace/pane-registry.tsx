@@ -1,10 +1,12 @@
 import { lazy } from 'react';
 import type { PaneState } from '@boocode/protocol';
-import { FileDiff, MessageSquare, SquareTerminal } from 'lucide-react';
+import { FileCode, FileDiff, MessageSquare, SquareTerminal } from 'lucide-react';
 import { splitTerminal } from '../terminal/split-terminal.ts';
 import { TerminalsSidebar } from '../terminal/terminals-sidebar.tsx';
 import { CoderPane } from '../coder/coder-pane.tsx';
 import { CoderSidebar, splitCoder } from '../coder/coder-sidebar.tsx';
+import { CodePane } from '../code/code-pane.tsx';
+import { CodeSidebar, codeIdentity, splitCode } from '../code/code-sidebar.tsx';
 import { ChatPane } from './chat-pane.tsx';
 import type { PaneKindDef, PaneRegistry } from './pane-types.ts';
 
@@ -49,6 +51,17 @@ export const paneRegistry: PaneRegistry = {
     Sidebar: CoderSidebar,
     focusSelector: 'textarea[aria-label="Message"]',
     identity: (state) => state.chatId,
+  },
+  code: {
+    label: 'Code',
+    icon: FileCode,
+    Component: CodePane,
+    splitFrom: splitCode,
+    Sidebar: CodeSidebar,
+    focusSelector: '[aria-label^="File "]',
+    identity: codeIdentity,
+    // A link to a line of a file already open moves that pane to the line.
+    reopen: (_open, next) => next,
   },
 };
 

@@ -32,6 +32,11 @@ export interface PaneKindDef<S extends PaneState = PaneState> {
    * on screen focuses it instead of opening it twice.
    */
   identity?: (state: S) => string;
+  /**
+   * What a pane on screen becomes when the same one is opened again (a code link to another
+   * line of its file); without it the pane stays as it is and is only focused.
+   */
+  reopen?: (open: S, next: S) => S;
 }
 
 /** Every kind of the protocol's PaneState, each with its own state type. */

@@ -188,6 +188,14 @@ export function useWorkspace({
         if (workspace?.maximized && workspace.maximized !== existing.id) {
           flushSync(() => setWorkspace((w) => ({ ...w, maximized: null })));
         }
+        const reopen = kind.reopen;
+        if (reopen) {
+          setWorkspace((w) =>
+            w.layout
+              ? { ...w, layout: updatePane(w.layout, existing.id, (p) => reopen(p, state)) }
+              : w,
+          );
+        }
         setActiveId(existing.id);
         focusPane(existing.id);
         return;
