@@ -222,4 +222,21 @@ describe('the code pane', () => {
     await closeCodePanes(page);
     await context.close();
   });
+
+  it('says why a file cannot be shown instead of a blank pane', async () => {
+    const { context, page } = await w.open();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    const project = page.getByRole('combobox', { name: 'Project' });
+    await expect.poll(async () => project.locator('option:checked').textContent()).toBe('shop');
+    const id = await project.inputValue();
+    w.model.setScript([{ content: [`See [the file](/projects/${id}/files/src/gone.ts#L3).`] }]);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('Where?');
+    await box.press('Enter');
+    await page.getByRole('link', { name: 'the file', exact: true }).click();
+    const pane = codePane(page, 'gone.ts');
+    await pane.getByRole('alert').filter({ hasText: 'Cannot show src/gone.ts' }).waitFor();
+    await closeCodePanes(page);
+    await context.close();
+  });
 });

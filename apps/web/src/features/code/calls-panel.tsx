@@ -18,7 +18,7 @@ export function CallsPanel({ projectId, name, direction, depth, onChange, onOpen
   const calls = useCalls(projectId, name, direction, depth);
   return (
     <section aria-label="Calls" className="border-border flex min-h-0 flex-1 flex-col border-t">
-      <div className="flex shrink-0 items-center gap-1 px-2 pt-2 pb-1">
+      <div className="flex shrink-0 flex-wrap items-center gap-1 px-2 pt-2 pb-1">
         <div role="group" aria-label="Direction" className="flex">
           {(['callers', 'callees'] as const).map((d) => (
             <Button
@@ -36,7 +36,7 @@ export function CallsPanel({ projectId, name, direction, depth, onChange, onOpen
         <NativeSelect
           aria-label="Depth"
           title="How many calls deep"
-          className="ml-auto h-6 pr-6 text-xs"
+          className="ml-auto h-6 w-auto shrink-0 pr-6 text-xs"
           value={depth}
           onChange={(e) => onChange({ direction, depth: Number(e.target.value) })}
         >

@@ -110,7 +110,7 @@ export function CodePane({ state, update, setTitle }: PaneProps<CodePaneState>) 
         />
       ) : null}
       <Group orientation="horizontal" className="min-h-0 flex-1">
-        <Panel id={`code-file${uid}`} defaultSize="72%" minSize="30%" className="flex flex-col">
+        <Panel id={`code-file${uid}`} defaultSize="70%" minSize="30%" className="flex flex-col">
           {path === null ? (
             <p className="text-muted-foreground m-auto max-w-72 p-4 text-center text-sm">
               Open a file with Go to file (Ctrl+P) or a symbol with Go to symbol (Ctrl+Shift+O).
@@ -143,7 +143,7 @@ export function CodePane({ state, update, setTitle }: PaneProps<CodePaneState>) 
           )}
         </Panel>
         <SplitHandle orientation="horizontal" />
-        <Panel id={`code-side${uid}`} minSize="18%" className="flex flex-col">
+        <Panel id={`code-side${uid}`} minSize="20%" className="flex flex-col">
           {path === null ? null : (
             <OutlinePanel
               outline={outline}
