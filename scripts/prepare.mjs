@@ -2,7 +2,7 @@
 // dependencies, and a fresh build of the web app. Plain Node: it runs before
 // node_modules exists. Usage: node scripts/prepare.mjs [--system=run|test]
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,10 +67,19 @@ if (missing.length) {
   }
 }
 
+// The pnpm that started us (`pnpm start`), else one on PATH, else the project's own version
+// through the npx beside this node: `node scripts/start.mjs` and the systemd unit run without
+// pnpm, and a pull that changes the lockfile or the web app still has to install or build.
+const npx = path.join(path.dirname(process.execPath), 'npx');
+const pnpmVersion = JSON.parse(
+  readFileSync(path.join(root, 'package.json'), 'utf8'),
+).packageManager?.replace(/^pnpm@/, '');
 const pnpm =
   process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
     ? [process.execPath, process.env.npm_execpath]
-    : ['pnpm'];
+    : has('pnpm')
+      ? ['pnpm']
+      : [existsSync(npx) ? npx : 'npx', '-y', `pnpm@${pnpmVersion ?? '10'}`];
 const run = (args) =>
   execFileSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: 'inherit' });
 
