@@ -85,7 +85,6 @@ export class ChatRuns {
    */
   async start(ctx: ReplyContext, op: ReplyOp): Promise<{ messageId: string }> {
     const { stream, chat, model } = ctx;
-    this.deps.streams.keep(stream.chatId);
     let open: (ok: boolean) => void = () => {};
     const messageId = randomUUID();
     let message: Message | null = null;

@@ -58,10 +58,11 @@ export class ChatStream {
     return () => void this.listeners.delete(listener);
   }
 
-  /** Drops the log once the database holds everything in it. */
-  trim(): void {
-    this.log = [];
-    this.baseSeq = this.seqValue;
+  /** Drops the events up to `seq` (the database holds them); later ones stay for replay. */
+  trimTo(seq: number): void {
+    if (seq <= this.baseSeq) return;
+    this.log = this.log.slice(seq - this.baseSeq);
+    this.baseSeq = seq;
   }
 
   get idle(): boolean {

@@ -7,12 +7,14 @@ import { ChatStream } from './chat-stream.ts';
 const LOG_GRACE_MS = 60_000;
 
 /**
- * Each chat's event stream, made on first use from the chat's last seq, and its
- * log trimmed a grace period after a run ends (the database then has it all).
+ * Each chat's event stream, made on first use from the chat's last seq. The events of a run
+ * are dropped from its log a grace period after the run ended (the database then has them
+ * all), whether or not later runs have begun: a chat that replies back to back keeps about a
+ * minute of events, not all of them.
  */
 export class ChatStreams {
   private readonly streams = new Map<string, Promise<ChatStream>>();
-  private readonly trimTimers = new Map<string, NodeJS.Timeout>();
+  private readonly trimTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: { sql: Sql; log: FastifyBaseLogger }) {}
 
@@ -31,34 +33,34 @@ export class ChatStreams {
     return s;
   }
 
-  /** A run starts: its chat's log stays whole. */
-  keep(chatId: string): void {
-    clearTimeout(this.trimTimers.get(chatId));
-  }
-
   /**
-   * A run ended: after the grace period, the log goes (and the stream, when no
-   * one follows it), unless `running` says another run has begun.
+   * A run ended: after the grace period, the log lets go of every event up to now. The stream
+   * goes too when no one follows it, nothing came after, and `running` says no run has begun.
    */
   trimLater(stream: ChatStream, running: () => boolean): void {
+    const upTo = stream.seq;
     const t = setTimeout(() => {
-      this.trimTimers.delete(stream.chatId);
-      if (running()) return;
-      stream.trim();
-      if (stream.idle) this.streams.delete(stream.chatId);
+      this.trimTimers.delete(t);
+      stream.trimTo(upTo);
+      if (stream.idle && stream.seq === upTo && !running()) void this.drop(stream);
     }, LOG_GRACE_MS);
     t.unref();
-    this.trimTimers.set(stream.chatId, t);
+    this.trimTimers.add(t);
   }
 
   /** The chat is gone. */
   forget(chatId: string): void {
     this.streams.delete(chatId);
-    clearTimeout(this.trimTimers.get(chatId));
-    this.trimTimers.delete(chatId);
   }
 
   close(): void {
-    for (const t of this.trimTimers.values()) clearTimeout(t);
+    for (const t of this.trimTimers) clearTimeout(t);
+    this.trimTimers.clear();
+  }
+
+  /** Forgets `stream` if it is still the chat's (not one made again since). */
+  private async drop(stream: ChatStream): Promise<void> {
+    const current = this.streams.get(stream.chatId);
+    if (current && (await current.catch(() => null)) === stream) this.streams.delete(stream.chatId);
   }
 }
