@@ -38,7 +38,11 @@ export async function soak(_env: BenchEnv): Promise<void> {
   const chats: SoakChat[] = [];
   const terms: SoakTerm[] = [];
   const faults: string[] = [];
-  const rss = { start: 0, peak: 0, rounds: [] as number[] };
+  const rss = {
+    start: { rssMb: 0, heapMb: 0 },
+    peak: 0,
+    rounds: [] as { rssMb: number; heapMb: number }[],
+  };
   try {
     const expected = wordTokens(TOKENS).join('');
     for (let i = 0; i < CHATS; i++) {
@@ -51,7 +55,7 @@ export async function soak(_env: BenchEnv): Promise<void> {
       chats.push(new SoakChat(target, id, expected, tally));
     }
     for (let i = 0; i < TERMINALS; i++) terms.push(await SoakTerm.create(target));
-    rss.start = await server.rssAfterGcMb();
+    rss.start = await server.afterGc();
     const runs = chats.map((c) => c.run());
 
     const t0 = performance.now();
@@ -95,13 +99,13 @@ export async function soak(_env: BenchEnv): Promise<void> {
       rss.peak = Math.max(rss.peak, server.rssMb());
       if (performance.now() >= at((round + 1) / 10)) {
         round++;
-        rss.rounds.push(await server.rssAfterGcMb());
+        rss.rounds.push(await server.afterGc());
       }
     }
     for (const c of chats) c.stop();
     await Promise.race([Promise.all(runs), sleep(60_000)]);
     const alive = await Promise.all(terms.map((t, i) => t.answers(i + 2)));
-    const end = await server.rssAfterGcMb();
+    const end = await server.afterGc();
 
     const p = (label: string, value: string) => console.log(`  ${label.padEnd(46)} ${value}`);
     console.log(
@@ -128,9 +132,11 @@ export async function soak(_env: BenchEnv): Promise<void> {
       'time to first token p50 / p99',
       `${pct(tally.ttftMs, 0.5).toFixed(0)} / ${pct(tally.ttftMs, 0.99).toFixed(0)} ms`,
     );
-    p('server RSS after GC: start, end', `${rss.start.toFixed(0)} MB, ${end.toFixed(0)} MB`);
+    const mem = (m: { rssMb: number; heapMb: number }) =>
+      `${m.rssMb.toFixed(0)}/${m.heapMb.toFixed(0)}`;
+    p('server RSS/heap after GC (MB): start, end', `${mem(rss.start)}, ${mem(end)}`);
     p('server RSS peak (either process)', `${rss.peak.toFixed(0)} MB`);
-    p('server RSS after GC, each tenth of the run', rss.rounds.map((r) => r.toFixed(0)).join(' '));
+    p('server RSS/heap after GC, each tenth of the run', rss.rounds.map(mem).join(' '));
     console.log('  errors seen by the clients (each during a fault above):');
     for (const [k, n] of [...tally.errors].sort((a, b) => b[1] - a[1]))
       console.log(`    ${String(n).padStart(5)}  ${k}`);

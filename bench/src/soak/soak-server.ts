@@ -88,19 +88,27 @@ export class SoakServer {
     return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
   }
 
-  /** The RSS after a full GC, asked of V8 through the inspector. */
-  async rssAfterGcMb(): Promise<number> {
+  /** RSS and V8's heap in use after a full GC, asked of V8 through the inspector (MB). */
+  async afterGc(): Promise<{ rssMb: number; heapMb: number }> {
     const ws = new WebSocket(this.inspector);
     await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-    const done = new Promise<void>((resolve) =>
-      ws.on('message', (d) => {
-        if ((JSON.parse(String(d)) as { id?: number }).id === 1) resolve();
-      }),
-    );
-    ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-    await done;
+    const answers = new Map<number, (v: unknown) => void>();
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { id?: number; result?: unknown };
+      if (m.id !== undefined) answers.get(m.id)?.(m.result);
+    });
+    const call = (id: number, method: string, params?: object) =>
+      new Promise<unknown>((resolve) => {
+        answers.set(id, resolve);
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    await call(1, 'HeapProfiler.collectGarbage');
+    const r = (await call(2, 'Runtime.evaluate', {
+      expression: 'process.memoryUsage().heapUsed',
+      returnByValue: true,
+    })) as { result?: { value?: number } };
     ws.close();
-    return this.rssMb();
+    return { rssMb: this.rssMb(), heapMb: (r.result?.value ?? 0) / 1e6 };
   }
 
   async stop(): Promise<void> {

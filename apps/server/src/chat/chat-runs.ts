@@ -46,6 +46,11 @@ export interface ChatRunsDeps {
  */
 export class ChatRuns {
   private readonly runs = new Map<string, ChatRun>();
+  /**
+   * Whether a chat has a run. A field, not an arrow made in start(): the trim timer holds it
+   * for a minute, and a closure made there would hold the whole run (its reply, its turns).
+   */
+  private readonly running = (chatId: string) => this.runs.has(chatId);
 
   constructor(private readonly deps: ChatRunsDeps) {}
 
@@ -106,7 +111,7 @@ export class ChatRuns {
       })
       .finally(() => {
         this.runs.delete(stream.chatId);
-        this.deps.streams.trimLater(stream, () => this.runs.has(stream.chatId));
+        this.deps.streams.trimLater(stream, this.running);
         // A compaction's marker is no reply to compact after.
         if (op.role === 'assistant') this.deps.afterReply(stream.chatId, { model, reply });
       });

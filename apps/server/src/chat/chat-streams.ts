@@ -37,12 +37,12 @@ export class ChatStreams {
    * A run ended: after the grace period, the log lets go of every event up to now. The stream
    * goes too when no one follows it, nothing came after, and `running` says no run has begun.
    */
-  trimLater(stream: ChatStream, running: () => boolean): void {
+  trimLater(stream: ChatStream, running: (chatId: string) => boolean): void {
     const upTo = stream.seq;
     const t = setTimeout(() => {
       this.trimTimers.delete(t);
       stream.trimTo(upTo);
-      if (stream.idle && stream.seq === upTo && !running()) void this.drop(stream);
+      if (stream.idle && stream.seq === upTo && !running(stream.chatId)) void this.drop(stream);
     }, LOG_GRACE_MS);
     t.unref();
     this.trimTimers.add(t);
