@@ -6,6 +6,7 @@ import { inboxCommand } from './commands/inbox.ts';
 import { pendingCommand } from './commands/pending.ts';
 import { serviceCommand } from './commands/service.ts';
 import { BOOCODE_VERSION } from '@boocode/protocol';
+import { findServer } from './connection.ts';
 import { CliError, EXIT } from './errors.ts';
 import { defaultContext, type Context } from './output.ts';
 
@@ -28,6 +29,15 @@ export function buildProgram(ctx: Context): Command {
   inboxCommand(program, ctx);
   backupCommands(program, ctx);
   serviceCommand(program, ctx);
+  program
+    .command('url')
+    .description(
+      'print the address to open in a browser, with the token (a service started by systemd does not print it in its log)',
+    )
+    .action(async () => {
+      const { base, token } = await findServer();
+      ctx.out(`${base.origin}/?token=${encodeURIComponent(token)}\n`);
+    });
   program
     .command('mcp')
     .description("serve boocode's tools to another agent over stdio (the Model Context Protocol)")

@@ -34,6 +34,12 @@ describe('finding the server', () => {
     expect(text).not.toContain(w.server.token);
   });
 
+  test('`boocode url` prints the address to sign in with, the one the server printed', async () => {
+    const r = await boocode(['url'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(w.server.url.href);
+  });
+
   test('no running server for the home exits 3 and says how to start it', async () => {
     const r = await boocode(['chats', 'list'], { BOOCODE_HOME: path.join(w.home, 'nothing') });
     expect(r.code).toBe(3);

@@ -86,7 +86,15 @@ async function start(config: Config) {
       await services.ready();
       const base = publicBase(config);
       await writeRunFile(config.home, base);
-      const url = config.authMode === 'token' ? `${base}?token=${token}` : base;
+      // Under systemd (INVOCATION_ID) this line goes to the journal, which others may read:
+      // there the token stays in its file, and `boocode url` prints the link.
+      const journal = !!process.env.INVOCATION_ID;
+      const url =
+        config.authMode !== 'token'
+          ? base
+          : journal
+            ? `${base} (run \`boocode url\` for the link with the token)`
+            : `${base}?token=${token}`;
       // The code graph of every project, one after the other, once the line below is out.
       setImmediate(() => {
         void (async () => {

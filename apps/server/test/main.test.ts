@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,21 @@ describe('a restart in the middle of a reply', () => {
       select status, parts from messages where id = ${messageId}`;
     expect(row!.status).toBe('interrupted');
     expect(row!.parts[0]!.text).toBe(textOf(ws.events(chat.id), messageId));
+  });
+});
+
+describe('started by systemd', () => {
+  it('keeps the token out of the line the journal keeps, and names the command that prints it', async () => {
+    const server = await startServer(await freePort(), { INVOCATION_ID: 'a-systemd-unit-run' });
+    try {
+      const [line] = await server.waitForOutput(/boocode is running[^\n]*/);
+      const token = (await readFile(path.join(home, 'token'), 'utf8')).trim();
+      expect(line).not.toContain(token);
+      expect(line).not.toContain('token=');
+      expect(line).toContain('boocode url');
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -95,10 +95,10 @@ function nextSteps(spec: UnitSpec, unitFile: string, written: boolean): string {
   if (spec.scope === 'user')
     lines.push(`  loginctl enable-linger ${spec.user.name}   # run at boot, and after you log out`);
   lines.push(
-    `  ${journal} -f   # its log; the "boocode is running" line has the URL`,
+    `  ${journal} -f   # its log`,
+    `  (cd ${spec.repo} && npx -y pnpm@10 exec boocode url)   # the address to open, with the token`,
     `Settings: ${spec.envFile}. The token: ${path.join(spec.boocodeHome, 'token')}.`,
-    `After updating the clone, run \`npx -y pnpm@10 install\` in ${spec.repo} before \`${ctl} restart boocode\`:`,
-    'the service has no pnpm to install new dependencies with.',
+    `After updating the clone, \`${ctl} restart boocode\` installs and builds what changed.`,
   );
   return `${lines.join('\n')}\n`;
 }
