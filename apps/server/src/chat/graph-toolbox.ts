@@ -1,4 +1,3 @@
-import { createPathGuard, type PathGuard } from '@boocode/files';
 import { callGraph, findReferences, findSymbol, outline, type GraphIndexer } from '@boocode/graph';
 import {
   CallDirection,
@@ -7,11 +6,11 @@ import {
   SymbolKind,
   type GraphLocation,
   type GraphSymbol,
-  type Project,
 } from '@boocode/protocol';
 import type { Sql } from '@boocode/db';
 import { z } from 'zod';
 import { freshen } from '../graph-scope.ts';
+import { guardRoots } from './chat-roots.ts';
 import type { ToolSpec } from './model-client.ts';
 import { capResult, parseArguments, type ToolResult, type ToolSource } from './toolbox.ts';
 
@@ -55,20 +54,9 @@ export const graphToolSpecs: ToolSpec[] = (Object.keys(ARGS) as ToolName[]).map(
  */
 export function graphToolSource(sql: Sql, indexer: GraphIndexer): ToolSource {
   return ({ roots }) => {
-    if (roots.length === 0) return null;
-    const ids = new Set<string>();
-    const named = roots.map((p) => {
-      let id = p.name;
-      for (let i = 2; ids.has(id); i++) id = `${p.name}-${i}`;
-      ids.add(id);
-      return { id, project: p };
-    });
-    let guard: PathGuard;
-    try {
-      guard = createPathGuard(named.map((r) => ({ id: r.id, path: r.project.path })));
-    } catch {
-      return null;
-    }
+    const rooted = guardRoots(roots);
+    if (!rooted) return null;
+    const { named, guard } = rooted;
     const rootOf = new Map(named.map((r) => [r.project.id, r.id]));
     const where = (l: GraphLocation) => {
       const root = rootOf.get(l.projectId);
@@ -79,7 +67,7 @@ export function graphToolSource(sql: Sql, indexer: GraphIndexer): ToolSource {
       `${s.kind} ${s.container ? `${s.container}.` : ''}${s.name} — ${where(s)}`;
     const scope = roots.map((p) => p.id);
     const project = (rootId: string) =>
-      named.find((r) => r.id === rootId)?.project ?? (named[0]!.project as Project);
+      named.find((r) => r.id === rootId)?.project ?? named[0]!.project;
 
     return {
       specs: graphToolSpecs,

@@ -1,7 +1,8 @@
-import { callReadTool, createPathGuard, readToolDefinitions, type PathGuard } from '@boocode/files';
+import { callReadTool, readToolDefinitions } from '@boocode/files';
 import type { Project } from '@boocode/protocol';
 import { z } from 'zod';
 import type { ToolSpec } from './model-client.ts';
+import { guardRoots } from './chat-roots.ts';
 import { capResult, parseArguments, type Toolbox } from './toolbox.ts';
 
 /** The read tools as the model sees them (JSON Schema arguments). */
@@ -16,21 +17,9 @@ export const readToolSpecs: ToolSpec[] = readToolDefinitions.map((d) => ({
  * grants), behind one path guard over exactly those roots; null when it has none.
  */
 export function readToolbox({ roots }: { roots: Project[] }): Toolbox | null {
-  if (roots.length === 0) return null;
-  const ids = new Set<string>();
-  const named = roots.map((p) => {
-    let id = p.name;
-    for (let i = 2; ids.has(id); i++) id = `${p.name}-${i}`;
-    ids.add(id);
-    return { id, path: p.path };
-  });
-  let guard: PathGuard;
-  try {
-    guard = createPathGuard(named);
-  } catch {
-    // A project folder that is gone: no tools rather than a failed reply.
-    return null;
-  }
+  const rooted = guardRoots(roots);
+  if (!rooted) return null;
+  const { named, guard } = rooted;
   const list = named.map((r, i) => `- "${r.id}"${i === 0 ? ' (the default)' : ''}`).join('\n');
   return {
     specs: readToolSpecs,
