@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { AgentLaunch } from '../backend.ts';
+import { agentGroupEnded, agentGroupStarted } from '../leftovers.ts';
 
 /** How much of the agent's stderr is kept: enough for a stack trace, bounded for a chatty agent. */
 export const STDERR_TAIL_BYTES = 8 * 1024;
@@ -33,6 +34,12 @@ export class AgentProcess {
     });
     // A child gone before we write must not crash us with EPIPE: the exit says what happened.
     this.child.stdin.on('error', () => {});
+    // Written down while it runs: a coder killed meanwhile leaves it to the next one to end.
+    const pid = this.child.pid;
+    if (pid !== undefined) {
+      agentGroupStarted(pid);
+      this.child.once('close', () => agentGroupEnded(pid));
+    }
     this.exited = new Promise((resolve) => {
       this.child.once('error', (err) => {
         this.spawnError = err;
