@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   deleteArena,
   getAgentResume,
@@ -115,7 +116,10 @@ export class Arenas {
     const sessions = await listArenaSessions(sql, [arenaId]);
     const winner = sessions.find((s) => s.id === sessionId);
     if (!winner) throw new AppError('bad_request', 'This session is not an entrant of the arena.');
-    if (winner.status !== 'idle') {
+    // Closed by a restart (its agent could not be resumed), an idle entrant keeps its worktree:
+    // its work is done and can still win.
+    const kept = winner.status === 'closed' && existsSync(winner.worktreePath);
+    if (winner.status !== 'idle' && !kept) {
       const why =
         winner.status === 'failed'
           ? 'failed'
@@ -137,7 +141,8 @@ export class Arenas {
       await run.written(); // its `changes` event is stored when the caller hears back
     } else await this.queueIdle(project, winner);
     for (const s of sessions) {
-      if (s.id !== sessionId && s.status !== 'closed') await agents.close(s.id);
+      if (s.id === sessionId) continue;
+      if (s.status !== 'closed' || existsSync(s.worktreePath)) await agents.close(s.id);
     }
     return this.get(arenaId);
   }
@@ -149,7 +154,7 @@ export class Arenas {
     if (!record) throw notFound('arena');
     const s = (await listArenaSessions(sql, [arenaId])).find((x) => x.id === sessionId);
     if (!s) throw notFound('entrant');
-    if (s.status === 'closed') {
+    if (!existsSync(s.worktreePath)) {
       throw new AppError('conflict', "This entrant was closed; its worktree's diff is gone.");
     }
     const project = await getProject(sql, record.projectId);
@@ -171,7 +176,7 @@ export class Arenas {
 
   /** What an entrant changed, from its worktree; null when that is gone. */
   private async filesOf(project: Project, s: AgentSession): Promise<ArenaFile[] | null> {
-    if (s.status === 'closed') return null;
+    if (!existsSync(s.worktreePath)) return null;
     try {
       return await worktreeDiff(await openWorktree(project.path, s.worktreePath));
     } catch {

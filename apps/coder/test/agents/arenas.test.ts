@@ -254,6 +254,24 @@ describe('an arena', () => {
     expect((await pending(chatId)).map((c) => c.path)).toEqual(['price.txt', 'notes.txt']);
   });
 
+  it('an entrant a restart closed (not resumable, done before it) can still win with its worktree', async () => {
+    const { chatId } = await h.project({ 'price.txt': 'price: 10\n' });
+    h.script.turn = writesPrice;
+    const arena = await settled(await startArena(chatId, ['12', '13']));
+    await h.restart();
+    const [winner, loser] = arena.entrants.map((e) => e.session);
+    await statusOf(h, winner!.id, 'closed');
+
+    const picked = await h.api('POST', `/api/coder/arenas/${arena.id}/pick`, {
+      sessionId: winner!.id,
+    });
+    expect(picked.status).toBe(200);
+    expect((await pending(chatId)).map((c) => c.hunks.flatMap((x) => x.lines))).toEqual([
+      ['-price: 10', '+price: 12'],
+    ]);
+    expect(existsSync(loser!.worktreePath)).toBe(false);
+  });
+
   it('after a restart its running entrants are failed and it stays listed', async () => {
     const { chatId } = await h.project({ 'price.txt': 'price: 10\n' });
     h.script.turn = ({ cancelled }) => cancelled.then(() => 'cancelled');

@@ -121,6 +121,8 @@ function EntrantColumn({
 
   const files = entrant.files;
   const tokens = session.inputTokens + session.outputTokens;
+  // An entrant a restart closed keeps its worktree (its files are known): it can still win.
+  const kept = session.status === 'idle' || (session.status === 'closed' && files !== null);
   return (
     <section
       aria-label={name}
@@ -139,7 +141,7 @@ function EntrantColumn({
         {arena.winnerSessionId ? null : (
           <Button
             size="sm"
-            disabled={session.status !== 'idle' || picking}
+            disabled={!kept || picking}
             title={
               session.status === 'failed'
                 ? 'It failed: it cannot win'
@@ -180,7 +182,7 @@ function EntrantColumn({
                 </li>
               ))}
             </ul>
-            {session.status !== 'closed' ? (
+            {kept || session.status !== 'closed' ? (
               <Button
                 variant="ghost"
                 size="sm"
