@@ -1,4 +1,4 @@
-import { useId, useState, type KeyboardEvent, type ReactNode, type Ref } from 'react';
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Input, cn } from '@boocode/ui';
 import { errorMessage } from '../../lib/api.ts';
@@ -45,6 +45,13 @@ export function QuickOpen<T>({
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  // The close a blur put off: the box taken again before it runs must stay open.
+  const closing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reopen = () => {
+    if (closing.current) clearTimeout(closing.current);
+    closing.current = null;
+    setOpen(true);
+  };
   const q = useDebouncedValue(text.trim(), 120);
   const listId = useId();
   const enabled = open && (searchEmpty || q !== '');
@@ -100,12 +107,15 @@ export function QuickOpen<T>({
         onChange={(e) => {
           setText(e.target.value);
           setActive(0);
-          setOpen(true);
+          reopen();
         }}
-        onFocus={() => setOpen(true)}
+        onFocus={reopen}
         onBlur={() => {
           // A press on a suggestion blurs the box first: close only after it was taken.
-          setTimeout(() => setOpen(false), 150);
+          closing.current = setTimeout(() => {
+            closing.current = null;
+            setOpen(false);
+          }, 150);
         }}
         onKeyDown={onKeyDown}
       />
