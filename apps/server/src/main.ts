@@ -14,6 +14,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, publicBase, type Config } from './config.ts';
 import { loadModelTable } from './chat/pricing.ts';
 import { registerProject } from './projects.ts';
+import { writesToJournal } from './journal.ts';
 import { removeRunFile, writeRunFile } from './run-file.ts';
 import { serviceSockets } from './service-address.ts';
 import { serviceSpecs, startServices } from './services.ts';
@@ -86,9 +87,9 @@ async function start(config: Config) {
       await services.ready();
       const base = publicBase(config);
       await writeRunFile(config.home, base);
-      // Under systemd (INVOCATION_ID) this line goes to the journal, which others may read:
-      // there the token stays in its file, and `boocode url` prints the link.
-      const journal = !!process.env.INVOCATION_ID;
+      // In the journal, which others may read, the token stays in its file: `boocode url`
+      // prints the link.
+      const journal = writesToJournal();
       const url =
         config.authMode !== 'token'
           ? base

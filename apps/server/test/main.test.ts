@@ -123,13 +123,51 @@ describe('a restart in the middle of a reply', () => {
 
 describe('started by systemd', () => {
   it('keeps the token out of the line the journal keeps, and names the command that prints it', async () => {
-    const server = await startServer(await freePort(), { INVOCATION_ID: 'a-systemd-unit-run' });
+    const { spawn } = await import('node:child_process');
+    const { openSync, closeSync, fstatSync } = await import('node:fs');
+    // The server's stdout is a file standing for the journal, named as systemd names it.
+    const out = path.join(home, 'journal.log');
+    const fd = openSync(out, 'w');
+    const st = fstatSync(fd);
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(appDir, 'src/main.ts')], {
+      cwd: appDir,
+      env: {
+        ...process.env,
+        PORT: String(await freePort()),
+        BOOCODE_HOME: home,
+        DATABASE_URL: db.url,
+        LLM_BASE_URL: model.url,
+        LOG_LEVEL: 'warn',
+        JOURNAL_STREAM: `${st.dev}:${st.ino}`,
+      },
+      stdio: ['ignore', fd, 'ignore'],
+    });
+    closeSync(fd);
+    const exited = new Promise((r) => child.once('exit', r));
     try {
-      const [line] = await server.waitForOutput(/boocode is running[^\n]*/);
+      let line = '';
+      // Bounded: the start line comes within a few seconds.
+      for (let i = 0; i < 600 && !line; i++) {
+        line = /boocode is running[^\n]*/.exec(await readFile(out, 'utf8'))?.[0] ?? '';
+        if (!line) await new Promise((r) => setTimeout(r, 50));
+      }
       const token = (await readFile(path.join(home, 'token'), 'utf8')).trim();
+      expect(line).toContain('boocode url');
       expect(line).not.toContain(token);
       expect(line).not.toContain('token=');
-      expect(line).toContain('boocode url');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('a terminal whose shell systemd started (its output not the journal) still gets the link', async () => {
+    const server = await startServer(await freePort(), {
+      INVOCATION_ID: 'a-desktop-terminal',
+      JOURNAL_STREAM: '1:1',
+    });
+    try {
+      expect(server.url.searchParams.get('token')).toBeTruthy();
     } finally {
       await server.stop();
     }
