@@ -46,6 +46,9 @@ export function useGraphStatus(projectId: string) {
   return useQuery({
     queryKey: key,
     queryFn: ({ signal }) => api(graphUrl(projectId, '', {}), { schema: GraphStatus, signal }),
+    // A frame can pass before the listener above is attached, or while this read is on its
+    // way with an older state: while it says indexing, it is also asked again now and then.
+    refetchInterval: (q) => (q.state.data?.state === 'indexing' ? 2000 : false),
     meta: { silent: true },
   });
 }
