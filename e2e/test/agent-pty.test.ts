@@ -103,6 +103,13 @@ describe('a pty agent in the coder pane', () => {
     expect((await sessions()).map((s) => s.status)).toEqual(['closed']);
     expect(existsSync(session!.worktreePath)).toBe(false);
     expect(await w.db.sql`select id from terminals`).toHaveLength(0);
+    // The workspace is the server's: a pane left open would come back in the next test's page,
+    // with the name its new pane gets. Closed, and that saved, before the page goes.
+    await pane.getByRole('button', { name: 'Close pane' }).click();
+    await poll(async () => {
+      const [row] = await w.db.sql<{ layout: unknown }[]>`select layout from workspaces`;
+      return JSON.stringify(row?.layout ?? null).includes('"coder"');
+    }).toBe(false);
     await context.close();
   });
 
