@@ -8,7 +8,7 @@ import {
 } from '@boocode/protocol';
 import { BurstWatch } from './burst-watch.ts';
 import { FlowControl, type FlowStats } from './flow-control.ts';
-import { OutputCoalescer } from './output-coalescer.ts';
+import { OutputPacer, sharedPause } from './output-pacer.ts';
 import { ViewInput } from './view-input.ts';
 import { lastScreenBytes, replayBytes } from './replay-bytes.ts';
 import type { Tmux } from './tmux.ts';
@@ -64,7 +64,7 @@ export class TerminalView {
   private size: { cols: number; rows: number };
   private readonly burst = new BurstWatch(() => this.settle());
   private readonly flow = new FlowControl(() => this.burst.outputPaused());
-  private readonly output = new OutputCoalescer((out) => this.sendOutput(out));
+  private readonly output = new OutputPacer((out) => this.sendOutput(out));
   private readonly sent = { peakBuffered: 0, bytesSent: 0, framesSent: 0, resyncs: 0 };
 
   constructor(
@@ -120,7 +120,9 @@ export class TerminalView {
       encoding: null,
     });
     this.pty = pty;
-    this.flow.setSource(pty);
+    const gate = sharedPause(pty);
+    this.flow.setSource(gate());
+    this.output.setSource(gate());
     this.burst.ignorePause();
     pty.onData((chunk) => {
       // A client replaced by resync may say a last word: the new one repaints anyway.
@@ -153,10 +155,10 @@ export class TerminalView {
     const old = this.pty;
     if (!old || this.closed) return;
     this.sent.resyncs++;
-    this.output.flush();
     // From now on the old client's output and exit are ignored, and keys wait for the new one.
     this.pty = null;
     this.flow.setSource(null);
+    this.output.setSource(null);
     this.keys.hold();
     hangUp(old);
     const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
@@ -244,9 +246,9 @@ export class TerminalView {
   }
 
   private async onPtyExit(): Promise<void> {
-    this.output.flush();
     this.pty = null;
     this.flow.setSource(null);
+    this.output.setSource(null);
     if (this.closed) return;
     try {
       await this.ended();

@@ -284,7 +284,7 @@ describe('output', () => {
       const [s] = b.terminals.stats(t.id);
       expect(s!.pauses).toBeGreaterThan(0);
       expect(s!.paused).toBe(true);
-      // At most one coalesced frame (64 KB) past the high watermark was ever in flight.
+      // At most one frame (one read, 64 KB) past the high watermark was ever in flight.
       expect(s!.peakUnacked).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK + 64 * 1024);
       expect(s!.peakBuffered).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK + 64 * 1024);
       expect(c.bytes).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK + 64 * 1024);
