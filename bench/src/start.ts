@@ -160,10 +160,11 @@ export async function start(_env: BenchEnv): Promise<void> {
     console.log(`  bare Fastify hello RSS:           ${mb(helloMb)}`);
     console.log(`  ratio: ${(idleMb / helloMb).toFixed(2)}`);
     if (viaPnpm) {
+      const t = viaPnpm.tree;
       console.log(
-        `  through \`pnpm start\` (one run): ${ms(viaPnpm.startMs)}, ${mb(rss(viaPnpm.tree))}`,
+        `  through \`pnpm start\` (one run): ${ms(viaPnpm.startMs)}, ${mb(rss(t))} RSS, ${mb(pss(t))} PSS`,
       );
-      console.log(`    (pnpm's own share: ${mb(rss(viaPnpm.tree) - idleMb)}; npx adds its own)`);
+      console.log(`    (pnpm's own share: ${mb(rss(t) - idleMb)} RSS; npx adds its own)`);
     }
   } finally {
     spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
