@@ -70,13 +70,22 @@ async function clickChar(page: Page, pane: Locator, n: number, column: number, c
   if (ctrl) await page.keyboard.up('Control');
 }
 
-/** Closes the code panes: the workspace is the server's, kept for the next test. */
+/**
+ * Closes the code panes, and waits for that to be saved: the workspace is the server's, and a
+ * pane whose close was still to be sent when the page went would come back in the next test.
+ */
 async function closeCodePanes(page: Page): Promise<void> {
   const panes = page.locator('[data-pane-kind="code"]');
   for (let n = await panes.count(); n > 0; n--) {
     await panes.first().getByRole('button', { name: 'Close pane' }).click();
     await expect.poll(() => panes.count()).toBe(n - 1);
   }
+  await expect
+    .poll(async () => {
+      const [row] = await w.db.sql<{ layout: unknown }[]>`select layout from workspaces`;
+      return JSON.stringify(row?.layout ?? null).includes('"code"');
+    })
+    .toBe(false);
 }
 
 async function openCodePane(page: Page): Promise<Locator> {

@@ -3,9 +3,7 @@ import type { PaneState } from '@boocode/protocol';
 import { FileCode, FileDiff, MessageSquare, SquareTerminal } from 'lucide-react';
 import { splitTerminal } from '../terminal/split-terminal.ts';
 import { TerminalsSidebar } from '../terminal/terminals-sidebar.tsx';
-import { CoderPane } from '../coder/coder-pane.tsx';
 import { CoderSidebar, splitCoder } from '../coder/coder-sidebar.tsx';
-import { CodePane } from '../code/code-pane.tsx';
 import { CodeSidebar, codeIdentity, splitCode } from '../code/code-sidebar.tsx';
 import { ChatPane } from './chat-pane.tsx';
 import type { PaneKindDef, PaneRegistry } from './pane-types.ts';
@@ -25,6 +23,11 @@ import type { PaneKindDef, PaneRegistry } from './pane-types.ts';
 const TerminalPane = lazy(() =>
   import('../terminal/terminal-pane.tsx').then((m) => ({ default: m.TerminalPane })),
 );
+// The coder and code panes (diffs, the arena, the code viewer) load with the first of each.
+const CoderPane = lazy(() =>
+  import('../coder/coder-pane.tsx').then((m) => ({ default: m.CoderPane })),
+);
+const CodePane = lazy(() => import('../code/code-pane.tsx').then((m) => ({ default: m.CodePane })));
 
 export const paneRegistry: PaneRegistry = {
   chat: {
