@@ -213,6 +213,20 @@ export async function graphNameAt(
   return sym?.name ?? null;
 }
 
+/** The module (as written) that file `path` imports `name` from; null when it imports it from none. */
+export async function graphImportOf(
+  sql: Queryable,
+  projectId: string,
+  path: string,
+  name: string,
+): Promise<string | null> {
+  const [row] = await sql<{ module: string }[]>`
+    select i.module from graph_imports i join graph_files f on f.id = i.file_id
+    where f.project_id = ${projectId} and f.path = ${path} and ${name} = any(i.names)
+    order by i.line limit 1`;
+  return row?.module ?? null;
+}
+
 /**
  * Indexed files whose path holds every word of `q` (case-insensitive): those whose file name
  * starts with the last word first, then shorter paths. One more than `limit` tells truncation.

@@ -1,8 +1,10 @@
+import { posix } from 'node:path';
 import {
   findGraphSymbols,
   graphCallsFrom,
   graphCallsTo,
   graphDefinitions,
+  graphImportOf,
   graphNameAt,
   graphOutline,
   graphReferences,
@@ -173,13 +175,42 @@ export async function definitionAt(
   const name = await graphNameAt(sql, at.projectId, at.path, at.line, at.column);
   if (name === null)
     return { name, definitions: [], notes: ['No identifier at that position.'], truncated: false };
-  const defs = await graphDefinitions(sql, projectIds, [name], MAX_HITS + 1);
-  const here = (d: GraphSymbol) => (d.projectId === at.projectId && d.path === at.path ? 0 : 1);
-  defs.sort((a, b) => here(a) - here(b));
+  const [defs, module] = await Promise.all([
+    graphDefinitions(sql, projectIds, [name], MAX_HITS + 1),
+    graphImportOf(sql, at.projectId, at.path, name),
+  ]);
+  // That file's own first, then the one it imports the name from, then the rest by path.
+  const from = module === null ? null : relativeModule(at.path, module);
+  const rank = (d: GraphSymbol) =>
+    d.projectId !== at.projectId ? 2 : d.path === at.path ? 0 : from?.(d.path) ? 1 : 2;
+  defs.sort((a, b) => rank(a) - rank(b));
   const notes = manyDefinitions(name, defs);
+  if (notes.length > 0 && defs[0] && rank(defs[0]) === 1)
+    notes.push(`This file imports "${name}" from "${module}": that definition is first.`);
   if (defs.length === 0)
     notes.push(
       `"${name}" is not defined in the indexed files (a dependency, a built-in, or a local variable).`,
     );
   return { name, definitions: defs.slice(0, MAX_HITS), notes, truncated: defs.length > MAX_HITS };
+}
+
+/**
+ * Whether a file is the one a relative import names (`./util`, `../a/b.js`, Python's `.util`), as
+ * a test on its path; null for a package import, which the graph does not resolve.
+ */
+function relativeModule(importer: string, module: string): ((file: string) => boolean) | null {
+  const dir = posix.dirname(importer);
+  let target: string;
+  if (/^\.\.?\//.test(module)) target = posix.join(dir, module);
+  else if (/^\.+\w/.test(module)) {
+    // Python: one dot is this package, each more one up.
+    const dots = /^\.+/.exec(module)![0].length;
+    target = posix.join(dir, '../'.repeat(dots - 1), module.slice(dots).replaceAll('.', '/'));
+  } else return null;
+  const stem = (p: string) => p.replace(/\.(d\.ts|[cm]?[jt]sx?|py)$/, '');
+  const want = stem(target);
+  return (file) => {
+    const s = stem(file);
+    return s === want || s === `${want}/index` || s === `${want}/__init__`;
+  };
 }

@@ -151,4 +151,25 @@ describe('GraphIndexer', () => {
       await bare.close();
     }
   });
+
+  it('goes first to the definition in the file a name is imported from, of two with that name', async () => {
+    const bare = new GraphIndexer({ sql: db.sql, freshMs: 0, watch: false });
+    try {
+      await bare.track(project);
+      await writeFile(path.join(dir, 'src/one.ts'), 'export function twin() {}\n');
+      await writeFile(path.join(dir, 'src/two.ts'), 'export function twin() {}\n');
+      await writeFile(path.join(dir, 'src/use.ts'), "import { twin } from './two.js';\ntwin();\n");
+      await bare.ensureFresh(project);
+      const def = await definitionAt(db.sql, [project.id], {
+        projectId: project.id,
+        path: 'src/use.ts',
+        line: 2,
+        column: 1,
+      });
+      expect(def.definitions.map((d) => d.path)).toEqual(['src/two.ts', 'src/one.ts']);
+      expect(def.notes.join(' ')).toMatch(/imports "twin" from "\.\/two\.js"/);
+    } finally {
+      await bare.close();
+    }
+  });
 });
