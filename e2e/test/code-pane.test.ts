@@ -21,6 +21,8 @@ const A_TS = [
   '',
 ].join('\n');
 const B_TS = 'export function b(n: number): number {\n  return n * 2;\n}\n';
+// Another b, with a caller of its own: not a caller of the b in b.ts.
+const C_TS = 'export function b(): number {\n  return 0;\n}\nexport function c() {\n  return b();\n}\n';
 
 let w: World;
 let tmp: string;
@@ -28,7 +30,7 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'boocode-e2e-code-'));
   const repo = path.join(tmp, 'shop');
-  await makeGitRepo(repo, { 'src/a.ts': A_TS, 'src/b.ts': B_TS });
+  await makeGitRepo(repo, { 'src/a.ts': A_TS, 'src/b.ts': B_TS, 'src/c.ts': C_TS });
   w = await startWorld({ BOOCODE_PROJECTS: repo });
 });
 afterAll(async () => {
@@ -94,7 +96,7 @@ async function openCodePane(page: Page): Promise<Locator> {
   await expect.poll(async () => picker.locator('option:checked').textContent()).toBe('shop');
   await page.getByRole('button', { name: 'Open code', exact: true }).click();
   const pane = codePane(page, 'Code');
-  await pane.getByRole('status').filter({ hasText: '2 files indexed' }).waitFor();
+  await pane.getByRole('status').filter({ hasText: '3 files indexed' }).waitFor();
   return pane;
 }
 
@@ -149,6 +151,8 @@ describe('the code pane', () => {
     await callers.getByText('Callers of b').waitFor();
     const list = callers.getByRole('list', { name: 'Callers' });
     await list.getByRole('listitem').filter({ hasText: /^a/ }).waitFor();
+    // c calls the other b, its own: left out.
+    expect(await list.getByRole('listitem').count()).toBe(1);
     await list.getByRole('button', { name: 'src/a.ts:4' }).click();
 
     const aPane = codePane(page, 'a.ts');

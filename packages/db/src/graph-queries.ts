@@ -213,18 +213,30 @@ export async function graphNameAt(
   return sym?.name ?? null;
 }
 
-/** The module (as written) that file `path` imports `name` from; null when it imports it from none. */
-export async function graphImportOf(
+/** An import of some of the names asked about, with the file it is in. */
+export interface GraphImportOf {
+  projectId: string;
+  path: string;
+  module: string;
+  names: string[];
+}
+
+/** The imports that bring in any of `names`, in the projects or only in file `file`. */
+export async function graphImportsOf(
   sql: Queryable,
-  projectId: string,
-  path: string,
-  name: string,
-): Promise<string | null> {
-  const [row] = await sql<{ module: string }[]>`
-    select i.module from graph_imports i join graph_files f on f.id = i.file_id
-    where f.project_id = ${projectId} and f.path = ${path} and ${name} = any(i.names)
-    order by i.line limit 1`;
-  return row?.module ?? null;
+  projectIds: string[],
+  names: string[],
+  file?: { projectId: string; path: string },
+): Promise<GraphImportOf[]> {
+  if (names.length === 0) return [];
+  const at = file ?? null;
+  return sql<GraphImportOf[]>`
+    select f.project_id, f.path, i.module, i.names
+    from graph_imports i join graph_files f on f.id = i.file_id
+    where f.project_id = any(${projectIds}::uuid[]) and i.names && ${names}::text[]
+      and (${at?.projectId ?? null}::uuid is null
+        or (f.project_id = ${at?.projectId ?? null} and f.path = ${at?.path ?? null}))
+    order by f.path, i.line`;
 }
 
 /**

@@ -152,22 +152,49 @@ describe('GraphIndexer', () => {
     }
   });
 
-  it('goes first to the definition in the file a name is imported from, of two with that name', async () => {
+  it('tells which of two same-named definitions a file means, by its import', async () => {
     const bare = new GraphIndexer({ sql: db.sql, freshMs: 0, watch: false });
+    const twin = 'export function twin() {}\n';
+    const use = (fn: string, from: string) =>
+      `import { twin } from '${from}';\nexport function ${fn}() { twin(); }\n`;
     try {
       await bare.track(project);
-      await writeFile(path.join(dir, 'src/one.ts'), 'export function twin() {}\n');
-      await writeFile(path.join(dir, 'src/two.ts'), 'export function twin() {}\n');
-      await writeFile(path.join(dir, 'src/use.ts'), "import { twin } from './two.js';\ntwin();\n");
+      await writeFile(path.join(dir, 'src/one.ts'), twin);
+      await writeFile(path.join(dir, 'src/two.ts'), twin);
+      await writeFile(path.join(dir, 'src/use.ts'), use('useTwo', './two.js'));
+      await writeFile(path.join(dir, 'src/other.ts'), use('useOne', './one'));
       await bare.ensureFresh(project);
-      const def = await definitionAt(db.sql, [project.id], {
-        projectId: project.id,
-        path: 'src/use.ts',
-        line: 2,
-        column: 1,
-      });
+
+      // Go to definition: the imported one first, saying why.
+      const at = { projectId: project.id, path: 'src/use.ts' };
+      const def = await definitionAt(db.sql, [project.id], { ...at, line: 2, column: 28 });
       expect(def.definitions.map((d) => d.path)).toEqual(['src/two.ts', 'src/one.ts']);
-      expect(def.notes.join(' ')).toMatch(/imports "twin" from "\.\/two\.js"/);
+      expect(def.meant).toBe(true);
+      expect(def.notes.join(' ')).toMatch(/the one in src\/two\.ts, which this file imports/);
+
+      // Callers of the twin in two.ts, asked from two.ts or from a file that imports it.
+      const ask = (from?: { projectId: string; path: string }) =>
+        callGraph(db.sql, [project.id], { name: 'twin', direction: 'callers', from });
+      for (const from of [{ projectId: project.id, path: 'src/two.ts' }, at]) {
+        const calls = await ask(from);
+        expect(calls.edges.map((e) => `${e.from} ${e.site.path}`)).toEqual(['useTwo src/use.ts']);
+        expect(calls.roots.map((r) => r.path)).toEqual(['src/two.ts']);
+        expect(calls.notes.join(' ')).toMatch(
+          /the one in src\/two\.ts.*\(1 call of the others left out\)/,
+        );
+      }
+      // Without a file to tell by, both, and a note that they are mixed.
+      const mixed = await ask();
+      expect(mixed.edges.map((e) => e.from)).toEqual(['useOne', 'useTwo']);
+      expect(mixed.notes.join(' ')).toMatch(/mixed/);
+
+      // Callees of useOne lead to the twin in one.ts only.
+      const callees = await callGraph(db.sql, [project.id], {
+        name: 'useOne',
+        direction: 'callees',
+        from: { projectId: project.id, path: 'src/other.ts' },
+      });
+      expect(callees.edges[0]!.definitions.map((d) => d.path)).toEqual(['src/one.ts']);
     } finally {
       await bare.close();
     }

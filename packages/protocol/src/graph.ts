@@ -150,6 +150,8 @@ export const GraphDefinition = z.object({
   /** The identifier under the position; null when there is none. */
   name: z.string().nullable(),
   definitions: z.array(GraphSymbol),
+  /** The first definition is the one the file means: its own, or the one it imports. */
+  meant: z.boolean(),
   ...Answer,
 });
 export type GraphDefinition = z.infer<typeof GraphDefinition>;
@@ -173,6 +175,8 @@ export const GraphCallsQuery = z
     name: Name,
     direction: CallDirection,
     depth: z.coerce.number().int().min(1).max(MAX_CALL_DEPTH).optional(),
+    /** The file the name is seen from: its definition there, or the one it imports, is followed. */
+    path: RelPath.optional(),
   })
   .strict();
 export const GraphDefinitionQuery = z

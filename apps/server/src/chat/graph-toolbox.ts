@@ -29,6 +29,14 @@ const ARGS = {
     name: z.string().min(1).max(200),
     direction: CallDirection,
     depth: z.number().int().min(1).max(MAX_CALL_DEPTH).optional(),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The file that defines or imports the name: follows that definition, leaving out calls of others with the same name.',
+      ),
+    root: Root,
   }),
   outline: z.object({ path: z.string().min(1), root: Root }),
 };
@@ -133,8 +141,14 @@ export function graphToolSource(sql: Sql, indexer: GraphIndexer): ToolSource {
           };
         }
         case 'call_graph': {
-          const c = a as z.infer<(typeof ARGS)['call_graph']>;
-          const r = await callGraph(sql, scope, c);
+          const { path, root, ...c } = a as z.infer<(typeof ARGS)['call_graph']>;
+          let from: { projectId: string; path: string } | undefined;
+          if (path !== undefined) {
+            const res = await guard.resolve(path, { root });
+            if (!res.ok) return { ok: false, text: res.message };
+            from = { projectId: project(res.root.id).id, path: res.rel };
+          }
+          const r = await callGraph(sql, scope, { ...c, from });
           const lines = r.edges.map((e) => {
             const far = e.definitions[0];
             const def = far

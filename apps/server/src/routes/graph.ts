@@ -133,7 +133,12 @@ export const graphRoutes: FastifyPluginAsyncZod<{ sql: Sql; indexer: GraphIndexe
     },
     async (req) => {
       const { project, notes } = await fresh(req.params.projectId);
-      const r = await callGraph(sql, [project.id], req.query);
+      const { path, ...q } = req.query;
+      const from =
+        path === undefined
+          ? undefined
+          : { projectId: project.id, path: await relPath(project, path) };
+      const r = await callGraph(sql, [project.id], { ...q, from });
       return { ...r, notes: [...notes, ...r.notes] };
     },
   );

@@ -81,6 +81,16 @@ describe('code graph tools in a chat', () => {
     expect(callers!.text).toMatch(/syntactic/);
   });
 
+  it('follows the definition a file means when call_graph is given one, inside the roots only', async () => {
+    const [seen, out] = await results([
+      { name: 'call_graph', args: { name: 'total', direction: 'callers', path: 'src/app.ts' } },
+      { name: 'call_graph', args: { name: 'total', direction: 'callers', path: '../outside.ts' } },
+    ]);
+    expect(seen!.text).toContain('main -> total at src/app.ts:2');
+    expect(seen!.text).toMatch(/the calls of the one in src\/math\.ts/);
+    expect(out).toMatchObject({ ok: false });
+  });
+
   it("outlines a file, and refuses a path outside the chat's roots", async () => {
     const [o, out, missing] = await results([
       { name: 'outline', args: { path: 'src/app.ts' } },

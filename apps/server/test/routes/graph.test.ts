@@ -79,6 +79,11 @@ describe('code graph REST', () => {
     ]);
     const c = (await api<GraphCalls>('/calls?name=square&direction=callers&depth=2')).body;
     expect(c.edges.map((e) => `${e.from}->${e.to}`)).toEqual(['area->square']);
+    // Seen from the file that defines it: that definition is the one followed.
+    const seen = (await api<GraphCalls>('/calls?name=square&direction=callers&path=src/shapes.ts'))
+      .body;
+    expect(seen.roots.map((x) => x.path)).toEqual(['src/shapes.ts']);
+    expect(seen.edges.map((e) => `${e.from}->${e.to}`)).toEqual(['area->square']);
     const d = (await api<GraphDefinition>('/definition?path=src/main.ts&line=2&column=22')).body;
     expect(d.name).toBe('Circle');
     expect(d.definitions.map((x) => `${x.path}:${x.line}`)).toEqual(['src/shapes.ts:1']);
@@ -117,6 +122,7 @@ describe('code graph REST', () => {
       '/symbols?q=a&kind=banana',
       '/definition?path=src/main.ts&line=0&column=1',
       '/outline?path=../../etc/passwd',
+      '/calls?name=square&direction=callers&path=../../etc/passwd',
       '/outline?path=.',
       '/references?name=x&nope=1',
       '/files?limit=0',

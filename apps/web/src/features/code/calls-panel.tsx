@@ -5,8 +5,11 @@ import { useCalls } from './code-api.ts';
 
 interface Props {
   projectId: string;
-  /** The name whose calls are shown: picked in the outline or under the caret. */
-  name: string | null;
+  /**
+   * The name whose calls are shown, picked in the outline, by Go to symbol or under the caret,
+   * with the file it was picked in: the definition that file means is the one followed.
+   */
+  symbol: { name: string; path: string } | null;
   direction: CallDirection;
   depth: number;
   onChange: (next: { direction: CallDirection; depth: number }) => void;
@@ -14,8 +17,9 @@ interface Props {
 }
 
 /** A symbol's callers or callees to a depth, each call site a link into this pane. */
-export function CallsPanel({ projectId, name, direction, depth, onChange, onOpen }: Props) {
-  const calls = useCalls(projectId, name, direction, depth);
+export function CallsPanel({ projectId, symbol, direction, depth, onChange, onOpen }: Props) {
+  const calls = useCalls(projectId, symbol, direction, depth);
+  const name = symbol?.name ?? null;
   return (
     <section aria-label="Calls" className="border-border flex min-h-0 flex-1 flex-col border-t">
       <div className="flex shrink-0 flex-wrap items-center gap-1 px-2 pt-2 pb-1">

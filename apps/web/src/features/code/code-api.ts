@@ -105,18 +105,18 @@ export function useOutline(projectId: string, path: string | null) {
 
 export function useCalls(
   projectId: string,
-  name: string | null,
+  symbol: { name: string; path: string } | null,
   direction: CallDirection,
   depth: number,
 ) {
   return useQuery({
-    queryKey: [...codeKey(projectId), 'calls', name, direction, depth],
+    queryKey: [...codeKey(projectId), 'calls', symbol?.name, symbol?.path, direction, depth],
     queryFn: ({ signal }) =>
-      api(graphUrl(projectId, '/calls', { name: name!, direction, depth }), {
+      api(graphUrl(projectId, '/calls', { ...symbol!, direction, depth }), {
         schema: GraphCalls,
         signal,
       }),
-    enabled: name !== null,
+    enabled: symbol !== null,
     meta: { silent: true },
   });
 }

@@ -31,7 +31,8 @@ export function CodePane({ state, update, setTitle }: PaneProps<CodePaneState>) 
   const uid = useId();
   const file = useFileText(projectId, path);
   const outline = useOutline(projectId, path);
-  const [symbol, setSymbol] = useState<string | null>(null);
+  // The name whose calls are shown, with the file it was picked in (which definition it means).
+  const [symbol, setSymbol] = useState<{ name: string; path: string } | null>(null);
   const [calls, setCalls] = useState<{ direction: CallDirection; depth: number }>({
     direction: 'callers',
     depth: 1,
@@ -49,14 +50,15 @@ export function CodePane({ state, update, setTitle }: PaneProps<CodePaneState>) 
   const onCaret = (at: Position) => {
     const text = file.data?.lines[at.line - 1];
     const word = text === undefined ? null : wordAt(text, at.column);
-    if (word) setSymbol(word.word);
+    if (word && path) setSymbol({ name: word.word, path });
   };
   const onDefinition = (at: Position) => {
     if (!path) return;
     onCaret(at);
     findDefinition(projectId, { path, ...at }).then(
       (r) => {
-        const one = r.definitions.length === 1 ? r.definitions[0] : undefined;
+        // One definition, or of several the one this file means (its own, or its import's).
+        const one = r.definitions.length === 1 || r.meant ? r.definitions[0] : undefined;
         if (one) open(one);
         setAnswer(one && r.notes.length === 0 ? null : { ...r, went: !!one });
       },
@@ -93,7 +95,7 @@ export function CodePane({ state, update, setTitle }: PaneProps<CodePaneState>) 
           projectId={projectId}
           inputRef={symbolBox}
           onPick={(s) => {
-            setSymbol(s.name);
+            setSymbol({ name: s.name, path: s.path });
             open(s);
           }}
         />
@@ -148,16 +150,16 @@ export function CodePane({ state, update, setTitle }: PaneProps<CodePaneState>) 
             <OutlinePanel
               outline={outline}
               line={line}
-              selected={symbol}
+              selected={symbol?.name ?? null}
               onPick={(s) => {
-                setSymbol(s.name);
+                setSymbol({ name: s.name, path: s.path });
                 open(s);
               }}
             />
           )}
           <CallsPanel
             projectId={projectId}
-            name={symbol}
+            symbol={symbol}
             direction={calls.direction}
             depth={calls.depth}
             onChange={setCalls}
