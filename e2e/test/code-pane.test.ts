@@ -131,6 +131,12 @@ describe('the code pane', () => {
     const callees = calls.getByRole('list', { name: 'Callees' });
     await callees.getByRole('listitem').filter({ hasText: /^a/ }).waitFor();
     await callees.getByRole('button', { name: 'src/a.ts:9' }).waitFor();
+
+    // Enter straight after typing opens what the text finds, not the list of a keystroke before.
+    const goAgain = pane.getByRole('combobox', { name: 'Go to file' });
+    await goAgain.fill('c.ts');
+    await goAgain.press('Enter');
+    await codePane(page, 'c.ts').locator('[data-line="5"]').getByText('return b();').waitFor();
     await closeCodePanes(page);
     await context.close();
   });

@@ -1,4 +1,12 @@
-import { useId, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type Ref,
+} from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Input, cn } from '@boocode/ui';
 import { errorMessage } from '../../lib/api.ts';
@@ -64,24 +72,37 @@ export function QuickOpen<T>({
   });
   const items = enabled ? (found.data?.items ?? []) : [];
   const shown = Math.min(active, Math.max(items.length - 1, 0));
+  // Whether the list is the answer to the text as typed (not one a keystroke ago).
+  const current =
+    q === text.trim() &&
+    (!enabled || found.isError || (found.isSuccess && !found.isPlaceholderData));
+  // Enter before the list has caught up with the text picks from the list that answers it.
+  const pickWhenCurrent = useRef(false);
 
   const pick = (item: T | undefined) => {
+    pickWhenCurrent.current = false;
     if (item === undefined) return;
     onPick(item);
     setText('');
     setOpen(false);
   };
+  useEffect(() => {
+    if (pickWhenCurrent.current && current) pick(items[shown]);
+  });
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
+      pickWhenCurrent.current = false;
       setOpen(true);
       const step = e.key === 'ArrowDown' ? 1 : -1;
       if (items.length) setActive((shown + step + items.length) % items.length);
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      pick(items[shown]);
+      if (current) pick(items[shown]);
+      else pickWhenCurrent.current = true;
     } else if (e.key === 'Escape') {
+      pickWhenCurrent.current = false;
       if (open && (text || items.length)) {
         e.stopPropagation();
         setOpen(false);
@@ -114,6 +135,7 @@ export function QuickOpen<T>({
           // A press on a suggestion blurs the box first: close only after it was taken.
           closing.current = setTimeout(() => {
             closing.current = null;
+            pickWhenCurrent.current = false;
             setOpen(false);
           }, 150);
         }}
