@@ -103,17 +103,21 @@ function Edge(props: { edge: GraphCallEdge; direction: CallDirection; onOpen: Pr
       className="flex items-center gap-1.5 py-0.5 font-mono"
       style={{ paddingLeft: `${(edge.depth - 1) * 12 + 4}px` }}
     >
-      <span className={cn('min-w-0 truncate', edge.depth > 1 && 'text-muted-foreground')}>
+      <span
+        className={cn('max-w-1/2 shrink-0 truncate', edge.depth > 1 && 'text-muted-foreground')}
+      >
         {far}
         {edge.member ? <span className="text-muted-foreground"> (member)</span> : null}
       </span>
+      {/* A long path is cut at its start, so the file name and line stay in view. */}
       <button
         type="button"
         title={`Open ${at}`}
-        className="text-primary ml-auto shrink-0 truncate hover:underline"
+        dir="rtl"
+        className="text-primary ml-auto min-w-0 truncate text-left hover:underline"
         onClick={() => onOpen(edge.site)}
       >
-        {at}
+        <span dir="ltr">{at}</span>
       </button>
     </li>
   );
