@@ -73,8 +73,9 @@ export async function callGraph(
     for (const s of kept) {
       const at = { projectId: s.projectId, path: s.path };
       const near = callers ? s.name : (s.caller?.name ?? null);
-      // A call through a member (x.name()) is not resolved: it counts for every target.
-      const means = callers && !s.member ? resolver.fileOf(s.name, at) : fileKey(at);
+      // The file whose definition the near end is: a callee's caller is the symbol it is in; a
+      // call through a member (x.name()) is not resolved, and counts for every target.
+      const means = !callers ? fileKey(at) : s.member ? null : resolver.fileOf(s.name, at);
       const ours = level.some(
         (t) => t.name === near && (t.file === null || means === null || means === t.file),
       );

@@ -163,6 +163,11 @@ describe('GraphIndexer', () => {
       await writeFile(path.join(dir, 'src/two.ts'), twin);
       await writeFile(path.join(dir, 'src/use.ts'), use('useTwo', './two.js'));
       await writeFile(path.join(dir, 'src/other.ts'), use('useOne', './one'));
+      // A call through a member: which twin it is cannot be told, so it is kept.
+      await writeFile(
+        path.join(dir, 'src/member.ts'),
+        'export function viaMember(o: any) { o.twin(); }\n',
+      );
       await bare.ensureFresh(project);
 
       // Go to definition: the imported one first, saying why.
@@ -177,7 +182,10 @@ describe('GraphIndexer', () => {
         callGraph(db.sql, [project.id], { name: 'twin', direction: 'callers', from });
       for (const from of [{ projectId: project.id, path: 'src/two.ts' }, at]) {
         const calls = await ask(from);
-        expect(calls.edges.map((e) => `${e.from} ${e.site.path}`)).toEqual(['useTwo src/use.ts']);
+        expect(calls.edges.map((e) => `${e.from} ${e.site.path}`)).toEqual([
+          'viaMember src/member.ts',
+          'useTwo src/use.ts',
+        ]);
         expect(calls.roots.map((r) => r.path)).toEqual(['src/two.ts']);
         expect(calls.notes.join(' ')).toMatch(
           /the one in src\/two\.ts.*\(1 call of the others left out\)/,
@@ -185,7 +193,7 @@ describe('GraphIndexer', () => {
       }
       // Without a file to tell by, both, and a note that they are mixed.
       const mixed = await ask();
-      expect(mixed.edges.map((e) => e.from)).toEqual(['useOne', 'useTwo']);
+      expect(mixed.edges.map((e) => e.from)).toEqual(['viaMember', 'useOne', 'useTwo']);
       expect(mixed.notes.join(' ')).toMatch(/mixed/);
 
       // Callees of useOne lead to the twin in one.ts only.
