@@ -239,6 +239,21 @@ describe('panes', () => {
     await context.close();
   });
 
+  it('folds the sidebar away when the window turns narrow, and brings it back when it widens', async () => {
+    const { context, page } = await w.open();
+    const toggle = (expanded: boolean) =>
+      page.getByRole('button', { name: 'Toggle sidebar', expanded });
+    const sidebar = page.getByRole('complementary', { name: 'Chats' });
+    await toggle(true).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await toggle(false).waitFor();
+    await poll(() => sidebar.isVisible()).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await toggle(true).waitFor();
+    await poll(() => sidebar.isVisible()).toBe(true);
+    await context.close();
+  });
+
   it('gives no two elements the same id when two chat panes show side by side', async () => {
     const { context, page } = await w.open();
     await saved(page, () => workspace(page).getByRole('button', { name: 'Split right' }).click());

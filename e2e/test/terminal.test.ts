@@ -328,6 +328,7 @@ describe('terminal in the browser', () => {
     const { context, page } = await open();
     await page.setViewportSize({ width: 390, height: 844 });
     const sidebar = page.getByRole('complementary', { name: 'Chats' });
+    await page.getByRole('button', { name: 'Toggle sidebar', expanded: false }).click();
     expect(await sidebar.isVisible()).toBe(true);
     await page.getByRole('button', { name: 'New terminal' }).click();
     await page

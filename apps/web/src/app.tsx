@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { PaneState } from '@boocode/protocol';
 import { ConnectionStatus } from './components/connection-status.tsx';
@@ -29,6 +29,14 @@ function Workspace() {
   const route = useRoute();
   const chatId = route.name === 'chat' ? route.chatId : null;
   const [sidebarOpen, setSidebarOpen] = useState(() => window.matchMedia(WIDE).matches);
+  // A window made narrow folds the sidebar away, since it would cover the panes there; made
+  // wide again, the sidebar comes back beside them.
+  useEffect(() => {
+    const wide = window.matchMedia(WIDE);
+    const follow = () => setSidebarOpen(wide.matches);
+    wide.addEventListener('change', follow);
+    return () => wide.removeEventListener('change', follow);
+  }, []);
   useLiveUpdates(chatId);
 
   const closeIfNarrow = useCallback(() => {
