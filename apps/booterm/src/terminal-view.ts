@@ -160,7 +160,10 @@ export class TerminalView {
     this.flow.setSource(null);
     this.output.setSource(null);
     this.keys.hold();
+    // Keys sent to the old client reach tmux before it goes; new ones wait for the new client.
+    await this.keys.delivered(old);
     hangUp(old);
+    if (this.closed) return;
     const history = await this.opts.tmux.history(this.opts.name, this.opts.replayLines);
     if (this.closed) return;
     if (!history || history.ended) return this.ended();

@@ -36,4 +36,23 @@ describe('input a terminal does not take', () => {
     await c.waitForText('back-6');
     await c.close();
   });
+  it('reaches the program in full when the view is made again while tmux still takes it', async () => {
+    const t = await b.create({ cols: 80, rows: 24 });
+    const c = await openTerminal(b, t.id, { cols: 80, rows: 24 });
+    await c.waitForControl('terminal.replayed');
+    const size = 900_000;
+    c.type(
+      `stty raw -echo; echo go-$((1+1)); sleep 0.3; seq 100001 100400; head -c $((900*1000)) | wc -c; stty sane`,
+    );
+    await c.waitForText('go-2');
+    // tmux takes keys slower than they come: they wait in node-pty's queue and the kernel's
+    // while the burst of `seq` ends and booterm makes the view again with a new tmux client.
+    // Hung up before tmux had read them, the old client lost them, and wc waited for ever.
+    const chunk = 'x'.repeat(50_000);
+    for (let sent = 0; sent < size; sent += chunk.length)
+      c.send({ type: 'terminal.input', data: chunk });
+    await c.waitForText(String(size)); // the count wc prints, not the command line
+    await expect.poll(() => b.terminals.stats(t.id)[0]!.resyncs).toBeGreaterThan(0);
+    await c.close();
+  });
 });
