@@ -391,6 +391,25 @@ describe('chat in the browser', () => {
     await context.close();
   });
 
+  it('keeps the Agent picker of the new-chat screen in view in a shortish window, dropping the tips', async () => {
+    const { context, page } = await w.open();
+    await page.setViewportSize({ width: 1280, height: 360 });
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    const picker = page.getByRole('combobox', { name: 'Agent' });
+    await picker.waitFor();
+    // Not scrolled to: nothing covers its top and bottom edges as the screen first shows.
+    const inView = await picker.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const x = r.x + r.width / 2;
+      return [r.top + 2, r.bottom - 2].every((y) => el.contains(document.elementFromPoint(x, y)));
+    });
+    expect(inView).toBe(true);
+    expect(await page.getByText('search chats').isVisible()).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByText('search chats').waitFor();
+    await context.close();
+  });
+
   it('shows the message actions on a touch screen, where nothing can hover', async () => {
     w.model.setScript([{ content: ['Touched.'] }]);
     const context = await w.browser.newContext({
