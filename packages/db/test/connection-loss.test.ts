@@ -45,3 +45,32 @@ describe('a connection that dies under a transaction', () => {
     }
   });
 });
+
+describe('a connection whose backend is ended under a query', () => {
+  it('fails that query, and the next one on the reconnected connection runs', async () => {
+    const sql = createSql(db.url, { max: 1 });
+    const killer = createSql(db.url, { max: 1 });
+    try {
+      const pid = (await sql<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
+      const running = sql`select pg_sleep(30)`.then(
+        () => null,
+        (err: unknown) => err,
+      );
+      await expect
+        .poll(
+          async () =>
+            (await killer`select 1 from pg_stat_activity where pid = ${pid} and state = 'active'`)
+              .length,
+        )
+        .toBe(1);
+      await killer`select pg_terminate_backend(${pid})`;
+      expect(await running).toMatchObject({ code: expect.stringMatching(/^(57P01|CONNECTION_)/) });
+      // The FATAL that ended the old socket is not the new one's: postgres.js kept it, and
+      // failed the first query after the reconnect with it (as after a postmaster restart).
+      expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+    } finally {
+      await sql.end();
+      await killer.end();
+    }
+  });
+});
