@@ -28,7 +28,7 @@ export class ViewInput {
   private held: (string | Buffer)[] | null = [];
   private unanswered = 0;
   private dropping = false;
-  /** When keys last went to a client (or its queue in node-pty emptied). */
+  /** When keys last went to a client, or from node-pty's queue to the kernel. */
   private lastWrite = -Infinity;
 
   constructor(
@@ -88,9 +88,8 @@ export class ViewInput {
     while (left > 0 && performance.now() - moved < STALL_MS) {
       await sleep(10);
       const now = unwrittenBytes(client);
-      if (now < left) moved = performance.now();
+      if (now < left) moved = this.lastWrite = performance.now();
       left = now;
-      this.lastWrite = performance.now();
     }
     await sleep(this.lastWrite + TAKE_MS - performance.now());
   }

@@ -36,6 +36,7 @@ describe('input a terminal does not take', () => {
     await c.waitForText('back-6');
     await c.close();
   });
+
   it('reaches the program in full when the view is made again while tmux still takes it', async () => {
     const t = await b.create({ cols: 80, rows: 24 });
     const c = await openTerminal(b, t.id, { cols: 80, rows: 24 });
