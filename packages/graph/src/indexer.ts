@@ -67,9 +67,11 @@ export class GraphIndexer {
     if (!st) {
       st = {
         project,
+        // Indexing from the first moment: the scan starts now, and a status read before it
+        // ends must not pass for an empty index that is done (nothing would read it again).
         progress: {
           projectId: project.id,
-          state: 'idle',
+          state: 'indexing',
           filesDone: 0,
           filesTotal: 0,
           scannedAt: null,

@@ -140,6 +140,19 @@ describe('GraphIndexer', () => {
     expect(after!.indexedAt).toEqual(before!.indexedAt);
   });
 
+  it('reads as indexing from the moment a project is given until its first scan ends', async () => {
+    const bare = new GraphIndexer({ sql: db.sql, watch: false });
+    try {
+      const scanned = bare.track(project);
+      expect(bare.progress(project.id)).toMatchObject({ state: 'indexing', scannedAt: null });
+      await scanned;
+      expect(bare.progress(project.id)).toMatchObject({ state: 'idle' });
+      expect(bare.progress(project.id)!.scannedAt).not.toBeNull();
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('finds a change at the next query by a re-scan when nothing watches', async () => {
     const bare = new GraphIndexer({ sql: db.sql, freshMs: 0, watch: false });
     try {

@@ -8,7 +8,8 @@ export function GraphStatusLine({ projectId }: { projectId: string }) {
   let text: string;
   if (status.isError) text = 'Code index unavailable.';
   else if (!s) text = 'Code index…';
-  else if (s.state === 'indexing') text = `Indexing… ${s.filesDone} / ${s.filesTotal} files`;
+  else if (s.state === 'indexing')
+    text = s.filesTotal ? `Indexing… ${s.filesDone} / ${s.filesTotal} files` : 'Scanning files…';
   else if (s.state === 'error') text = `Index failed: ${s.error ?? 'unknown error'}`;
   else text = `${s.files} files indexed`;
   return (
